@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { TenantsModule } from '../tenants/tenants.module';
+import { AdminApiKeysController, TenantApiKeysController } from './api-keys.controller';
+import { ApiKeysRepository } from './api-keys.repository';
+import { ApiKeysService } from './api-keys.service';
+
+@Module({ imports: [TenantsModule], controllers: [TenantApiKeysController, AdminApiKeysController], providers: [ApiKeysService, ApiKeysRepository] })
+export class ApiKeysModule {}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { ApiKey } from '@prisma/client';
+import { assertCan, Caller } from '@berth/authz';
+import { decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, toPage } from '@berth/common';
+import { generateApiKey } from '../auth/api-key.codec';
+import { TenantsService } from '../tenants/tenants.service';
+import { ApiKeysRepository } from './api-keys.repository';
+import { ApiKeyResponse, CreateAdminApiKeyDto, CreatedApiKeyResponse, CreateTenantApiKeyDto } from './dto/create-api-key.dto';
+
+type PublicKey = Omit<ApiKey, 'secretHash'>;
+
+/**
+ * Service accounts for portals and CI. A tenant key carries one role in one tenant; a global key is a
+ * platform admin. The secret is returned once, at creation.
+ */
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly keys: ApiKeysRepository,
+  ) {}
+
+  async listForTenant(caller: Caller, tenantName: string, query: PageQueryDto): Promise<Page<ApiKeyResponse>> {
+    const tenant = await this.tenants.resolve(caller, tenantName);
+    assertCan(caller.ability, 'read', 'ApiKey', { tenantId: tenant.id });
+    return this.page(tenant.id, tenant.name, query);
+  }
+
+  async createForTenant(caller: Caller, tenantName: string, dto: CreateTenantApiKeyDto): Promise<CreatedApiKeyResponse> {
+    const tenant = await this.tenants.resolve(caller, tenantName);
+    assertCan(caller.ability, 'create', 'ApiKey', { tenantId: tenant.id });
+    return this.create(caller, { name: dto.name, role: dto.role, tenantId: tenant.id }, tenant.name);
+  }
+
+  async revokeForTenant(caller: Caller, tenantName: string, id: string): Promise<void> {
+    const tenant = await this.tenants.resolve(caller, tenantName);
+    assertCan(caller.ability, 'delete', 'ApiKey', { tenantId: tenant.id });
+    await this.revoke(caller, tenant.id, id);
+  }
+
+  listAdmin(query: PageQueryDto): Promise<Page<ApiKeyResponse>> {
+    return this.page(null, null, query);
+  }
+
+  createAdmin(caller: Caller, dto: CreateAdminApiKeyDto): Promise<CreatedApiKeyResponse> {
+    return this.create(caller, { name: dto.name, role: 'admin', tenantId: null }, null);
+  }
+
+  revokeAdmin(caller: Caller, id: string): Promise<void> {
+    return this.revoke(caller, null, id);
+  }
+
+  private async page(tenantId: string | null, tenantName: string | null, query: PageQueryDto): Promise<Page<ApiKeyResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.keys.list(tenantId, limit, decodeCursor(query.cursor));
+    return toPage(rows, limit, (r) => r.id, (r) => ApiKeyResponse.from(r as PublicKey as ApiKey, tenantName));
+  }
+
+  private async create(caller: Caller, spec: Pick<ApiKey, 'name' | 'role' | 'tenantId'>, tenantName: string | null): Promise<CreatedApiKeyResponse> {
+    const { key, lookupId, secretHash } = generateApiKey();
+    const row = await this.keys.create(caller, { ...spec, lookupId, secretHash, createdBy: caller.principal.actor });
+    return { ...ApiKeyResponse.from(row as PublicKey as ApiKey, tenantName), key };
+  }
+
+  private async revoke(caller: Caller, tenantId: string | null, id: string): Promise<void> {
+    const row = await this.keys.find(tenantId, id);
+    if (!row) throw new NotFoundError('API key', id);
+    if (!row.revokedAt) await this.keys.revoke(caller, id, new Date());
+  }
+}

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { PoliciesGuard } from '@berth/authz';
+import { AllExceptionsFilter, createValidationPipe } from '@berth/common';
+import { BerthConfigModule } from '@berth/config';
+import { PrismaModule } from '@berth/prisma';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditEventsModule } from './audit-events/audit-events.module';
+import { AuthenticationGuard } from './auth/authentication.guard';
+import { AuthModule } from './auth/auth.module';
+import { ClustersModule } from './clusters/clusters.module';
+import { EtagInterceptor } from './common/etag.interceptor';
+import { HealthModule } from './health/health.module';
+import { MeModule } from './me/me.module';
+import { MembersModule } from './members/members.module';
+import { QuotaTiersModule } from './quota-tiers/quota-tiers.module';
+import { TenantsModule } from './tenants/tenants.module';
+
+@Module({
+  imports: [
+    BerthConfigModule,
+    PrismaModule,
+    AuthModule,
+    HealthModule,
+    MeModule,
+    ClustersModule,
+    QuotaTiersModule,
+    TenantsModule,
+    MembersModule,
+    ApiKeysModule,
+    AuditEventsModule,
+  ],
+  providers: [
+    // Order matters: authenticate, then authorize. Both global: deny by default.
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_GUARD, useClass: PoliciesGuard },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
+  ],
+})
+export class AppModule {}

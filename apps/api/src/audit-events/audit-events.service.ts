@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { accessibleWhere, Caller } from '@berth/authz';
+import { BadInputError, decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '@berth/common';
+import { TenantsService } from '../tenants/tenants.service';
+import { AuditEventsRepository } from './audit-events.repository';
+import { AuditEventResponse, AuditQueryDto } from './dto/audit-query.dto';
+
+/** The audit trail: platform admins see all of it, tenant owners their tenant's part. */
+@Injectable()
+export class AuditEventsService {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly events: AuditEventsRepository,
+  ) {}
+
+  async list(caller: Caller, query: AuditQueryDto): Promise<Page<AuditEventResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const tenantId = query.tenant ? (await this.tenants.resolve(caller, query.tenant)).id : undefined;
+    const rows = await this.events.list(
+      {
+        visible: accessibleWhere(caller.ability, 'read', 'AuditEvent'),
+        tenantId,
+        since: query.since ? new Date(query.since) : undefined,
+        until: query.until ? new Date(query.until) : undefined,
+        before: parseCursor(decodeCursor(query.cursor)),
+      },
+      limit,
+    );
+    const names = await this.events.tenantNames([...new Set(rows.map((r) => r.tenantId).filter((id): id is string => !!id))]);
+    return toPage(
+      rows,
+      limit,
+      (r) => `${r.at.toISOString()}|${r.id}`,
+      (r) => AuditEventResponse.from({ ...r, tenantName: r.tenantId ? (names.get(r.tenantId) ?? null) : null }),
+    );
+  }
+}
+
+function parseCursor(key: string | undefined): { at: Date; id: string } | undefined {
+  if (key === undefined) return undefined;
+  const [at, id] = key.split('|');
+  const date = new Date(at);
+  if (!id || Number.isNaN(date.getTime())) throw new BadInputError('Invalid cursor', [{ field: 'cursor', code: 'invalid', message: 'not a cursor from this API' }]);
+  return { at: date, id };
+}

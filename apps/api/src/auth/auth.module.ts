@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { BerthStrategy } from './berth.strategy';
+import { BootstrapAdminService } from './bootstrap-admin.service';
+import { IdentityRepository } from './identity.repository';
+import { IdentityService } from './identity.service';
+import { JwtVerifier } from './jwt.verifier';
+
+@Module({
+  imports: [PassportModule],
+  providers: [BerthStrategy, IdentityService, IdentityRepository, JwtVerifier, BootstrapAdminService],
+  exports: [BootstrapAdminService],
+})
+export class AuthModule {}

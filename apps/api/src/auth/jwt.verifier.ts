@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createRemoteJWKSet, decodeProtectedHeader, JWTPayload, jwtVerify, JWTVerifyGetKey } from 'jose';
+import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+
+export interface VerifiedClaims {
+  sub: string;
+  email?: string;
+  groups: string[];
+}
+
+export class InvalidTokenError extends Error {}
+
+/**
+ * Verifies user tokens: RS256/ES256 from the OIDC issuer's JWKS in production, HS256 with
+ * BERTH_JWT_SECRET for development and tests. `alg: none` and algorithm confusion are refused because
+ * each key source only accepts its own algorithms.
+ */
+@Injectable()
+export class JwtVerifier {
+  private readonly logger = new Logger(JwtVerifier.name);
+  private jwks?: Promise<JWTVerifyGetKey>;
+  private readonly secret?: Uint8Array;
+
+  constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {
+    if (config.auth.jwtSecret) this.secret = new TextEncoder().encode(config.auth.jwtSecret);
+  }
+
+  async verify(token: string): Promise<VerifiedClaims> {
+    let alg: string | undefined;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new InvalidTokenError('Malformed token');
+    }
+    const payload = alg === 'HS256' ? await this.verifyShared(token) : await this.verifyOidc(token);
+    return this.claims(payload);
+  }
+
+  private async verifyShared(token: string): Promise<JWTPayload> {
+    if (!this.secret) throw new InvalidTokenError('HS256 tokens are not accepted (BERTH_JWT_SECRET is not set)');
+    const { auth } = this.config;
+    return this.run(() =>
+      jwtVerify(token, this.secret!, { algorithms: ['HS256'], issuer: auth.jwtIssuer, audience: auth.jwtAudience }),
+    );
+  }
+
+  private async verifyOidc(token: string): Promise<JWTPayload> {
+    const { oidcIssuer, oidcAudience } = this.config.auth;
+    if (!oidcIssuer) throw new InvalidTokenError('Token algorithm not accepted');
+    const keys = await this.oidcKeys(oidcIssuer);
+    return this.run(() =>
+      jwtVerify(token, keys, { algorithms: ['RS256', 'ES256'], issuer: oidcIssuer, audience: oidcAudience }),
+    );
+  }
+
+  private async run(verify: () => Promise<{ payload: JWTPayload }>): Promise<JWTPayload> {
+    try {
+      return (await verify()).payload;
+    } catch (error) {
+      throw new InvalidTokenError((error as Error).message);
+    }
+  }
+
+  /** OIDC discovery once; jose's remote key set caches keys and refetches on unknown `kid`. */
+  private oidcKeys(issuer: string): Promise<JWTVerifyGetKey> {
+    this.jwks ??= (async () => {
+      const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`OIDC discovery failed: ${url} answered ${response.status}`);
+      const { jwks_uri } = (await response.json()) as { jwks_uri?: string };
+      if (!jwks_uri) throw new Error(`OIDC discovery document at ${url} has no jwks_uri`);
+      return createRemoteJWKSet(new URL(jwks_uri));
+    })().catch((error: Error) => {
+      this.jwks = undefined;
+      this.logger.error(error.message);
+      throw new InvalidTokenError('Identity provider unavailable');
+    });
+    return this.jwks;
+  }
+
+  private claims(payload: JWTPayload): VerifiedClaims {
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new InvalidTokenError('Token has no subject (sub)');
+    const rawGroups = (payload as Record<string, unknown>)[this.config.auth.groupsClaim];
+    const groups = Array.isArray(rawGroups) ? rawGroups.filter((g): g is string => typeof g === 'string') : [];
+    const email = typeof payload.email === 'string' ? payload.email : undefined;
+    return { sub: payload.sub, email, groups };
+  }
+}

@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Cluster } from '@prisma/client';
+
+export class ClusterResponse {
+  @ApiProperty() name: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) displayName: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels: Record<string, string>;
+  @ApiProperty() fleetPath: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) apiServer: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) credentialsRef: string | null;
+  @ApiProperty({ description: 'Row version; also the ETag' }) version: number;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+
+  static from(row: Cluster): ClusterResponse {
+    return {
+      name: row.name,
+      displayName: row.displayName,
+      labels: row.labels as Record<string, string>,
+      fleetPath: row.fleetPath,
+      apiServer: row.apiServer,
+      credentialsRef: row.credentialsRef,
+      version: row.version,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+}
+
+export class ClusterPage {
+  @ApiProperty({ type: [ClusterResponse] }) items: ClusterResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

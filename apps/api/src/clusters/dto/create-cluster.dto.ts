@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsDnsLabel, IsLabelMap } from '@berth/common';
+
+/** Relative POSIX path of lowercase segments; no segment may start with a dot, so no `..`. */
+export const FLEET_PATH = /^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9._-]*){0,7}$/;
+
+export class CreateClusterDto {
+  @ApiProperty({ example: 'prod-eu-1', description: 'DNS label, unique' })
+  @IsDnsLabel()
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Production EU 1' })
+  @IsOptional() @IsString() @MaxLength(100)
+  displayName?: string;
+
+  @ApiPropertyOptional({ example: { env: 'prod', region: 'eu-west-1' } })
+  @IsOptional() @IsLabelMap()
+  labels?: Record<string, string>;
+
+  @ApiPropertyOptional({ example: 'clusters/prod-eu-1', description: 'Folder of this cluster in the fleet repository (default clusters/<name>)' })
+  @IsOptional() @Matches(FLEET_PATH, { message: 'fleetPath must be a relative path of lowercase segments (no leading dots, at most 8 segments)' }) @MaxLength(200)
+  fleetPath?: string;
+
+  @ApiPropertyOptional({ example: 'https://10.0.0.1:6443' })
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['https', 'http'], require_protocol: true }) @MaxLength(500)
+  apiServer?: string;
+
+  @ApiPropertyOptional({ example: 'prod-eu-1', description: 'Name of the kubeconfig/secret Berth reads credentials from (never the credentials themselves)' })
+  @IsOptional() @Matches(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/) @MaxLength(253)
+  credentialsRef?: string;
+}
+
+export class UpdateClusterDto extends PartialType(OmitType(CreateClusterDto, ['name'] as const)) {}

@@ -1,0 +1,38 @@
+import { Controller, Get, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '@berth/authz';
+import { PrismaService } from '@berth/prisma';
+
+@Injectable()
+export class HealthRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async databaseReachable(): Promise<boolean> {
+    try {
+      await this.prisma.$queryRaw`SELECT 1`;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database answers). */
+@ApiExcludeController()
+@Controller()
+export class HealthController {
+  constructor(private readonly health: HealthRepository) {}
+
+  @Get('healthz')
+  @Public()
+  healthz() {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @Public()
+  async readyz() {
+    if (!(await this.health.databaseReachable())) throw new ServiceUnavailableException('database unreachable');
+    return { status: 'ready' };
+  }
+}

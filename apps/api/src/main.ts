@@ -1,0 +1,41 @@
+import { Logger } from '@nestjs/common';
+import { toBerthConfig, validateEnv } from '@berth/config';
+import { BootstrapAdminService } from './auth/bootstrap-admin.service';
+import { prepareDatabase } from './database';
+import { createHttpApp } from './http-app';
+
+async function main(): Promise<void> {
+  const logger = new Logger('Berth');
+  const config = toBerthConfig(validateEnv(process.env));
+  const database = await prepareDatabase(config);
+  process.env.DATABASE_URL = database.url;
+
+  const app = await createHttpApp();
+  if (database.embedded) {
+    const embedded = database.embedded;
+    // Stop the embedded server after Nest has closed its connections.
+    app.getHttpAdapter().getInstance().addHook('onClose', async () => embedded.stop());
+  }
+  await app.listen({ port: config.port, host: config.host });
+
+  const base = `http://localhost:${config.port}`;
+  const generated = app.get(BootstrapAdminService).generatedKey;
+  const auth = generated
+    ? `Bootstrap admin API key (shown once, store it now):\n\n    ${generated}\n\n  Use it as: curl -H "Authorization: Bearer ${generated}" ${base}/v1/me`
+    : config.auth.bootstrapAdminKey
+      ? `Authenticate with BERTH_BOOTSTRAP_ADMIN_KEY: curl -H "X-API-Key: $BERTH_BOOTSTRAP_ADMIN_KEY" ${base}/v1/me`
+      : 'Authenticate with the admin API key printed at first start, an API key, or an OIDC token (Authorization: Bearer …)';
+  logger.log(
+    [
+      `Berth is listening on ${base} (${database.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'})`,
+      `  API:      ${base}/v1`,
+      `  OpenAPI:  ${base}/openapi.json   Swagger UI: ${base}/docs`,
+      `  ${auth}`,
+    ].join('\n'),
+  );
+}
+
+main().catch((error: Error) => {
+  new Logger('Berth').error(error.message, error.stack);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Authenticated, Caller, CurrentCaller } from '@berth/authz';
+
+class MyTenant {
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['viewer', 'developer', 'owner'] }) role: string;
+}
+
+export class MeResponse {
+  @ApiProperty({ enum: ['user', 'apiKey'] }) kind: string;
+  @ApiProperty({ description: 'OIDC subject or API key id' }) id: string;
+  @ApiProperty({ example: 'user:alice' }) actor: string;
+  @ApiPropertyOptional() email?: string;
+  @ApiProperty({ type: [String] }) groups: string[];
+  @ApiProperty({ enum: ['admin', 'user'] }) platformRole: 'admin' | 'user';
+  @ApiProperty({ type: [MyTenant] }) tenants: MyTenant[];
+}
+
+function describe({ principal }: Caller): MeResponse {
+  return {
+    kind: principal.kind,
+    id: principal.id,
+    actor: principal.actor,
+    email: principal.email,
+    groups: principal.groups,
+    platformRole: principal.isAdmin ? 'admin' : 'user',
+    tenants: principal.memberships.map((m) => ({ name: m.tenantName, role: m.role })),
+  };
+}
+
+@ApiTags('me')
+@Controller('me')
+export class MeController {
+  @Get()
+  @Authenticated()
+  @ApiOkResponse({ type: MeResponse })
+  me(@CurrentCaller() caller: Caller): MeResponse {
+    return describe(caller);
+  }
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { assertCan, Caller } from '@berth/authz';
+import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, toPage } from '@berth/common';
+import { TenantsService } from '../tenants/tenants.service';
+import { CreateMemberDto, MemberResponse } from './dto/create-member.dto';
+import { MembersRepository } from './members.repository';
+
+/** Who holds which role in a tenant: readable by its members, managed by its owners. */
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly members: MembersRepository,
+  ) {}
+
+  async list(caller: Caller, tenantName: string, query: PageQueryDto): Promise<Page<MemberResponse>> {
+    const tenant = await this.tenants.resolve(caller, tenantName);
+    assertCan(caller.ability, 'read', 'Membership', { tenantId: tenant.id });
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.members.list(tenant.id, limit, decodeCursor(query.cursor));
+    return toPage(rows, limit, (r) => r.id, MemberResponse.from);
+  }
+
+  async add(caller: Caller, tenantName: string, dto: CreateMemberDto): Promise<MemberResponse> {
+    const tenant = await this.tenants.resolve(caller, tenantName);
+    assertCan(caller.ability, 'create', 'Membership', { tenantId: tenant.id });
+    const row = await this.members.create(caller, { tenantId: tenant.id, subjectKind: dto.subject.kind, subjectName: dto.subject.name, role: dto.role });
+    return MemberResponse.from(row);
+  }
+
+  async remove(caller: Caller, tenantName: string, id: string): Promise<void> {
+    const tenant = await this.tenants.resolve(caller, tenantName);
+    assertCan(caller.ability, 'delete', 'Membership', { tenantId: tenant.id });
+    const row = await this.members.find(tenant.id, id);
+    if (!row) throw new NotFoundError('Member', id);
+    if ((await this.members.remove(caller, row)) === 'last-owner') {
+      throw new ConflictError('A tenant must keep at least one owner; add another owner first', [
+        { field: 'id', code: 'last-owner', message: 'this is the tenant\'s last owner' },
+      ]);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '@prisma/client';
+import type { Caller } from '@berth/authz';
+import { assertVersion, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, PreconditionFailedError, toPage } from '@berth/common';
+import { QuotaTiersRepository } from './quota-tiers.repository';
+import { CreateQuotaTierDto, UpdateQuotaTierDto } from './dto/create-quota-tier.dto';
+import { QuotaTierResponse } from './dto/quota-tier.response';
+
+const toJson = (value: unknown) => (value === undefined ? undefined : value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+
+/** Quota tiers are a shared catalogue: every signed-in caller reads it, platform admins write it. */
+@Injectable()
+export class QuotaTiersService {
+  constructor(private readonly tiers: QuotaTiersRepository) {}
+
+  async list(query: PageQueryDto): Promise<Page<QuotaTierResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.tiers.list(limit, decodeCursor(query.cursor));
+    return toPage(rows, limit, (r) => r.name, QuotaTierResponse.from);
+  }
+
+  async get(name: string): Promise<QuotaTierResponse> {
+    return QuotaTierResponse.from(await this.load(name));
+  }
+
+  async create(caller: Caller, dto: CreateQuotaTierDto): Promise<QuotaTierResponse> {
+    const row = await this.tiers.create(caller, {
+      name: dto.name,
+      displayName: dto.displayName,
+      resources: dto.resources,
+      limitRange: toJson(dto.limitRange ? { ...dto.limitRange } : undefined),
+      autoApprove: dto.autoApprove ?? true,
+    });
+    return QuotaTierResponse.from(row);
+  }
+
+  async update(caller: Caller, name: string, dto: UpdateQuotaTierDto, ifMatch?: number): Promise<QuotaTierResponse> {
+    const current = await this.load(name);
+    assertVersion(ifMatch, current.version);
+    const data: Prisma.QuotaTierUpdateInput = {
+      displayName: dto.displayName,
+      resources: dto.resources,
+      limitRange: toJson(dto.limitRange ? { ...dto.limitRange } : undefined),
+      autoApprove: dto.autoApprove,
+    };
+    const row = await this.tiers.update(caller, name, current.version, data);
+    if (!row) throw new PreconditionFailedError();
+    return QuotaTierResponse.from(row);
+  }
+
+  async remove(caller: Caller, name: string, ifMatch?: number): Promise<void> {
+    const current = await this.load(name);
+    assertVersion(ifMatch, current.version);
+    if (!(await this.tiers.delete(caller, name, current.version))) throw new PreconditionFailedError();
+  }
+
+  private async load(name: string) {
+    const row = await this.tiers.findByName(name);
+    if (!row) throw new NotFoundError('Quota tier', name);
+    return row;
+  }
+}

@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsDnsLabel, IsLabelMap } from '@berth/common';
+import { IsBudget } from './is-budget';
+import { SubjectDto } from './subject.dto';
+
+export class CreateTenantDto {
+  @ApiProperty({ example: 'payments', description: 'DNS label, 2-30 characters; namespaces are prefixed with it' })
+  @IsDnsLabel(30, 2)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Payments team' })
+  @IsOptional() @IsString() @MaxLength(100)
+  displayName?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+    example: { 'requests.cpu': '20', 'limits.memory': '64Gi', namespaces: 10 },
+    description: 'Caps summed over all the tenant\'s namespaces; `namespaces` caps their number',
+  })
+  @IsOptional() @IsBudget()
+  budget?: Record<string, string | number>;
+
+  @ApiPropertyOptional({ type: [String], example: ['prod-eu-1'] })
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @IsDnsLabel(63, 1, { each: true })
+  allowedClusters?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['small', 'medium'] })
+  @IsOptional() @IsArray() @ArrayMaxSize(200) @IsDnsLabel(63, 1, { each: true })
+  allowedTiers?: string[];
+
+  @ApiPropertyOptional({ example: { 'cost-center': 'cc-1234' } })
+  @IsOptional() @IsLabelMap()
+  labels?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: [SubjectDto], description: 'Initial owners (users or OIDC groups)' })
+  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => SubjectDto)
+  owners?: SubjectDto[];
+}
+
+export class UpdateTenantDto extends PartialType(OmitType(CreateTenantDto, ['name', 'owners'] as const)) {}

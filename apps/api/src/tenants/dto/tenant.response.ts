@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Tenant } from '@prisma/client';
+
+export class TenantResponse {
+  @ApiProperty() name: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) displayName: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'integer' }] } })
+  budget: Record<string, string | number>;
+  @ApiProperty({ type: [String] }) allowedClusters: string[];
+  @ApiProperty({ type: [String] }) allowedTiers: string[];
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels: Record<string, string>;
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+
+  static from(row: Tenant): TenantResponse {
+    const budget: Record<string, string | number> = { ...(row.budget as Record<string, string>) };
+    if (row.budgetNamespaces !== null) budget.namespaces = row.budgetNamespaces;
+    return {
+      name: row.name,
+      displayName: row.displayName,
+      budget,
+      allowedClusters: row.allowedClusters,
+      allowedTiers: row.allowedTiers,
+      labels: row.labels as Record<string, string>,
+      version: row.version,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+}
+
+export class TenantPage {
+  @ApiProperty({ type: [TenantResponse] }) items: TenantResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}

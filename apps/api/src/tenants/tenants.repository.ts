@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '@prisma/client';
+import type { Caller } from '@berth/authz';
+import { PrismaService } from '@berth/prisma';
+import { recordAudit } from '../audit-events/audit.writer';
+
+@Injectable()
+export class TenantsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The tenant only if `visible` (the caller's CASL read filter) admits it. */
+  findVisible(visible: Prisma.TenantWhereInput, name: string) {
+    return this.prisma.tenant.findFirst({ where: { AND: [visible, { name }] } });
+  }
+
+  listVisible(visible: Prisma.TenantWhereInput, limit: number, after?: string) {
+    return this.prisma.tenant.findMany({
+      where: { AND: [visible, after ? { name: { gt: after } } : {}] },
+      orderBy: { name: 'asc' },
+      take: limit + 1,
+    });
+  }
+
+  async missingNames(model: 'cluster' | 'quotaTier', names: string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const delegate = model === 'cluster' ? this.prisma.cluster : this.prisma.quotaTier;
+    const found = await (delegate as typeof this.prisma.cluster).findMany({ where: { name: { in: names } }, select: { name: true } });
+    const known = new Set(found.map((r) => r.name));
+    return names.filter((n) => !known.has(n));
+  }
+
+  create(caller: Caller, data: Prisma.TenantCreateInput, owners: Array<{ kind: 'User' | 'Group'; name: string }>) {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.tenant.create({ data });
+      for (const owner of owners) {
+        await tx.membership.create({ data: { tenantId: row.id, subjectKind: owner.kind, subjectName: owner.name, role: 'owner' } });
+      }
+      await recordAudit(tx, caller, { action: 'tenant.create', targetType: 'Tenant', targetId: row.name, tenantId: row.id, after: { ...row, owners } });
+      return row;
+    });
+  }
+
+  /** Optimistic update: returns null when the row no longer has `version`. */
+  update(caller: Caller, id: string, version: number, data: Prisma.TenantUpdateManyMutationInput) {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await tx.tenant.findUnique({ where: { id } });
+      const { count } = await tx.tenant.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+      if (count === 0 || !before) return null;
+      const after = await tx.tenant.findUniqueOrThrow({ where: { id } });
+      await recordAudit(tx, caller, { action: 'tenant.update', targetType: 'Tenant', targetId: after.name, tenantId: id, before, after });
+      return after;
+    });
+  }
+
+  delete(caller: Caller, id: string, version: number) {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await tx.tenant.findUnique({ where: { id } });
+      const { count } = await tx.tenant.deleteMany({ where: { id, version } });
+      if (count === 0 || !before) return false;
+      // tenantId stays on the event although the row is gone: the trail outlives the tenant.
+      await recordAudit(tx, caller, { action: 'tenant.delete', targetType: 'Tenant', targetId: before.name, tenantId: id, before });
+      return true;
+    });
+  }
+}

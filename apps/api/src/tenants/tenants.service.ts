@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, Tenant } from '@prisma/client';
+import { accessibleWhere, assertCan, Caller } from '@berth/authz';
+import {
+  assertVersion,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  ErrorDetail,
+  NotFoundError,
+  Page,
+  PageQueryDto,
+  PreconditionFailedError,
+  toPage,
+  UnprocessableError,
+} from '@berth/common';
+import { CreateTenantDto, UpdateTenantDto } from './dto/create-tenant.dto';
+import { splitBudget } from './dto/is-budget';
+import { TenantResponse } from './dto/tenant.response';
+import { TenantsRepository } from './tenants.repository';
+
+@Injectable()
+export class TenantsService {
+  constructor(private readonly tenants: TenantsRepository) {}
+
+  /**
+   * The tenant named in a path, if the caller may see it. Every tenant-scoped route starts here, so a
+   * tenant the caller has no role in answers 404 whatever the route: its existence is not revealed.
+   */
+  async resolve(caller: Caller, name: string): Promise<Tenant> {
+    const row = await this.tenants.findVisible(accessibleWhere(caller.ability, 'read', 'Tenant'), name);
+    if (!row) throw new NotFoundError('Tenant', name);
+    return row;
+  }
+
+  async list(caller: Caller, query: PageQueryDto): Promise<Page<TenantResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.tenants.listVisible(accessibleWhere(caller.ability, 'read', 'Tenant'), limit, decodeCursor(query.cursor));
+    return toPage(rows, limit, (r) => r.name, TenantResponse.from);
+  }
+
+  async get(caller: Caller, name: string): Promise<TenantResponse> {
+    return TenantResponse.from(await this.resolve(caller, name));
+  }
+
+  async create(caller: Caller, dto: CreateTenantDto): Promise<TenantResponse> {
+    await this.assertCatalogueNames(dto.allowedClusters, dto.allowedTiers);
+    const { resources, namespaces } = splitBudget(dto.budget ?? {});
+    const row = await this.tenants.create(
+      caller,
+      {
+        name: dto.name,
+        displayName: dto.displayName,
+        budget: resources,
+        budgetNamespaces: namespaces,
+        allowedClusters: dedupe(dto.allowedClusters),
+        allowedTiers: dedupe(dto.allowedTiers),
+        labels: dto.labels ?? {},
+      },
+      dedupeSubjects(dto.owners ?? []),
+    );
+    return TenantResponse.from(row);
+  }
+
+  async update(caller: Caller, name: string, dto: UpdateTenantDto, ifMatch?: number): Promise<TenantResponse> {
+    const current = await this.resolve(caller, name);
+    // Field-level rules: owners may rename and relabel their tenant; budgets and placement are the
+    // platform admins' (an owner raising their own budget would defeat it).
+    for (const field of Object.keys(dto).filter((k) => dto[k as keyof UpdateTenantDto] !== undefined)) {
+      assertCan(caller.ability, 'update', 'Tenant', current, field);
+    }
+    assertVersion(ifMatch, current.version);
+    await this.assertCatalogueNames(dto.allowedClusters, dto.allowedTiers);
+    const data: Prisma.TenantUpdateManyMutationInput = {
+      displayName: dto.displayName,
+      labels: dto.labels,
+      allowedClusters: dto.allowedClusters ? dedupe(dto.allowedClusters) : undefined,
+      allowedTiers: dto.allowedTiers ? dedupe(dto.allowedTiers) : undefined,
+    };
+    if (dto.budget) {
+      const { resources, namespaces } = splitBudget(dto.budget);
+      Object.assign(data, { budget: resources, budgetNamespaces: namespaces });
+    }
+    const row = await this.tenants.update(caller, current.id, current.version, data);
+    if (!row) throw new PreconditionFailedError();
+    return TenantResponse.from(row);
+  }
+
+  async remove(caller: Caller, name: string, ifMatch?: number): Promise<void> {
+    const current = await this.resolve(caller, name);
+    assertCan(caller.ability, 'delete', 'Tenant', current);
+    assertVersion(ifMatch, current.version);
+    if (!(await this.tenants.delete(caller, current.id, current.version))) throw new PreconditionFailedError();
+  }
+
+  /** Unknown clusters or tiers are a 422 naming each one, not a silent grant of nothing. */
+  private async assertCatalogueNames(clusters?: string[], tiers?: string[]): Promise<void> {
+    const details: ErrorDetail[] = [
+      ...(await this.tenants.missingNames('cluster', clusters ?? [])).map((n) => ({ field: 'allowedClusters', code: 'unknown-cluster', message: `cluster '${n}' does not exist` })),
+      ...(await this.tenants.missingNames('quotaTier', tiers ?? [])).map((n) => ({ field: 'allowedTiers', code: 'unknown-tier', message: `quota tier '${n}' does not exist` })),
+    ];
+    if (details.length > 0) throw new UnprocessableError(details.map((d) => d.message).join('; '), details);
+  }
+}
+
+const dedupe = (values?: string[]) => [...new Set(values ?? [])].sort();
+
+function dedupeSubjects<T extends { kind: string; name: string }>(subjects: T[]): T[] {
+  const seen = new Map(subjects.map((s) => [`${s.kind}:${s.name}`, s]));
+  return [...seen.values()];
+}

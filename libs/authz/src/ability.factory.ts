@@ -1,0 +1,75 @@
+import { AbilityBuilder, ForbiddenError, subject as tag } from '@casl/ability';
+import { accessibleBy, createPrismaAbility, PrismaQuery, Subjects } from '@casl/prisma';
+import type { ApiKey, AuditEvent, Cluster, Membership, QuotaTier, Tenant } from '@prisma/client';
+import { Principal, roleAtLeast, TenantRole } from './principal';
+
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve';
+
+export type AppSubjects =
+  | 'all'
+  | Subjects<{
+      Tenant: Tenant;
+      Membership: Membership;
+      ApiKey: ApiKey;
+      Cluster: Cluster;
+      QuotaTier: QuotaTier;
+      AuditEvent: AuditEvent;
+    }>;
+export type SubjectName = Exclude<AppSubjects, object>;
+export type ModelName = Exclude<SubjectName, 'all'>;
+export type AppAbility = ReturnType<typeof createPrismaAbility<[Action, AppSubjects], PrismaQuery>>;
+
+/** Fields of a tenant its owners may change themselves; budgets and placement stay with platform admins. */
+export const OWNER_EDITABLE_TENANT_FIELDS = ['displayName', 'labels'];
+
+/**
+ * Every authorization rule of Berth, as one table. The same rules gate actions (`can`) and filter
+ * queries (`accessibleBy` → Prisma `where`), so a list can never show what a read would refuse.
+ */
+export function defineAbilityFor(principal: Principal): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
+
+  if (principal.isAdmin) {
+    can('manage', 'all');
+    return build();
+  }
+
+  const tenantsWith = (minimum: TenantRole) =>
+    principal.memberships.filter((m) => roleAtLeast(m.role, minimum)).map((m) => m.tenantId);
+  const viewerOf = tenantsWith('viewer');
+  const ownerOf = tenantsWith('owner');
+
+  // Shared catalogues everyone signed in may read.
+  can('read', 'Cluster');
+  can('read', 'QuotaTier');
+
+  // viewer (and up): see the tenant and who is in it.
+  can('read', 'Tenant', { id: { in: viewerOf } });
+  can('read', 'Membership', { tenantId: { in: viewerOf } });
+
+  // owner: run the tenant's people, keys and (some) settings, and read its audit trail.
+  can('update', 'Tenant', OWNER_EDITABLE_TENANT_FIELDS, { id: { in: ownerOf } });
+  can(['create', 'delete'], 'Membership', { tenantId: { in: ownerOf } });
+  can(['create', 'read', 'delete'], 'ApiKey', { tenantId: { in: ownerOf } });
+  can('read', 'AuditEvent', { tenantId: { in: ownerOf } });
+
+  return build();
+}
+
+/**
+ * Prisma `where` for the rows of `type` the ability allows `action` on. No rule at all means no rows
+ * (CASL throws in that case; an empty list is the right answer for a read).
+ */
+export function accessibleWhere<T extends ModelName>(ability: AppAbility, action: Action, type: T) {
+  try {
+    return accessibleBy(ability, action).ofType(type);
+  } catch (error) {
+    if (error instanceof ForbiddenError) return { id: { in: [] as string[] } };
+    throw error;
+  }
+}
+
+/** Throws CASL's ForbiddenError (→ 403) unless the action is allowed on this row (and field). */
+export function assertCan(ability: AppAbility, action: Action, type: ModelName, row: object, field?: string): void {
+  ForbiddenError.from(ability).throwUnlessCan(action, tag(type, row) as never, field);
+}

@@ -1,0 +1,4 @@
+export * from './principal';
+export * from './ability.factory';
+export * from './decorators';
+export * from './policies.guard';

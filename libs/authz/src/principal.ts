@@ -1,0 +1,37 @@
+export type TenantRole = 'viewer' | 'developer' | 'owner';
+
+export interface TenantMembership {
+  tenantId: string;
+  tenantName: string;
+  role: TenantRole;
+}
+
+/** Who is calling, as resolved by authentication: an OIDC user or an API key (a service account). */
+export interface Principal {
+  kind: 'user' | 'apiKey';
+  /** `sub` of the token, or the API key id. */
+  id: string;
+  /** Stable actor string for audit events and requests, e.g. `user:alice` or `apikey:<id>`. */
+  actor: string;
+  email?: string;
+  groups: string[];
+  isAdmin: boolean;
+  memberships: TenantMembership[];
+}
+
+const RANK: Record<TenantRole, number> = { viewer: 1, developer: 2, owner: 3 };
+
+/** Roles are cumulative: an owner can do what a developer can, a developer what a viewer can. */
+export function roleAtLeast(role: TenantRole, minimum: TenantRole): boolean {
+  return RANK[role] >= RANK[minimum];
+}
+
+/** When a user is in several groups that hold roles in one tenant, the strongest role wins. */
+export function strongestRoles(memberships: TenantMembership[]): TenantMembership[] {
+  const byTenant = new Map<string, TenantMembership>();
+  for (const m of memberships) {
+    const seen = byTenant.get(m.tenantId);
+    if (!seen || RANK[m.role] > RANK[seen.role]) byTenant.set(m.tenantId, m);
+  }
+  return [...byTenant.values()].sort((a, b) => a.tenantName.localeCompare(b.tenantName));
+}

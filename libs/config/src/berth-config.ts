@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { BerthEnv } from './env.schema';
+
+/** Typed view of the validated environment that the rest of Berth reads. */
+export interface BerthConfig {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  auth: {
+    jwtSecret?: string;
+    jwtIssuer?: string;
+    jwtAudience?: string;
+    oidcIssuer?: string;
+    oidcAudience?: string;
+    groupsClaim: string;
+    adminGroups: string[];
+    bootstrapAdminKey?: string;
+  };
+  logRequests: boolean;
+}
+
+export function toBerthConfig(env: BerthEnv): BerthConfig {
+  return {
+    port: env.PORT,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL,
+    dataDir: path.resolve(env.BERTH_DATA_DIR ?? '.berth'),
+    embeddedPgPort: env.BERTH_EMBEDDED_PG_PORT,
+    auth: {
+      jwtSecret: env.BERTH_JWT_SECRET,
+      jwtIssuer: env.BERTH_JWT_ISSUER,
+      jwtAudience: env.BERTH_JWT_AUDIENCE,
+      oidcIssuer: env.BERTH_OIDC_ISSUER,
+      oidcAudience: env.BERTH_OIDC_AUDIENCE,
+      groupsClaim: env.BERTH_GROUPS_CLAIM,
+      adminGroups: env.BERTH_ADMIN_GROUPS.split(',').map((g) => g.trim()).filter(Boolean),
+      bootstrapAdminKey: env.BERTH_BOOTSTRAP_ADMIN_KEY,
+    },
+    logRequests: env.BERTH_LOG_REQUESTS ?? false,
+  };
+}

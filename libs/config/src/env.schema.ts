@@ -1,0 +1,76 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const trimmed = () => Transform(({ value }) => (typeof value === 'string' && value.trim() === '' ? undefined : value));
+const asBool = () => Transform(({ value }) => (value === undefined ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase())));
+
+/**
+ * Every environment variable Berth reads, validated once at start. A bad value stops the process with
+ * one line per variable that names it and says what is expected.
+ */
+export class BerthEnv {
+  @trimmed() @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 8080 : Number(value)))
+  @IsInt() @Min(0) @Max(65535)
+  PORT = 8080;
+
+  @trimmed() @IsOptional() @IsString()
+  HOST?: string;
+
+  /** PostgreSQL URL. Unset → an embedded PostgreSQL under BERTH_DATA_DIR. */
+  @trimmed() @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  /** Where embedded mode keeps its data (PostgreSQL cluster, fleet repo). */
+  @trimmed() @IsOptional() @IsString()
+  BERTH_DATA_DIR?: string;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 54329 : Number(value)))
+  @IsInt() @Min(1) @Max(65535)
+  BERTH_EMBEDDED_PG_PORT = 54329;
+
+  /** HS256 secret for development and tests; production uses OIDC. */
+  @trimmed() @IsOptional() @MinLength(32, { message: 'BERTH_JWT_SECRET must be at least 32 characters' })
+  BERTH_JWT_SECRET?: string;
+
+  @trimmed() @IsOptional() @IsUrl({ require_tld: false, protocols: ['https', 'http'] }, { message: 'BERTH_OIDC_ISSUER must be the issuer URL' })
+  BERTH_OIDC_ISSUER?: string;
+
+  @trimmed() @IsOptional() @IsString()
+  BERTH_OIDC_AUDIENCE?: string;
+
+  /** Expected `iss` / `aud` of HS256 tokens (optional; checked when set). */
+  @trimmed() @IsOptional() @IsString()
+  BERTH_JWT_ISSUER?: string;
+
+  @trimmed() @IsOptional() @IsString()
+  BERTH_JWT_AUDIENCE?: string;
+
+  @trimmed() @IsOptional() @Matches(/^[A-Za-z0-9_.:/-]{1,100}$/, { message: 'BERTH_GROUPS_CLAIM must be a claim name' })
+  BERTH_GROUPS_CLAIM = 'groups';
+
+  @trimmed() @IsOptional() @IsString()
+  BERTH_ADMIN_GROUPS = 'platform-admins';
+
+  @trimmed() @IsOptional() @MinLength(32, { message: 'BERTH_BOOTSTRAP_ADMIN_KEY must be at least 32 characters' })
+  BERTH_BOOTSTRAP_ADMIN_KEY?: string;
+
+  @asBool() @IsOptional() @IsBoolean()
+  BERTH_LOG_REQUESTS?: boolean;
+}
+
+export function validateEnv(raw: Record<string, unknown>): BerthEnv {
+  const env = plainToInstance(BerthEnv, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`));
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (!env.BERTH_JWT_SECRET && !env.BERTH_OIDC_ISSUER && env.NODE_ENV === 'production') {
+    // API keys still work; users cannot sign in without one of these. Not fatal, but say so loudly.
+    process.emitWarning('Neither BERTH_OIDC_ISSUER nor BERTH_JWT_SECRET is set: only API keys can authenticate');
+  }
+  return env;
+}

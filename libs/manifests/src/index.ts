@@ -1,0 +1,23 @@
+export * from './types';
+export { ManifestValidationError } from './errors';
+export { resolveRenderOptions } from './options';
+export { namespaceDir, tenantDir, clusterTenantsDir, clusterDir } from './paths';
+export { renderNamespace, roleBindingName, RESOURCE_QUOTA_NAME, LIMIT_RANGE_NAME } from './namespace';
+export {
+  renderTenantOnboarding,
+  tenantHomeNamespace,
+  tenantServiceAccountName,
+  TENANT_FILE,
+  TENANT_RECONCILER_ROLE,
+  TENANT_RECONCILER_BINDING,
+} from './tenant';
+export { renderClusterIndex, CLUSTER_SYNC_NAME, CLUSTER_SYNC_FILE } from './cluster';
+export {
+  MANAGED_BY_LABEL,
+  TENANT_LABEL,
+  FLUX_TENANT_LABEL,
+  REQUEST_ID_ANNOTATION,
+  EXPIRES_AT_ANNOTATION,
+  POD_SECURITY_ENFORCE_LABEL,
+} from './common';
+export { isDnsLabel, isDnsSubdomain } from './validation';

@@ -1,0 +1,110 @@
+import { parseAllDocuments } from 'yaml';
+import {
+  ManifestValidationError,
+  clusterDir,
+  clusterTenantsDir,
+  DEFAULT_RENDER_OPTIONS,
+  isDnsLabel,
+  namespaceDir,
+  renderClusterIndex,
+  renderTenantOnboarding,
+  tenantDir,
+  tenantHomeNamespace,
+} from '.';
+import { tenantCases } from '../test/fixtures';
+
+const docs = (yaml: string): Array<Record<string, any>> => parseAllDocuments(yaml).map((d) => d.toJSON());
+const withRepo = tenantCases['with-sync-repo']!;
+
+describe('renderTenantOnboarding', () => {
+  it('puts SA, GitRepository and Kustomization in the tenant home namespace and binds admin per namespace', () => {
+    const files = renderTenantOnboarding(withRepo);
+    expect(Object.keys(files)).toEqual(['kustomization.yaml', 'tenant.yaml']);
+    const objects = docs(files['tenant.yaml']!);
+    expect(objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
+      'Namespace /berth-tenant-acme',
+      'ServiceAccount berth-tenant-acme/flux-acme',
+      'RoleBinding acme-dev/berth-flux-reconciler',
+      'RoleBinding acme-prod/berth-flux-reconciler',
+      'GitRepository berth-tenant-acme/acme',
+      'Kustomization berth-tenant-acme/acme',
+    ]);
+    for (const rb of objects.filter((o) => o.kind === 'RoleBinding')) {
+      expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' });
+      expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'flux-acme', namespace: 'berth-tenant-acme' }]);
+    }
+    const ks = objects.find((o) => o.kind === 'Kustomization')!;
+    expect(ks.spec).toEqual({
+      interval: '10m',
+      path: './clusters/eu-west-1',
+      prune: true,
+      serviceAccountName: 'flux-acme',
+      sourceRef: { kind: 'GitRepository', name: 'acme' },
+    });
+    expect(ks.spec).not.toHaveProperty('targetNamespace');
+    expect(docs(files['kustomization.yaml']!)[0]!.resources).toEqual(['acme-dev', 'acme-prod', 'tenant.yaml']);
+  });
+
+  it('renders no Flux source without syncRepo, and is independent of namespace order', () => {
+    const kinds = docs(renderTenantOnboarding(tenantCases['without-sync-repo']!)['tenant.yaml']!).map((o) => o.kind);
+    expect(kinds).toEqual(['Namespace', 'ServiceAccount', 'RoleBinding']);
+    const reversed = { ...withRepo, namespaces: [...withRepo.namespaces].reverse() };
+    expect(renderTenantOnboarding(reversed)).toEqual(renderTenantOnboarding(withRepo));
+  });
+
+  it('keeps the home namespace a valid, stable DNS label for long tenant names', () => {
+    const long = 'a'.repeat(30) + '-' + 'b'.repeat(32);
+    expect(isDnsLabel(tenantHomeNamespace(long))).toBe(true);
+    expect(tenantHomeNamespace(long)).toBe(tenantHomeNamespace(long));
+    expect(tenantHomeNamespace(long)).not.toBe(tenantHomeNamespace(long.slice(0, -1) + 'c'));
+  });
+
+  it.each<[string, Partial<typeof withRepo>, RegExp]>([
+    ['url scheme', { syncRepo: { ...withRepo.syncRepo!, url: 'ftp://x/y.git' } }, /GitRepository berth-tenant-acme\/acme: spec\.url/],
+    ['path escaping the repo', { syncRepo: { ...withRepo.syncRepo!, path: 'a/../../b' } }, /Kustomization .*: spec\.path/],
+    ['branch', { syncRepo: { ...withRepo.syncRepo!, branch: 'main..x' } }, /spec\.ref\.branch/],
+    ['namespace name', { namespaces: ['acme/dev'] }, /Tenant acme: namespaces\[0\]/],
+    ['home namespace as tenant namespace', { namespaces: ['berth-tenant-acme'] }, /reserved/],
+    ['tenant name', { name: 'Acme' }, /Tenant Acme: name/],
+  ])('rejects a bad %s', (_, patch, message) => {
+    expect(() => renderTenantOnboarding({ ...withRepo, ...patch })).toThrow(ManifestValidationError);
+    expect(() => renderTenantOnboarding({ ...withRepo, ...patch })).toThrow(message);
+  });
+});
+
+describe('renderClusterIndex', () => {
+  it('lists tenant folders and points berth-tenants at them', () => {
+    const files = renderClusterIndex('eu1', ['zeta', 'acme', 'acme'], { tenantsRoot: 'fleet/tenants' });
+    expect(Object.keys(files)).toEqual(['clusters/eu1/berth-tenants.yaml', 'fleet/tenants/eu1/kustomization.yaml']);
+    expect(docs(files['fleet/tenants/eu1/kustomization.yaml']!)[0]!.resources).toEqual(['acme', 'zeta']);
+    const [ks] = docs(files['clusters/eu1/berth-tenants.yaml']!);
+    expect(ks!.metadata).toMatchObject({ name: 'berth-tenants', namespace: 'flux-system' });
+    expect(ks!.spec).toMatchObject({ path: './fleet/tenants/eu1', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
+  });
+
+  it('rejects bad names', () => {
+    expect(() => renderClusterIndex('eu1', ['ok', '../x'])).toThrow(/tenantNames\[1\]/);
+    expect(() => renderClusterIndex('EU1', [])).toThrow(ManifestValidationError);
+  });
+});
+
+describe('path helpers', () => {
+  const opts = DEFAULT_RENDER_OPTIONS;
+  it('build the fleet layout', () => {
+    expect(clusterTenantsDir(opts, 'eu1')).toBe('tenants/eu1');
+    expect(tenantDir(opts, 'eu1', 'acme')).toBe('tenants/eu1/acme');
+    expect(namespaceDir(opts, 'eu1', 'acme', 'acme-dev')).toBe('tenants/eu1/acme/acme-dev');
+    expect(clusterDir(opts, 'eu1')).toBe('clusters/eu1');
+  });
+
+  it.each(['..', '.', '', 'a/b', 'a\\b', 'Acme', '-a', 'a-', 'a'.repeat(64), 'a.b', ' a'])('reject %j', (bad) => {
+    expect(() => namespaceDir(opts, 'eu1', 'acme', bad)).toThrow(ManifestValidationError);
+    expect(() => tenantDir(opts, bad, 'acme')).toThrow(ManifestValidationError);
+    expect(() => clusterDir(opts, bad)).toThrow(ManifestValidationError);
+  });
+
+  it('rejects unsafe roots', () => {
+    expect(() => tenantDir({ tenantsRoot: '../tenants' }, 'eu1', 'acme')).toThrow(/tenantsRoot/);
+    expect(() => clusterDir({ clustersRoot: '/etc' }, 'eu1')).toThrow(/clustersRoot/);
+  });
+});

@@ -1,0 +1,5 @@
+export * from './prisma.service';
+export * from './prisma.module';
+export * from './project-root';
+export * from './migrate';
+export * from './embedded-postgres';
