@@ -13,6 +13,8 @@ import { EtagInterceptor } from './common/etag.interceptor';
 import { HealthModule } from './health/health.module';
 import { MeModule } from './me/me.module';
 import { MembersModule } from './members/members.module';
+import { NamespaceRequestsModule } from './namespace-requests/namespace-requests.module';
+import { NamespacesModule } from './namespaces/namespaces.module';
 import { QuotaTiersModule } from './quota-tiers/quota-tiers.module';
 import { TenantsModule } from './tenants/tenants.module';
 
@@ -29,6 +31,8 @@ import { TenantsModule } from './tenants/tenants.module';
     MembersModule,
     ApiKeysModule,
     AuditEventsModule,
+    NamespaceRequestsModule,
+    NamespacesModule,
   ],
   providers: [
     // Order matters: authenticate, then authorize. Both global: deny by default.

@@ -1,9 +1,9 @@
 import { AbilityBuilder, ForbiddenError, subject as tag } from '@casl/ability';
 import { accessibleBy, createPrismaAbility, PrismaQuery, Subjects } from '@casl/prisma';
-import type { ApiKey, AuditEvent, Cluster, Membership, QuotaTier, Tenant } from '@prisma/client';
+import type { ApiKey, AuditEvent, Cluster, Membership, Namespace, NamespaceRequest, QuotaTier, Tenant } from '@prisma/client';
 import { Principal, roleAtLeast, TenantRole } from './principal';
 
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve';
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'reject' | 'cancel';
 
 export type AppSubjects =
   | 'all'
@@ -14,6 +14,8 @@ export type AppSubjects =
       Cluster: Cluster;
       QuotaTier: QuotaTier;
       AuditEvent: AuditEvent;
+      Namespace: Namespace;
+      NamespaceRequest: NamespaceRequest;
     }>;
 export type SubjectName = Exclude<AppSubjects, object>;
 export type ModelName = Exclude<SubjectName, 'all'>;
@@ -27,16 +29,21 @@ export const OWNER_EDITABLE_TENANT_FIELDS = ['displayName', 'labels'];
  * queries (`accessibleBy` → Prisma `where`), so a list can never show what a read would refuse.
  */
 export function defineAbilityFor(principal: Principal): AppAbility {
-  const { can, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
+  const { can, cannot, build } = new AbilityBuilder<AppAbility>(createPrismaAbility);
 
   if (principal.isAdmin) {
     can('manage', 'all');
+    // Four eyes: nobody decides their own request, not even a platform admin.
+    cannot(['approve', 'reject'], 'NamespaceRequest', { requestedBy: principal.actor }).because(
+      'Four-eyes rule: you cannot approve or reject your own request',
+    );
     return build();
   }
 
   const tenantsWith = (minimum: TenantRole) =>
     principal.memberships.filter((m) => roleAtLeast(m.role, minimum)).map((m) => m.tenantId);
   const viewerOf = tenantsWith('viewer');
+  const developerOf = tenantsWith('developer');
   const ownerOf = tenantsWith('owner');
 
   // Shared catalogues everyone signed in may read.
@@ -47,11 +54,20 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   can('read', 'Tenant', { id: { in: viewerOf } });
   can('read', 'Membership', { tenantId: { in: viewerOf } });
 
-  // owner: run the tenant's people, keys and (some) settings, and read its audit trail.
+  // viewer: see namespaces and requests. developer: ask for namespaces and changes to them.
+  can('read', ['Namespace', 'NamespaceRequest'], { tenantId: { in: viewerOf } });
+  can('create', 'NamespaceRequest', { tenantId: { in: developerOf } });
+  can('update', 'Namespace', { tenantId: { in: developerOf } });
+  // A requester may withdraw their own pending request; owners any of their tenant's.
+  can('cancel', 'NamespaceRequest', { tenantId: { in: viewerOf }, requestedBy: principal.actor });
+  can('cancel', 'NamespaceRequest', { tenantId: { in: ownerOf } });
+
+  // owner: decommission namespaces, run the tenant's people, keys and (some) settings, and read its audit trail.
   can('update', 'Tenant', OWNER_EDITABLE_TENANT_FIELDS, { id: { in: ownerOf } });
   can(['create', 'delete'], 'Membership', { tenantId: { in: ownerOf } });
   can(['create', 'read', 'delete'], 'ApiKey', { tenantId: { in: ownerOf } });
   can('read', 'AuditEvent', { tenantId: { in: ownerOf } });
+  can('delete', 'Namespace', { tenantId: { in: ownerOf } });
 
   return build();
 }

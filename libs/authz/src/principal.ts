@@ -8,7 +8,7 @@ export interface TenantMembership {
 
 /** Who is calling, as resolved by authentication: an OIDC user or an API key (a service account). */
 export interface Principal {
-  kind: 'user' | 'apiKey';
+  kind: 'user' | 'apiKey' | 'system';
   /** `sub` of the token, or the API key id. */
   id: string;
   /** Stable actor string for audit events and requests, e.g. `user:alice` or `apikey:<id>`. */

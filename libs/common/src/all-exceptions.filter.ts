@@ -92,8 +92,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { status: exception.status, message: exception.message, details: exception.details };
     }
     if (exception instanceof CaslForbiddenError) {
-      const message = 'You are not allowed to do this';
-      return { status: 403, message, details: [{ code: 'forbidden', message }] };
+      // CASL's message names the action and subject type (or the rule's own `because` reason).
+      const message = exception.message || 'You are not allowed to do this';
+      return { status: 403, message, details: [{ code: 'forbidden', message, ...(exception.field ? { field: exception.field } : {}) }] };
     }
     if (exception instanceof HttpException) return fromHttpException(exception);
     if (exception instanceof Prisma.PrismaClientKnownRequestError) {

@@ -22,3 +22,8 @@ export function isLabelKey(key: string): boolean {
 export function isLabelValue(value: unknown): boolean {
   return typeof value === 'string' && (value === '' || (value.length <= 63 && LABEL_NAME.test(value)));
 }
+
+/** C0/C1 control characters (NUL included, which PostgreSQL text and jsonb cannot hold). */
+export function hasControlCharacters(value: string): boolean {
+  return /\p{Cc}/u.test(value);
+}

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { BadInputError } from './errors';
+import { hasControlCharacters } from './names';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -32,10 +33,14 @@ export function encodeCursor(key: string): string {
   return Buffer.from(key, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): string | undefined {
+/**
+ * The sort key a cursor holds. `valid` checks the key's type (e.g. a UUID for id-ordered lists), so a
+ * forged cursor is a 400 rather than a database error.
+ */
+export function decodeCursor(cursor: string | undefined, valid: (key: string) => boolean = () => true): string | undefined {
   if (cursor === undefined) return undefined;
   const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!key || encodeCursor(key) !== cursor) {
+  if (!key || encodeCursor(key) !== cursor || hasControlCharacters(key) || !valid(key)) {
     throw new BadInputError('Invalid cursor', [{ field: 'cursor', code: 'invalid', message: 'not a cursor from this API' }]);
   }
   return key;

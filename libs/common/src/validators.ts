@@ -1,6 +1,9 @@
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
-import { isDnsLabel, isLabelKey, isLabelValue } from './names';
+import { registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
+import { hasControlCharacters, isDnsLabel, isLabelKey, isLabelValue } from './names';
 import { isValidQuantity } from './quantity';
+
+/** A Kubernetes resource name as ResourceQuota keys use it (`requests.cpu`, `requests.nvidia.com/gpu`): a qualified name. */
+export const isResourceName = (key: string): boolean => isLabelKey(key);
 
 function define(
   name: string,
@@ -20,6 +23,22 @@ function define(
 
 const isPlainMap = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Optional but not nullable: an absent field is skipped, an explicit `null` is validated like any other
+ * value (and refused). Plain `@IsOptional()` lets `null` through, which a non-nullable column rejects.
+ */
+export const IsOptionalNonNull = (options?: ValidationOptions) => ValidateIf((_, value) => value !== undefined, options);
+
+/** Free text (display names): no control characters; PostgreSQL cannot even store NUL. */
+export function IsPlainText(options?: ValidationOptions) {
+  return define(
+    'isPlainText',
+    (v) => typeof v === 'string' && !hasControlCharacters(v),
+    (a) => `${a.property} must be text without control characters`,
+    options,
+  );
+}
 
 /** A DNS-1123 label of at most `max` characters (and at least `min`). */
 export function IsDnsLabel(max = 63, min = 1, options?: ValidationOptions) {
@@ -48,8 +67,24 @@ export function IsQuantityMap(options?: ValidationOptions) {
     (v) =>
       isPlainMap(v) &&
       Object.keys(v).length <= 64 &&
-      Object.entries(v).every(([k, q]) => k.length > 0 && k.length <= 253 && typeof q === 'string' && isValidQuantity(q)),
+      Object.entries(v).every(([k, q]) => isResourceName(k) && typeof q === 'string' && isValidQuantity(q)),
     (a) => `${a.property} must map resource names to valid, non-negative Kubernetes quantities (e.g. "500m", "2", "8Gi", "1e3")`,
+    options,
+  );
+}
+
+/**
+ * A flat map of strings (labels, annotations) of bounded size. Kubernetes syntax of the keys and values
+ * is judged by the policy engine, which names each bad key precisely.
+ */
+export function IsStringMap(maxEntries = 128, maxValueLength = 65536, options?: ValidationOptions) {
+  return define(
+    'isStringMap',
+    (v) =>
+      isPlainMap(v) &&
+      Object.keys(v).length <= maxEntries &&
+      Object.entries(v).every(([k, val]) => k.length > 0 && k.length <= 317 && typeof val === 'string' && val.length <= maxValueLength),
+    (a) => `${a.property} must be an object of at most ${maxEntries} string keys to string values`,
     options,
   );
 }

@@ -19,7 +19,16 @@ export interface BerthConfig {
     bootstrapAdminKey?: string;
   };
   logRequests: boolean;
+  policy: {
+    namePrefix: string;
+    allowedClusterRoles: string[];
+    allowedLabelKeys?: string[];
+    maxTtl: string;
+  };
+  expiryIntervalSeconds: number;
 }
+
+const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
 
 export function toBerthConfig(env: BerthEnv): BerthConfig {
   return {
@@ -35,9 +44,16 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       oidcIssuer: env.BERTH_OIDC_ISSUER,
       oidcAudience: env.BERTH_OIDC_AUDIENCE,
       groupsClaim: env.BERTH_GROUPS_CLAIM,
-      adminGroups: env.BERTH_ADMIN_GROUPS.split(',').map((g) => g.trim()).filter(Boolean),
+      adminGroups: list(env.BERTH_ADMIN_GROUPS),
       bootstrapAdminKey: env.BERTH_BOOTSTRAP_ADMIN_KEY,
     },
     logRequests: env.BERTH_LOG_REQUESTS ?? false,
+    policy: {
+      namePrefix: env.BERTH_NAMESPACE_PREFIX,
+      allowedClusterRoles: list(env.BERTH_ALLOWED_CLUSTER_ROLES),
+      allowedLabelKeys: env.BERTH_ALLOWED_LABEL_KEYS ? list(env.BERTH_ALLOWED_LABEL_KEYS) : undefined,
+      maxTtl: env.BERTH_MAX_TTL,
+    },
+    expiryIntervalSeconds: env.BERTH_EXPIRY_INTERVAL_SECONDS,
   };
 }

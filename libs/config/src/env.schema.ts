@@ -59,6 +59,27 @@ export class BerthEnv {
 
   @asBool() @IsOptional() @IsBoolean()
   BERTH_LOG_REQUESTS?: boolean;
+
+  /** Required namespace name prefix; `{tenant}` is replaced by the tenant name; empty disables. */
+  @IsOptional() @Matches(/^[a-z0-9{}-]{0,40}$/, { message: 'BERTH_NAMESPACE_PREFIX must be lowercase letters, digits, "-" and {tenant}' })
+  BERTH_NAMESPACE_PREFIX = '{tenant}-';
+
+  /** ClusterRoles namespaces may bind (comma list). */
+  @trimmed() @IsOptional() @Matches(/^[a-z0-9:.-]+(,[a-z0-9:.-]+)*$/, { message: 'BERTH_ALLOWED_CLUSTER_ROLES must be a comma list of ClusterRole names' })
+  BERTH_ALLOWED_CLUSTER_ROLES = 'view,edit,admin';
+
+  /** Label keys users may set (comma list); unset = any non-reserved key. */
+  @trimmed() @IsOptional() @IsString()
+  BERTH_ALLOWED_LABEL_KEYS?: string;
+
+  /** Longest TTL of an ephemeral namespace (Go-style duration, e.g. 720h, 30d). */
+  @trimmed() @IsOptional() @Matches(/^(\d+[dhms])+$/, { message: 'BERTH_MAX_TTL must be a duration such as 720h or 30d' })
+  BERTH_MAX_TTL = '720h';
+
+  /** How often expired ephemeral namespaces are turned into Delete requests; 0 disables the job. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @IsInt() @Min(0) @Max(86400)
+  BERTH_EXPIRY_INTERVAL_SECONDS = 60;
 }
 
 export function validateEnv(raw: Record<string, unknown>): BerthEnv {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import type { ApiKey } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
 import { decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, toPage } from '@berth/common';
@@ -52,7 +53,7 @@ export class ApiKeysService {
 
   private async page(tenantId: string | null, tenantName: string | null, query: PageQueryDto): Promise<Page<ApiKeyResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.keys.list(tenantId, limit, decodeCursor(query.cursor));
+    const rows = await this.keys.list(tenantId, limit, decodeCursor(query.cursor, isUuid));
     return toPage(rows, limit, (r) => r.id, (r) => ApiKeyResponse.from(r as PublicKey as ApiKey, tenantName));
   }
 
@@ -68,3 +69,6 @@ export class ApiKeysService {
     if (!row.revokedAt) await this.keys.revoke(caller, id, new Date());
   }
 }
+
+/** These lists are ordered by id: a cursor must hold one. */
+const isUuid = (key: string) => isUUID(key);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { accessibleWhere, Caller } from '@berth/authz';
+import { isUUID } from 'class-validator';
+import { accessibleWhere, assertCan, Caller } from '@berth/authz';
 import { BadInputError, decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '@berth/common';
 import { TenantsService } from '../tenants/tenants.service';
 import { AuditEventsRepository } from './audit-events.repository';
@@ -15,7 +16,9 @@ export class AuditEventsService {
 
   async list(caller: Caller, query: AuditQueryDto): Promise<Page<AuditEventResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    // A tenant the caller cannot see is a 404; one they see but may not audit (viewer, developer) a 403.
     const tenantId = query.tenant ? (await this.tenants.resolve(caller, query.tenant)).id : undefined;
+    if (tenantId) assertCan(caller.ability, 'read', 'AuditEvent', { tenantId });
     const rows = await this.events.list(
       {
         visible: accessibleWhere(caller.ability, 'read', 'AuditEvent'),
@@ -40,6 +43,6 @@ function parseCursor(key: string | undefined): { at: Date; id: string } | undefi
   if (key === undefined) return undefined;
   const [at, id] = key.split('|');
   const date = new Date(at);
-  if (!id || Number.isNaN(date.getTime())) throw new BadInputError('Invalid cursor', [{ field: 'cursor', code: 'invalid', message: 'not a cursor from this API' }]);
+  if (!id || !isUUID(id) || Number.isNaN(date.getTime())) throw new BadInputError('Invalid cursor', [{ field: 'cursor', code: 'invalid', message: 'not a cursor from this API' }]);
   return { at: date, id };
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import { assertCan, Caller } from '@berth/authz';
 import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, toPage } from '@berth/common';
 import { TenantsService } from '../tenants/tenants.service';
@@ -17,7 +18,7 @@ export class MembersService {
     const tenant = await this.tenants.resolve(caller, tenantName);
     assertCan(caller.ability, 'read', 'Membership', { tenantId: tenant.id });
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.members.list(tenant.id, limit, decodeCursor(query.cursor));
+    const rows = await this.members.list(tenant.id, limit, decodeCursor(query.cursor, isUuid));
     return toPage(rows, limit, (r) => r.id, MemberResponse.from);
   }
 
@@ -40,3 +41,6 @@ export class MembersService {
     }
   }
 }
+
+/** These lists are ordered by id: a cursor must hold one. */
+const isUuid = (key: string) => isUUID(key);

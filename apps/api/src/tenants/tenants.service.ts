@@ -64,7 +64,9 @@ export class TenantsService {
   async update(caller: Caller, name: string, dto: UpdateTenantDto, ifMatch?: number): Promise<TenantResponse> {
     const current = await this.resolve(caller, name);
     // Field-level rules: owners may rename and relabel their tenant; budgets and placement are the
-    // platform admins' (an owner raising their own budget would defeat it).
+    // platform admins' (an owner raising their own budget would defeat it). The tenant-level check
+    // comes first so that an empty body is not a way for a viewer to bump the version.
+    assertCan(caller.ability, 'update', 'Tenant', current);
     for (const field of Object.keys(dto).filter((k) => dto[k as keyof UpdateTenantDto] !== undefined)) {
       assertCan(caller.ability, 'update', 'Tenant', current, field);
     }

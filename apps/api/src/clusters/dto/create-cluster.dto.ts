@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
-import { IsDnsLabel, IsLabelMap } from '@berth/common';
+import { IsDnsLabel, IsLabelMap, IsOptionalNonNull, IsPlainText } from '@berth/common';
 
 /** Relative POSIX path of lowercase segments; no segment may start with a dot, so no `..`. */
 export const FLEET_PATH = /^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9._-]*){0,7}$/;
@@ -11,15 +11,15 @@ export class CreateClusterDto {
   name: string;
 
   @ApiPropertyOptional({ example: 'Production EU 1' })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional() @IsString() @IsPlainText() @MaxLength(100)
   displayName?: string;
 
   @ApiPropertyOptional({ example: { env: 'prod', region: 'eu-west-1' } })
-  @IsOptional() @IsLabelMap()
+  @IsOptionalNonNull() @IsLabelMap()
   labels?: Record<string, string>;
 
   @ApiPropertyOptional({ example: 'clusters/prod-eu-1', description: 'Folder of this cluster in the fleet repository (default clusters/<name>)' })
-  @IsOptional() @Matches(FLEET_PATH, { message: 'fleetPath must be a relative path of lowercase segments (no leading dots, at most 8 segments)' }) @MaxLength(200)
+  @IsOptionalNonNull() @Matches(FLEET_PATH, { message: 'fleetPath must be a relative path of lowercase segments (no leading dots, at most 8 segments)' }) @MaxLength(200)
   fleetPath?: string;
 
   @ApiPropertyOptional({ example: 'https://10.0.0.1:6443' })
@@ -31,4 +31,4 @@ export class CreateClusterDto {
   credentialsRef?: string;
 }
 
-export class UpdateClusterDto extends PartialType(OmitType(CreateClusterDto, ['name'] as const)) {}
+export class UpdateClusterDto extends PartialType(OmitType(CreateClusterDto, ['name'] as const), { skipNullProperties: false }) {}

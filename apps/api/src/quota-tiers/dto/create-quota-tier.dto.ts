@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { IsDnsLabel, IsQuantityMap } from '@berth/common';
+import { IsDnsLabel, IsOptionalNonNull, IsPlainText, IsQuantityMap } from '@berth/common';
 
 const QUANTITIES = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
@@ -30,7 +30,7 @@ export class CreateQuotaTierDto {
   name: string;
 
   @ApiPropertyOptional({ example: 'Small (2 CPU, 8Gi)' })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional() @IsString() @IsPlainText() @MaxLength(100)
   displayName?: string;
 
   @ApiProperty({ ...QUANTITIES, example: { 'requests.cpu': '2', 'limits.memory': '8Gi', pods: '50' } })
@@ -42,8 +42,8 @@ export class CreateQuotaTierDto {
   limitRange?: LimitRangeDto;
 
   @ApiPropertyOptional({ default: true, description: 'Requests within this tier are approved without a platform admin' })
-  @IsOptional() @IsBoolean()
+  @IsOptionalNonNull() @IsBoolean()
   autoApprove?: boolean;
 }
 
-export class UpdateQuotaTierDto extends PartialType(OmitType(CreateQuotaTierDto, ['name'] as const)) {}
+export class UpdateQuotaTierDto extends PartialType(OmitType(CreateQuotaTierDto, ['name'] as const), { skipNullProperties: false }) {}

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { IsDnsLabel, IsLabelMap } from '@berth/common';
+import { IsDnsLabel, IsLabelMap, IsOptionalNonNull, IsPlainText } from '@berth/common';
 import { IsBudget } from './is-budget';
 import { SubjectDto } from './subject.dto';
 
@@ -11,7 +11,7 @@ export class CreateTenantDto {
   name: string;
 
   @ApiPropertyOptional({ example: 'Payments team' })
-  @IsOptional() @IsString() @MaxLength(100)
+  @IsOptional() @IsString() @IsPlainText() @MaxLength(100)
   displayName?: string;
 
   @ApiPropertyOptional({
@@ -20,19 +20,19 @@ export class CreateTenantDto {
     example: { 'requests.cpu': '20', 'limits.memory': '64Gi', namespaces: 10 },
     description: 'Caps summed over all the tenant\'s namespaces; `namespaces` caps their number',
   })
-  @IsOptional() @IsBudget()
+  @IsOptionalNonNull() @IsBudget()
   budget?: Record<string, string | number>;
 
   @ApiPropertyOptional({ type: [String], example: ['prod-eu-1'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(200) @IsDnsLabel(63, 1, { each: true })
+  @IsOptionalNonNull() @IsArray() @ArrayMaxSize(200) @IsDnsLabel(63, 1, { each: true })
   allowedClusters?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['small', 'medium'] })
-  @IsOptional() @IsArray() @ArrayMaxSize(200) @IsDnsLabel(63, 1, { each: true })
+  @IsOptionalNonNull() @IsArray() @ArrayMaxSize(200) @IsDnsLabel(63, 1, { each: true })
   allowedTiers?: string[];
 
   @ApiPropertyOptional({ example: { 'cost-center': 'cc-1234' } })
-  @IsOptional() @IsLabelMap()
+  @IsOptionalNonNull() @IsLabelMap()
   labels?: Record<string, string>;
 
   @ApiPropertyOptional({ type: [SubjectDto], description: 'Initial owners (users or OIDC groups)' })
@@ -40,4 +40,4 @@ export class CreateTenantDto {
   owners?: SubjectDto[];
 }
 
-export class UpdateTenantDto extends PartialType(OmitType(CreateTenantDto, ['name', 'owners'] as const)) {}
+export class UpdateTenantDto extends PartialType(OmitType(CreateTenantDto, ['name', 'owners'] as const), { skipNullProperties: false }) {}

@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { isValidQuantity } from '@berth/common';
+import { isResourceName, isValidQuantity } from '@berth/common';
 
 export const NAMESPACES_KEY = 'namespaces';
 export const MAX_NAMESPACES_BUDGET = 1_000_000;
@@ -13,7 +13,7 @@ export function isBudget(value: unknown): boolean {
     entries.every(([key, v]) =>
       key === NAMESPACES_KEY
         ? Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_NAMESPACES_BUDGET
-        : key.length > 0 && key.length <= 253 && typeof v === 'string' && isValidQuantity(v),
+        : isResourceName(key) && typeof v === 'string' && isValidQuantity(v),
     )
   );
 }

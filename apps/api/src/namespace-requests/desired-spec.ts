@@ -1,0 +1,112 @@
+import type { AccessGrant, NamespaceRequest as PolicyRequest, NetworkPolicyMode, PolicySnapshot, RequestKind, Tier } from '@berth/policy';
+
+export interface LimitRangeSpec {
+  default?: Record<string, string>;
+  defaultRequest?: Record<string, string>;
+  max?: Record<string, string>;
+  min?: Record<string, string>;
+}
+
+/** A namespace's desired state as stored on requests and namespaces (the renderer's input). */
+export interface DesiredSpec {
+  tier?: string;
+  resources?: Record<string, string>;
+  limitRange?: LimitRangeSpec | null;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  access: AccessGrant[];
+  networkPolicy: NetworkPolicyMode;
+  ttl?: string;
+  /** Deleting a protected namespace needs a platform admin's approval. */
+  protected?: boolean;
+}
+
+export const PROTECTED_LABEL = 'berth.dev/protected';
+
+/** Labels as the cluster will see them for policy purposes (Berth's own protected marker included). */
+export function effectiveLabels(spec: DesiredSpec): Record<string, string> {
+  return spec.protected ? { ...spec.labels, [PROTECTED_LABEL]: 'true' } : spec.labels;
+}
+
+export interface SpecInput {
+  tier?: string;
+  resources?: Record<string, string>;
+  limitRange?: LimitRangeSpec;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  access?: Array<{ subject: { kind: 'User' | 'Group'; name: string }; role: string }>;
+  networkPolicy?: NetworkPolicyMode;
+  ttl?: string;
+  protected?: boolean;
+}
+
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** A new namespace's desired state from a create request (defaults filled in). */
+export function specFromInput(input: SpecInput): DesiredSpec {
+  return plain({
+    tier: input.tier,
+    resources: input.resources,
+    limitRange: input.limitRange ?? null,
+    labels: input.labels ?? {},
+    annotations: input.annotations ?? {},
+    access: (input.access ?? []).map((a) => ({ subject: { kind: a.subject.kind, name: a.subject.name }, role: a.role })),
+    networkPolicy: input.networkPolicy ?? 'isolated',
+    ttl: input.ttl,
+    protected: input.protected,
+  });
+}
+
+/**
+ * The desired state after a change: fields present in the patch replace the current ones. A tier and
+ * explicit resources exclude each other, so giving one drops the other.
+ */
+export function mergeSpec(current: DesiredSpec, patch: SpecInput): DesiredSpec {
+  const next: DesiredSpec = { ...current };
+  if (patch.tier !== undefined) {
+    next.tier = patch.tier;
+    delete next.resources;
+  }
+  if (patch.resources !== undefined) {
+    next.resources = patch.resources;
+    delete next.tier;
+  }
+  if (patch.limitRange !== undefined) next.limitRange = patch.limitRange;
+  if (patch.labels !== undefined) next.labels = patch.labels;
+  if (patch.annotations !== undefined) next.annotations = patch.annotations;
+  if (patch.access !== undefined) next.access = specFromInput({ access: patch.access }).access;
+  if (patch.networkPolicy !== undefined) next.networkPolicy = patch.networkPolicy;
+  if (patch.ttl !== undefined) next.ttl = patch.ttl;
+  if (patch.protected !== undefined) next.protected = patch.protected;
+  return plain(next);
+}
+
+/** The ResourceQuota a spec amounts to: its tier's resources, or its explicit ones. */
+export function effectiveResources(spec: DesiredSpec, tiers: readonly Tier[]): Record<string, string> {
+  if (spec.tier) return { ...(tiers.find((t) => t.name === spec.tier)?.resources ?? {}) };
+  return { ...(spec.resources ?? {}) };
+}
+
+/** The LimitRange a spec amounts to: its override, else its tier's defaults. */
+export function effectiveLimitRange(spec: DesiredSpec, tiers: readonly Tier[]): LimitRangeSpec | null {
+  if (spec.limitRange) return spec.limitRange;
+  const tier = spec.tier ? tiers.find((t) => t.name === spec.tier) : undefined;
+  return (tier?.limitRange as LimitRangeSpec | undefined) ?? null;
+}
+
+/** What the policy engine is asked about. */
+export function policyRequest(kind: RequestKind, name: string, cluster: string, spec: DesiredSpec): PolicySnapshot['request'] {
+  const request: PolicyRequest = {
+    kind,
+    name,
+    cluster,
+    tier: spec.tier,
+    resources: spec.resources,
+    labels: spec.labels,
+    annotations: spec.annotations,
+    access: spec.access,
+    networkPolicy: spec.networkPolicy,
+    ttl: spec.ttl,
+  };
+  return request;
+}

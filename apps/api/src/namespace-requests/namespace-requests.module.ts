@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { NamespaceRequestsController } from './namespace-requests.controller';
+import { NamespaceRequestsRepository } from './namespace-requests.repository';
+import { NamespaceRequestsService } from './namespace-requests.service';
+
+@Module({
+  imports: [TenantsModule, IdempotencyModule],
+  controllers: [NamespaceRequestsController],
+  providers: [NamespaceRequestsService, NamespaceRequestsRepository],
+  exports: [NamespaceRequestsService],
+})
+export class NamespaceRequestsModule {}

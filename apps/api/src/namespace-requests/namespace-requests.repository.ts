@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { Namespace, NamespaceRequest, Prisma, RequestState } from '@prisma/client';
+import { parseResources } from '@berth/policy';
+import { PrismaService, PrismaTx } from '@berth/prisma';
+
+/** Long enough for a queue of concurrent requests of one tenant to wait for its row lock. */
+const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+
+export type RequestWithTenant = NamespaceRequest & { tenant: { name: string } };
+
+/** Everything the policy engine needs about one tenant, read inside the tenant's lock. */
+export interface PolicyState {
+  tenant: Prisma.TenantGetPayload<object>;
+  tiers: Prisma.QuotaTierGetPayload<object>[];
+  cluster: Prisma.ClusterGetPayload<object> | null;
+  /** The tenant's live namespaces (everything but those being deleted). */
+  namespaces: Namespace[];
+  /** Whether (cluster, name) is used by any namespace of any tenant. */
+  nameTaken: boolean;
+}
+
+const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+
+@Injectable()
+export class NamespaceRequestsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Runs `work` in a transaction holding the tenant's row lock: every decision that reads the tenant's
+   * budget and writes an allocation is serialized per tenant, so two concurrent requests can never
+   * both spend the same headroom (the race Capsule's in-cluster quota has).
+   */
+  withTenantLock<T>(tenantId: string, work: (tx: PrismaTx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE id = ${tenantId}::uuid FOR UPDATE`;
+      return work(tx);
+    }, TX_OPTIONS);
+  }
+
+  async policyState(db: PrismaTx | PrismaService, tenantId: string, cluster: string, name: string): Promise<PolicyState> {
+    const [tenant, tiers, clusterRow, namespaces, taken] = await Promise.all([
+      db.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
+      db.quotaTier.findMany({ orderBy: { name: 'asc' } }),
+      db.cluster.findUnique({ where: { name: cluster } }),
+      db.namespace.findMany({ where: { tenantId, state: { not: 'Deleting' } }, orderBy: { name: 'asc' } }),
+      db.namespace.count({ where: { cluster, name } }),
+    ]);
+    return { tenant, tiers, cluster: clusterRow, namespaces, nameTaken: taken > 0 };
+  }
+
+  /** Policy state outside a lock (dry runs): the answer may be stale by the time anyone acts on it. */
+  policyStateUnlocked(tenantId: string, cluster: string, name: string): Promise<PolicyState> {
+    return this.policyState(this.prisma, tenantId, cluster, name);
+  }
+
+  createRequest(tx: PrismaTx, data: Omit<Prisma.NamespaceRequestUncheckedCreateInput, 'spec' | 'decision'> & { spec: unknown; decision: unknown }) {
+    return tx.namespaceRequest.create({ data: { ...data, spec: json(data.spec), decision: json(data.decision) }, include: { tenant: { select: { name: true } } } });
+  }
+
+  findRequest(visible: Prisma.NamespaceRequestWhereInput, id: string): Promise<RequestWithTenant | null> {
+    return this.prisma.namespaceRequest.findFirst({ where: { AND: [visible, { id }] }, include: { tenant: { select: { name: true } } } });
+  }
+
+  listRequests(visible: Prisma.NamespaceRequestWhereInput, filter: { tenantId?: string; state?: RequestState }, limit: number, after?: string) {
+    return this.prisma.namespaceRequest.findMany({
+      where: {
+        AND: [visible, filter.tenantId ? { tenantId: filter.tenantId } : {}, filter.state ? { state: filter.state } : {}, after ? { id: { gt: after } } : {}],
+      },
+      orderBy: { id: 'asc' },
+      take: limit + 1,
+      include: { tenant: { select: { name: true } } },
+    });
+  }
+
+  /** Re-reads a request under a row lock, inside the tenant's transaction. */
+  async lockRequest(tx: PrismaTx, id: string): Promise<RequestWithTenant> {
+    await tx.$queryRaw`SELECT 1 FROM "NamespaceRequest" WHERE id = ${id}::uuid FOR UPDATE`;
+    return tx.namespaceRequest.findUniqueOrThrow({ where: { id }, include: { tenant: { select: { name: true } } } });
+  }
+
+  updateRequest(tx: PrismaTx, id: string, data: Omit<Prisma.NamespaceRequestUpdateInput, 'decision'> & { decision?: unknown }) {
+    const { decision, ...rest } = data;
+    return tx.namespaceRequest.update({
+      where: { id },
+      data: { ...rest, ...(decision !== undefined ? { decision: json(decision) } : {}), version: { increment: 1 } },
+      include: { tenant: { select: { name: true } } },
+    });
+  }
+
+  hasPendingFor(tx: PrismaTx, tenantId: string, cluster: string, namespace: string): Promise<boolean> {
+    return tx.namespaceRequest
+      .count({ where: { tenantId, cluster, namespace, state: 'PendingApproval', kind: { in: ['Change', 'Delete'] } } })
+      .then((n) => n > 0);
+  }
+
+  /** Writes a namespace's new desired state and its ledger rows (exact milli-units per resource). */
+  async upsertNamespace(
+    tx: PrismaTx,
+    target: { id?: string; tenantId: string; cluster: string; name: string },
+    desired: { spec: unknown; resources: Record<string, string>; expiresAt: Date | null; requestId: string },
+  ): Promise<Namespace> {
+    const data = { spec: json(desired.spec), resources: json(desired.resources), expiresAt: desired.expiresAt, requestId: desired.requestId, state: 'Approved' as const, lastError: null };
+    const row = target.id
+      ? await tx.namespace.update({ where: { id: target.id }, data: { ...data, version: { increment: 1 } } })
+      : await tx.namespace.create({ data: { ...data, tenantId: target.tenantId, cluster: target.cluster, name: target.name } });
+    await tx.allocation.deleteMany({ where: { namespaceId: row.id } });
+    const ledger = [...parseResources(desired.resources)].map(([resource, milli]) => ({ namespaceId: row.id, tenantId: row.tenantId, resource, milli }));
+    if (ledger.length > 0) await tx.allocation.createMany({ data: ledger });
+    return row;
+  }
+
+  /** The namespace if it is (still) expired and in the desired state, read inside the tenant's lock. */
+  expiredNamespace(tx: PrismaTx, id: string, now: Date): Promise<Namespace | null> {
+    return tx.namespace.findFirst({ where: { id, expiresAt: { lt: now }, state: { not: 'Deleting' } } });
+  }
+
+  /** A deleted namespace leaves the desired state: its allocation is released, its name stays taken until removed. */
+  async markDeleting(tx: PrismaTx, id: string, requestId: string): Promise<Namespace> {
+    await tx.allocation.deleteMany({ where: { namespaceId: id } });
+    return tx.namespace.update({ where: { id }, data: { state: 'Deleting', requestId, version: { increment: 1 } } });
+  }
+}

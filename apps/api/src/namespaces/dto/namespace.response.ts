@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import type { Namespace } from '@prisma/client';
+import { IsDnsLabel, PageQueryDto } from '@berth/common';
+
+export const NAMESPACE_STATES = ['Approved', 'Committed', 'Ready', 'Failed', 'Deleting'] as const;
+
+export class NamespaceResponse {
+  @ApiProperty() name: string;
+  @ApiProperty() cluster: string;
+  @ApiProperty() tenant: string;
+  @ApiProperty({ enum: NAMESPACE_STATES, description: 'Approved → Committed (in the fleet repo) → Ready (on the cluster) | Failed; Deleting' })
+  state: string;
+  @ApiProperty({ description: 'Desired spec: tier or resources, limitRange, labels, annotations, access, networkPolicy, ttl' })
+  spec: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Effective ResourceQuota' })
+  resources: Record<string, string>;
+  @ApiPropertyOptional({ nullable: true, type: Date }) expiresAt: Date | null;
+  @ApiProperty({ format: 'uuid', description: 'The request that produced the current desired state' }) requestId: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) commitSha: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+
+  static from(row: Namespace, tenant: string): NamespaceResponse {
+    return {
+      name: row.name,
+      cluster: row.cluster,
+      tenant,
+      state: row.state,
+      spec: row.spec as Record<string, unknown>,
+      resources: row.resources as Record<string, string>,
+      expiresAt: row.expiresAt,
+      requestId: row.requestId,
+      commitSha: row.commitSha,
+      lastError: row.lastError,
+      version: row.version,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+}
+
+export class NamespacePage {
+  @ApiProperty({ type: [NamespaceResponse] }) items: NamespaceResponse[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class NamespaceListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: NAMESPACE_STATES })
+  @IsOptional() @IsIn(NAMESPACE_STATES)
+  state?: (typeof NAMESPACE_STATES)[number];
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsDnsLabel()
+  cluster?: string;
+}
+
+export class NamespaceParam {
+  @ApiProperty() @IsDnsLabel(30, 2) tenant: string;
+  @ApiProperty() @IsDnsLabel() name: string;
+}
+
+export class ClusterQueryDto {
+  @ApiPropertyOptional({ description: 'Needed only when the tenant has namespaces of this name on several clusters' })
+  @IsOptional() @IsDnsLabel()
+  cluster?: string;
+
+  @ApiPropertyOptional({ description: 'true: evaluate policy and answer the decision; store nothing' })
+  @IsOptional() @IsIn(['true', 'false'])
+  dryRun?: 'true' | 'false';
+}
+
+export class ResourceUsage {
+  @ApiProperty({ example: 'limits.memory' }) resource: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: '48Gi' }) budget: string | null;
+  @ApiProperty({ example: '40Gi' }) allocated: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: '8Gi' }) available: string | null;
+}
+
+export class UsageResponse {
+  @ApiProperty() tenant: string;
+  @ApiProperty({ type: 'object', properties: { budget: { type: 'integer', nullable: true }, allocated: { type: 'integer' } } })
+  namespaces: { budget: number | null; allocated: number };
+  @ApiProperty({ type: [ResourceUsage] }) resources: ResourceUsage[];
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, Get, Param, Patch, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Allow, Caller, CurrentCaller } from '@berth/authz';
+import { TenantParam } from '../common/name.param';
+import { Reply, send } from '../common/send';
+import { Idempotency } from '../idempotency/idempotency-key.decorator';
+import type { IdempotencyRequest } from '../idempotency/idempotency.service';
+import { NamespaceRequestResponse } from '../namespace-requests/dto/namespace-request.response';
+import { ChangeNamespaceDto } from '../namespace-requests/dto/namespace-spec.dto';
+import { ClusterQueryDto, NamespaceListQueryDto, NamespacePage, NamespaceParam, NamespaceResponse, UsageResponse } from './dto/namespace.response';
+import { NamespacesService } from './namespaces.service';
+
+@ApiTags('namespaces')
+@Controller('tenants/:tenant')
+export class NamespacesController {
+  constructor(private readonly namespaces: NamespacesService) {}
+
+  @Get('namespaces')
+  @Allow('read', 'Namespace')
+  @ApiOkResponse({ type: NamespacePage })
+  list(@CurrentCaller() caller: Caller, @Param() { tenant }: TenantParam, @Query() query: NamespaceListQueryDto) {
+    return this.namespaces.list(caller, tenant, query);
+  }
+
+  @Get('namespaces/:name')
+  @Allow('read', 'Namespace')
+  @ApiOkResponse({ type: NamespaceResponse })
+  get(@CurrentCaller() caller: Caller, @Param() { tenant, name }: NamespaceParam, @Query() { cluster }: ClusterQueryDto) {
+    return this.namespaces.get(caller, tenant, name, cluster);
+  }
+
+  @Patch('namespaces/:name')
+  @Allow('update', 'Namespace')
+  @ApiCreatedResponse({ type: NamespaceRequestResponse, description: 'A Change request (Approved or PendingApproval)' })
+  async change(@CurrentCaller() caller: Caller, @Param() { tenant, name }: NamespaceParam, @Query() { cluster, dryRun }: ClusterQueryDto, @Body() dto: ChangeNamespaceDto, @Idempotency() idem: IdempotencyRequest | undefined, @Res() reply: Reply) {
+    send(reply, await this.namespaces.change(caller, tenant, name, dto, { cluster, dryRun: dryRun === 'true', idem }));
+  }
+
+  @Delete('namespaces/:name')
+  @Allow('delete', 'Namespace')
+  @ApiAcceptedResponse({ type: NamespaceRequestResponse, description: 'A Delete request (Approved or PendingApproval)' })
+  async remove(@CurrentCaller() caller: Caller, @Param() { tenant, name }: NamespaceParam, @Query() { cluster, dryRun }: ClusterQueryDto, @Idempotency() idem: IdempotencyRequest | undefined, @Res() reply: Reply) {
+    send(reply, await this.namespaces.remove(caller, tenant, name, { cluster, dryRun: dryRun === 'true', idem }));
+  }
+
+  @Get('usage')
+  @Allow('read', 'Namespace')
+  @ApiOkResponse({ type: UsageResponse })
+  usage(@CurrentCaller() caller: Caller, @Param() { tenant }: TenantParam) {
+    return this.namespaces.usage(caller, tenant);
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { NamespaceRequestsModule } from '../namespace-requests/namespace-requests.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import { NamespaceExpiryService } from './namespace-expiry.service';
+import { NamespacesController } from './namespaces.controller';
+import { NamespacesRepository } from './namespaces.repository';
+import { NamespacesService } from './namespaces.service';
+
+@Module({
+  imports: [TenantsModule, NamespaceRequestsModule],
+  controllers: [NamespacesController],
+  providers: [NamespacesService, NamespacesRepository, NamespaceExpiryService],
+})
+export class NamespacesModule {}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import type { Namespace, Tenant } from '@prisma/client';
+import { assertCan, Caller } from '@berth/authz';
+import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, toPage } from '@berth/common';
+import { canonicalResourceKey, formatResource, parseResources } from '@berth/policy';
+import type { HttpResult, IdempotencyRequest } from '../idempotency/idempotency.service';
+import { DesiredSpec, mergeSpec } from '../namespace-requests/desired-spec';
+import { ChangeNamespaceDto } from '../namespace-requests/dto/namespace-spec.dto';
+import { NamespaceRequestsService } from '../namespace-requests/namespace-requests.service';
+import { TenantsService } from '../tenants/tenants.service';
+import { NamespaceListQueryDto, NamespaceResponse, ResourceUsage, UsageResponse } from './dto/namespace.response';
+import { NamespacesRepository } from './namespaces.repository';
+
+/** A tenant's namespaces as desired state; changing or deleting one goes through a request. */
+@Injectable()
+export class NamespacesService {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly namespaces: NamespacesRepository,
+    private readonly requests: NamespaceRequestsService,
+  ) {}
+
+  async list(caller: Caller, tenantName: string, query: NamespaceListQueryDto): Promise<Page<NamespaceResponse>> {
+    const tenant = await this.readable(caller, tenantName);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.namespaces.list(tenant.id, { state: query.state, cluster: query.cluster }, limit, decodeCursor(query.cursor));
+    return toPage(rows, limit, (r) => r.id, (r) => NamespaceResponse.from(r, tenant.name));
+  }
+
+  async get(caller: Caller, tenantName: string, name: string, cluster?: string): Promise<NamespaceResponse> {
+    const tenant = await this.readable(caller, tenantName);
+    return NamespaceResponse.from(await this.one(tenant, name, cluster), tenant.name);
+  }
+
+  /** PATCH: a Change request with the merged desired state, through the same policy and approvals. */
+  async change(caller: Caller, tenantName: string, name: string, dto: ChangeNamespaceDto, opts: { cluster?: string; dryRun: boolean; idem?: IdempotencyRequest }): Promise<HttpResult> {
+    const tenant = await this.readable(caller, tenantName);
+    assertCan(caller.ability, 'update', 'Namespace', { tenantId: tenant.id });
+    if (dto.protected !== undefined) assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id }, 'protected');
+    const current = await this.live(tenant, name, opts.cluster);
+    const { reason, ...patch } = dto;
+    const spec = mergeSpec(current.spec as unknown as DesiredSpec, patch);
+    return this.requests.submit(caller, tenant, { kind: 'Change', name, cluster: current.cluster, spec, reason }, opts.dryRun, opts.idem);
+  }
+
+  /** DELETE: a Delete request (owners); a protected namespace needs a platform admin's approval. */
+  async remove(caller: Caller, tenantName: string, name: string, opts: { cluster?: string; dryRun: boolean; idem?: IdempotencyRequest }): Promise<HttpResult> {
+    const tenant = await this.readable(caller, tenantName);
+    assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id });
+    const current = await this.live(tenant, name, opts.cluster);
+    const result = await this.requests.submit(caller, tenant, { kind: 'Delete', name, cluster: current.cluster, spec: current.spec as unknown as DesiredSpec }, opts.dryRun, opts.idem);
+    return result.status === 201 ? { ...result, status: 202 } : result;
+  }
+
+  /** Budget vs. allocated (the ledger) per resource and for the namespace count. */
+  async usage(caller: Caller, tenantName: string): Promise<UsageResponse> {
+    const tenant = await this.readable(caller, tenantName);
+    const { perResource, namespaces } = await this.namespaces.allocated(tenant.id);
+    const budget = parseResources(tenant.budget as Record<string, string>);
+    const keys = [...new Set([...budget.keys(), ...perResource.keys()].map(canonicalResourceKey))].sort();
+    const resources: ResourceUsage[] = keys.map((resource) => {
+      const cap = budget.get(resource);
+      const used = perResource.get(resource) ?? 0n;
+      return {
+        resource,
+        budget: cap === undefined ? null : formatResource(resource, cap),
+        allocated: formatResource(resource, used),
+        available: cap === undefined ? null : formatResource(resource, cap > used ? cap - used : 0n),
+      };
+    });
+    return { tenant: tenant.name, namespaces: { budget: tenant.budgetNamespaces, allocated: namespaces }, resources };
+  }
+
+  private async readable(caller: Caller, tenantName: string): Promise<Tenant> {
+    const tenant = await this.tenants.resolve(caller, tenantName);
+    assertCan(caller.ability, 'read', 'Namespace', { tenantId: tenant.id });
+    return tenant;
+  }
+
+  private async one(tenant: Tenant, name: string, cluster?: string): Promise<Namespace> {
+    const rows = await this.namespaces.findByName(tenant.id, name, cluster);
+    if (rows.length === 0) throw new NotFoundError('Namespace', name);
+    if (rows.length > 1) {
+      throw new ConflictError(`Namespace ${name} exists on several clusters (${rows.map((r) => r.cluster).join(', ')}); add ?cluster=`, [
+        { field: 'cluster', code: 'ambiguous', message: 'name the cluster' },
+      ]);
+    }
+    return rows[0];
+  }
+
+  private async live(tenant: Tenant, name: string, cluster?: string): Promise<Namespace> {
+    const row = await this.one(tenant, name, cluster);
+    if (row.state === 'Deleting') throw new ConflictError(`Namespace ${name} is being deleted`, [{ field: 'name', code: 'deleting', message: 'namespace is being deleted' }]);
+    return row;
+  }
+}
