@@ -4,6 +4,7 @@ import { PoliciesGuard } from '@berth/authz';
 import { AllExceptionsFilter, createValidationPipe } from '@berth/common';
 import { BerthConfigModule } from '@berth/config';
 import { PrismaModule } from '@berth/prisma';
+import { FleetWriterModule } from '@berth/gitops/writer';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditEventsModule } from './audit-events/audit-events.module';
 import { AuthenticationGuard } from './auth/authentication.guard';
@@ -11,6 +12,7 @@ import { AuthModule } from './auth/auth.module';
 import { ClustersModule } from './clusters/clusters.module';
 import { EtagInterceptor } from './common/etag.interceptor';
 import { HealthModule } from './health/health.module';
+import { FleetModule } from './fleet/fleet.module';
 import { MeModule } from './me/me.module';
 import { MembersModule } from './members/members.module';
 import { NamespaceRequestsModule } from './namespace-requests/namespace-requests.module';
@@ -22,6 +24,7 @@ import { TenantsModule } from './tenants/tenants.module';
   imports: [
     BerthConfigModule,
     PrismaModule,
+    FleetWriterModule,
     AuthModule,
     HealthModule,
     MeModule,
@@ -33,6 +36,7 @@ import { TenantsModule } from './tenants/tenants.module';
     AuditEventsModule,
     NamespaceRequestsModule,
     NamespacesModule,
+    FleetModule,
   ],
   providers: [
     // Order matters: authenticate, then authorize. Both global: deny by default.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
@@ -16,6 +17,16 @@ function fastifyAdapter(): FastifyAdapter {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     logger: false,
+    // The router refuses a malformed URL (400) or an over-long path parameter (414) before Nest sees the
+    // request; answer those in Berth's error shape too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 400;
+      const message = error.message;
+      void reply
+        .code(status)
+        .header('x-request-id', request.id)
+        .send({ statusCode: status, error: status === 414 ? 'URI Too Long' : 'Bad Request', message, details: [{ code: error.code, message }], requestId: request.id });
+    },
   });
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -34,15 +45,25 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config);
 }
 
+export interface HttpAppOptions {
+  /** Runs after the server has closed (e.g. stop the embedded PostgreSQL). Fastify takes hooks only before `ready()`. */
+  onClose?: () => Promise<void>;
+}
+
 /** The HTTP application exactly as production runs it; tests boot the same thing. */
-export async function createHttpApp(): Promise<NestFastifyApplication> {
+export async function createHttpApp(options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, fastifyAdapter(), {
+    // JSON only: Fastify's own JSON parser (same body limit and __proto__ refusal). Nest's default
+    // parsers would also accept application/x-www-form-urlencoded bodies.
+    bodyParser: false,
     logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
   });
   app.setGlobalPrefix('v1', { exclude: ['healthz', 'readyz'] });
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   await app.init();
+  const { onClose } = options;
+  if (onClose) app.getHttpAdapter().getInstance().addHook('onClose', async () => onClose());
   await app.getHttpAdapter().getInstance().ready();
   return app;
 }

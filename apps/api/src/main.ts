@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { toBerthConfig, validateEnv } from '@berth/config';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
-import { prepareDatabase } from './database';
+import { prepareDatabase, prepareFleetRepo } from './database';
 import { createHttpApp } from './http-app';
 
 async function main(): Promise<void> {
@@ -9,13 +9,11 @@ async function main(): Promise<void> {
   const config = toBerthConfig(validateEnv(process.env));
   const database = await prepareDatabase(config);
   process.env.DATABASE_URL = database.url;
+  process.env.BERTH_FLEET_REPO_URL = await prepareFleetRepo(config);
 
-  const app = await createHttpApp();
-  if (database.embedded) {
-    const embedded = database.embedded;
-    // Stop the embedded server after Nest has closed its connections.
-    app.getHttpAdapter().getInstance().addHook('onClose', async () => embedded.stop());
-  }
+  const embedded = database.embedded;
+  // Stop the embedded server after Nest has closed its connections.
+  const app = await createHttpApp({ onClose: embedded ? () => embedded.stop() : undefined });
   await app.listen({ port: config.port, host: config.host });
 
   const base = `http://localhost:${config.port}`;
@@ -30,6 +28,7 @@ async function main(): Promise<void> {
       `Berth is listening on ${base} (${database.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'})`,
       `  API:      ${base}/v1`,
       `  OpenAPI:  ${base}/openapi.json   Swagger UI: ${base}/docs`,
+      `  Fleet:    ${process.env.BERTH_FLEET_REPO_URL} (branch ${config.fleet.branch}; writer ${config.fleet.writer === 'inline' ? 'in this process' : 'in apps/worker'})`,
       `  ${auth}`,
     ].join('\n'),
   );

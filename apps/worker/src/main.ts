@@ -1,5 +1,23 @@
 import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { toBerthConfig, validateEnv } from '@berth/config';
+import { WorkerModule } from './worker.module';
 
-// The fleet writer runs here as its own deployment (see the GitOps issue); until it lands the API has
-// nothing for it to drain, so the process says so and exits cleanly.
-new Logger('BerthWorker').log('The fleet writer is not implemented yet; nothing to do.');
+/**
+ * apps/worker: drains the fleet queue into commits (BERTH_FLEET_WRITER is forced to inline here).
+ * Needs DATABASE_URL and BERTH_FLEET_REPO_URL; on SIGTERM it finishes or abandons its batch and
+ * releases the writer lock at once, so another replica takes over within a second.
+ */
+async function main(): Promise<void> {
+  process.env.BERTH_FLEET_WRITER = 'inline';
+  const config = toBerthConfig(validateEnv(process.env));
+  if (!config.databaseUrl || !config.fleet.repoUrl) throw new Error('apps/worker needs DATABASE_URL and BERTH_FLEET_REPO_URL');
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['log', 'error', 'warn'] });
+  app.enableShutdownHooks();
+  new Logger('BerthWorker').log(`fleet writer running for ${config.fleet.repoUrl.replace(/\/\/[^@/]+@/, '//***@')} (${config.fleet.branch})`);
+}
+
+main().catch((error: Error) => {
+  new Logger('BerthWorker').error(error.message, error.stack);
+  process.exit(1);
+});

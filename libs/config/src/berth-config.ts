@@ -26,6 +26,22 @@ export interface BerthConfig {
     maxTtl: string;
   };
   expiryIntervalSeconds: number;
+  fleet: FleetConfig;
+}
+
+export interface FleetConfig {
+  /** Unset in embedded mode until startup creates the local bare repository. */
+  repoUrl?: string;
+  branch: string;
+  root: string;
+  workdir: string;
+  writer: 'inline' | 'off';
+  batchSize: number;
+  maxAttempts: number;
+  author: { name: string; email: string };
+  auth: { sshKeyFile?: string; sshKnownHostsFile?: string; username?: string; tokenFile?: string };
+  podSecurityEnforce: 'privileged' | 'baseline' | 'restricted';
+  ingressNamespace: string;
 }
 
 const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
@@ -55,5 +71,28 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       maxTtl: env.BERTH_MAX_TTL,
     },
     expiryIntervalSeconds: env.BERTH_EXPIRY_INTERVAL_SECONDS,
+    fleet: {
+      repoUrl: env.BERTH_FLEET_REPO_URL,
+      branch: env.BERTH_FLEET_BRANCH,
+      root: env.BERTH_FLEET_ROOT,
+      workdir: path.resolve(env.BERTH_FLEET_WORKDIR ?? path.join(env.BERTH_DATA_DIR ?? '.berth', 'fleet-work')),
+      writer: env.BERTH_FLEET_WRITER as 'inline' | 'off',
+      batchSize: env.BERTH_FLEET_BATCH_SIZE,
+      maxAttempts: env.BERTH_FLEET_MAX_ATTEMPTS,
+      author: parseAuthor(env.BERTH_FLEET_AUTHOR),
+      auth: {
+        sshKeyFile: env.BERTH_FLEET_SSH_KEY_FILE,
+        sshKnownHostsFile: env.BERTH_FLEET_SSH_KNOWN_HOSTS_FILE,
+        username: env.BERTH_FLEET_USERNAME,
+        tokenFile: env.BERTH_FLEET_TOKEN_FILE,
+      },
+      podSecurityEnforce: env.BERTH_POD_SECURITY_ENFORCE as FleetConfig['podSecurityEnforce'],
+      ingressNamespace: env.BERTH_INGRESS_NAMESPACE,
+    },
   };
+}
+
+function parseAuthor(value: string): { name: string; email: string } {
+  const match = /^(.+) <(.+)>$/.exec(value);
+  return match ? { name: match[1], email: match[2] } : { name: 'Berth', email: 'berth@localhost' };
 }

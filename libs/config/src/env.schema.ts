@@ -76,6 +76,56 @@ export class BerthEnv {
   @trimmed() @IsOptional() @Matches(/^(\d+[dhms])+$/, { message: 'BERTH_MAX_TTL must be a duration such as 720h or 30d' })
   BERTH_MAX_TTL = '720h';
 
+  /** Fleet repository (file://, ssh://, https:// or a path). Unset → a bare repo under BERTH_DATA_DIR. */
+  @trimmed() @IsOptional() @IsString()
+  BERTH_FLEET_REPO_URL?: string;
+
+  @trimmed() @IsOptional() @Matches(/^[A-Za-z0-9._/-]{1,100}$/, { message: 'BERTH_FLEET_BRANCH must be a branch name' })
+  BERTH_FLEET_BRANCH = 'main';
+
+  /** Folder of the fleet repository under which Berth writes `tenants/` and `clusters/` ('' = repo root). */
+  @IsOptional() @Matches(/^([a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*)?$/, { message: 'BERTH_FLEET_ROOT must be a relative path of lowercase segments' })
+  BERTH_FLEET_ROOT = '';
+
+  /** This process's private clone of the fleet repository (never shared between processes). */
+  @trimmed() @IsOptional() @IsString()
+  BERTH_FLEET_WORKDIR?: string;
+
+  /** `inline`: the API process also runs the fleet writer (embedded default); `off`: apps/worker does. */
+  @trimmed() @IsOptional() @IsIn(['inline', 'off'])
+  BERTH_FLEET_WRITER = 'inline';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 200 : Number(value)))
+  @IsInt() @Min(1) @Max(5000)
+  BERTH_FLEET_BATCH_SIZE = 200;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt() @Min(1) @Max(100)
+  BERTH_FLEET_MAX_ATTEMPTS = 5;
+
+  @trimmed() @IsOptional() @Matches(/^[^<>\n]+ <[^<>\s]+>$/, { message: 'BERTH_FLEET_AUTHOR must look like "Name <email>"' })
+  BERTH_FLEET_AUTHOR = 'Berth <berth@localhost>';
+
+  /** SSH private key file for ssh:// remotes (mounted secret). */
+  @trimmed() @IsOptional() @IsString()
+  BERTH_FLEET_SSH_KEY_FILE?: string;
+
+  @trimmed() @IsOptional() @IsString()
+  BERTH_FLEET_SSH_KNOWN_HOSTS_FILE?: string;
+
+  /** HTTPS: username and a file holding the token (re-read on every call, so rotation works). */
+  @trimmed() @IsOptional() @IsString()
+  BERTH_FLEET_USERNAME?: string;
+
+  @trimmed() @IsOptional() @IsString()
+  BERTH_FLEET_TOKEN_FILE?: string;
+
+  @trimmed() @IsOptional() @IsIn(['privileged', 'baseline', 'restricted'])
+  BERTH_POD_SECURITY_ENFORCE = 'baseline';
+
+  @trimmed() @IsOptional() @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'BERTH_INGRESS_NAMESPACE must be a namespace name' })
+  BERTH_INGRESS_NAMESPACE = 'ingress-nginx';
+
   /** How often expired ephemeral namespaces are turned into Delete requests; 0 disables the job. */
   @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
   @IsInt() @Min(0) @Max(86400)

@@ -55,6 +55,8 @@ export interface CommitBatchOptions {
   author: CommitAuthor;
   /** Default: the author. */
   committer?: CommitAuthor;
+  /** Owned paths for this batch only (e.g. the cluster files known now); default: the repo's `owned`. */
+  owned?: string[];
 }
 
 export interface CommitBatchResult {
@@ -264,6 +266,7 @@ export class FleetRepo {
     const maxAttempts = Math.max(1, this.opts.maxAttempts ?? 10);
     const backoff = this.opts.backoffMs ?? 50;
     const maxBackoff = this.opts.maxBackoffMs ?? 3000;
+    const owned = options.owned ? new OwnedPaths(options.owned) : this.owned;
 
     return this.exclusive(async () => {
       await this.ensureOpen();
@@ -279,7 +282,7 @@ export class FleetRepo {
           if (!m) throw new FleetError(`fetched head ${base} is not a commit`);
           baseTree = m[1];
         }
-        const tree = new MutableTree(() => this.helpers().cat, baseTree, this.rootSegs, this.owned, this.hashAlgo);
+        const tree = new MutableTree(() => this.helpers().cat, baseTree, this.rootSegs, owned, this.hashAlgo);
         try {
           await apply(tree);
         } finally {

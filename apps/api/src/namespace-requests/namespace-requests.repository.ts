@@ -97,9 +97,9 @@ export class NamespaceRequestsRepository {
   async upsertNamespace(
     tx: PrismaTx,
     target: { id?: string; tenantId: string; cluster: string; name: string },
-    desired: { spec: unknown; resources: Record<string, string>; expiresAt: Date | null; requestId: string },
+    desired: { spec: unknown; resources: Record<string, string>; limitRange: unknown; expiresAt: Date | null; requestId: string },
   ): Promise<Namespace> {
-    const data = { spec: json(desired.spec), resources: json(desired.resources), expiresAt: desired.expiresAt, requestId: desired.requestId, state: 'Approved' as const, lastError: null };
+    const data = { spec: json(desired.spec), resources: json(desired.resources), limitRange: desired.limitRange ? json(desired.limitRange) : Prisma.DbNull, expiresAt: desired.expiresAt, requestId: desired.requestId, state: 'Approved' as const, lastError: null };
     const row = target.id
       ? await tx.namespace.update({ where: { id: target.id }, data: { ...data, version: { increment: 1 } } })
       : await tx.namespace.create({ data: { ...data, tenantId: target.tenantId, cluster: target.cluster, name: target.name } });

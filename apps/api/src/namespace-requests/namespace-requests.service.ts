@@ -5,10 +5,11 @@ import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, to
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { Decision, evaluate, parseDuration, PolicyOptions, RequestKind } from '@berth/policy';
 import type { PrismaTx } from '@berth/prisma';
+import { FleetQueue } from '@berth/gitops/writer';
 import { recordAudit } from '../audit-events/audit.writer';
 import { HttpResult, IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
 import { TenantsService } from '../tenants/tenants.service';
-import { DesiredSpec, effectiveResources, specFromInput } from './desired-spec';
+import { DesiredSpec, effectiveLimitRange, effectiveResources, specFromInput } from './desired-spec';
 import { ApproveDto, CancelDto, RejectDto, RequestListQueryDto } from './dto/decide.dto';
 import { DryRunResponse, NamespaceRequestResponse } from './dto/namespace-request.response';
 import { CreateNamespaceRequestDto } from './dto/namespace-spec.dto';
@@ -52,6 +53,7 @@ export class NamespaceRequestsService {
     private readonly tenants: TenantsService,
     private readonly requests: NamespaceRequestsRepository,
     private readonly idempotency: IdempotencyService,
+    private readonly fleet: FleetQueue,
   ) {
     this.policyOptions = policyOptionsFrom(config);
   }
@@ -143,6 +145,7 @@ export class NamespaceRequestsService {
         decidedAt: now,
       });
       await this.requests.markDeleting(tx, current.id, request.id);
+      await this.fleet.enqueue(tx, request.id);
       await recordAudit(tx, system, { action: 'namespace-request.create', targetType: 'NamespaceRequest', targetId: request.id, tenantId, after: { kind: 'Delete', namespace: current.name, cluster: current.cluster, reason: request.reason } });
       return true;
     });
@@ -189,10 +192,14 @@ export class NamespaceRequestsService {
     return { status: 201, body: toResponse(outcome.request) };
   }
 
-  /** Makes an approved request the namespace's desired state (and its quota ledger). */
+  /**
+   * Makes an approved request the namespace's desired state (and its quota ledger), and writes its
+   * outbox record (a fleet-writer job) in the same transaction.
+   */
   private async apply(tx: PrismaTx, request: NamespaceRequest, state: PolicyState): Promise<void> {
     const spec = request.spec as unknown as DesiredSpec;
     const current = state.namespaces.find((n) => n.cluster === request.cluster && n.name === request.namespace);
+    await this.fleet.enqueue(tx, request.id);
     if (request.kind === 'Delete') {
       if (!current) throw new ConflictError(`Namespace ${request.namespace} no longer exists`);
       await this.requests.markDeleting(tx, current.id, request.id);
@@ -205,6 +212,7 @@ export class NamespaceRequestsService {
       {
         spec,
         resources: effectiveResources(spec, tiersOf(state)),
+        limitRange: effectiveLimitRange(spec, tiersOf(state)),
         expiresAt: ttlSeconds ? new Date(Date.now() + ttlSeconds * 1000) : null,
         requestId: request.id,
       },

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import type { Namespace, NamespaceRequest } from '@prisma/client';
+import { PrismaService } from '@berth/prisma';
+
+export type PendingRequest = NamespaceRequest & { tenant: { name: string } };
+export type LiveNamespace = Namespace & { tenant: { name: string; syncRepo: unknown } };
+
+export const FLEET_STATUS_ID = 'fleet';
+
+/** What the fleet writer reads and records; the database is the desired state, git its rendering. */
+@Injectable()
+export class FleetWriterRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Approved requests not yet committed, oldest first (bounded: one commit holds at most `limit`). */
+  pending(limit: number): Promise<PendingRequest[]> {
+    return this.prisma.namespaceRequest.findMany({
+      where: { state: 'Approved' },
+      orderBy: [{ decidedAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+      include: { tenant: { select: { name: true } } },
+    });
+  }
+
+  countPending(): Promise<number> {
+    return this.prisma.namespaceRequest.count({ where: { state: 'Approved' } });
+  }
+
+  /** Current desired state of the namespaces these requests touch (missing ones were removed). */
+  namespaces(refs: Array<{ cluster: string; name: string }>): Promise<LiveNamespace[]> {
+    if (refs.length === 0) return Promise.resolve([]);
+    return this.prisma.namespace.findMany({
+      where: { OR: refs.map((r) => ({ cluster: r.cluster, name: r.name })) },
+      include: { tenant: { select: { name: true, syncRepo: true } } },
+    });
+  }
+
+  /** Every namespace of the desired state (drift and reconcile). */
+  allLive(): Promise<LiveNamespace[]> {
+    return this.prisma.namespace.findMany({ where: { state: { not: 'Deleting' } }, include: { tenant: { select: { name: true, syncRepo: true } } }, orderBy: [{ cluster: 'asc' }, { name: 'asc' }] });
+  }
+
+  tenantsByName(names: string[]) {
+    return this.prisma.tenant.findMany({ where: { name: { in: names } }, select: { name: true, syncRepo: true } });
+  }
+
+  clusters() {
+    return this.prisma.cluster.findMany({ select: { name: true, fleetPath: true } });
+  }
+
+  /**
+   * Records a commit: requests → Committed with its SHA; namespaces whose desired state is what was
+   * rendered (same version) → Committed, deleted ones leave the table (and free their name).
+   */
+  async markCommitted(requestIds: string[], sha: string, rendered: Array<{ id: string; version: number; deleting: boolean }>): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.namespaceRequest.updateMany({ where: { id: { in: requestIds }, state: 'Approved' }, data: { state: 'Committed', commitSha: sha, lastError: null } });
+      for (const ns of rendered) {
+        if (ns.deleting) await tx.namespace.deleteMany({ where: { id: ns.id, version: ns.version, state: 'Deleting' } });
+        else await tx.namespace.updateMany({ where: { id: ns.id, version: ns.version }, data: { state: 'Committed', commitSha: sha, lastError: null } });
+      }
+    });
+  }
+
+  /** A request that can never be committed (it does not render or validate): Failed, with the reason. */
+  async markFailed(requestId: string, reason: string, namespaceId?: string): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.namespaceRequest.updateMany({ where: { id: requestId, state: 'Approved' }, data: { state: 'Failed', lastError: reason } }),
+      ...(namespaceId ? [this.prisma.namespace.updateMany({ where: { id: namespaceId, requestId }, data: { state: 'Failed', lastError: reason } })] : []),
+    ]);
+  }
+
+  /** A failed attempt (remote down, lost races): visible on the requests; Failed after `maxAttempts`. */
+  async recordAttempt(requestIds: string[], error: string, maxAttempts: number): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.namespaceRequest.updateMany({ where: { id: { in: requestIds }, state: 'Approved' }, data: { attempts: { increment: 1 }, lastError: error } }),
+      this.prisma.namespaceRequest.updateMany({ where: { id: { in: requestIds }, state: 'Approved', attempts: { gte: maxAttempts } }, data: { state: 'Failed' } }),
+    ]);
+  }
+
+  async recordPush(sha: string): Promise<void> {
+    const now = new Date();
+    await this.prisma.fleetStatus.upsert({ where: { id: FLEET_STATUS_ID }, create: { id: FLEET_STATUS_ID, lastPushSha: sha, lastPushAt: now }, update: { lastPushSha: sha, lastPushAt: now } });
+  }
+
+  async recordError(error: string): Promise<void> {
+    const now = new Date();
+    await this.prisma.fleetStatus.upsert({ where: { id: FLEET_STATUS_ID }, create: { id: FLEET_STATUS_ID, lastError: error, lastErrorAt: now }, update: { lastError: error, lastErrorAt: now } });
+  }
+
+  status() {
+    return this.prisma.fleetStatus.findUnique({ where: { id: FLEET_STATUS_ID } });
+  }
+}

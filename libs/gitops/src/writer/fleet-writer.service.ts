@@ -1,0 +1,335 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+import { clusterTenantsDir, namespaceDir, renderNamespace, resolveRenderOptions, RenderOptions, tenantDir, TenantSyncRepo } from '@berth/manifests';
+import { FleetConflictError, FleetRemoteError } from '../errors';
+import { FleetRepo } from '../fleet-repo';
+import type { FleetTree } from '../tree';
+import { applyPlan, IndexContext, namespaceSpecOf, ownedPaths, planBatch, writeClusterIndex, writeTenant } from './fleet-plan';
+import { FleetQueue } from './fleet-queue.service';
+import { FleetWriterRepository, LiveNamespace, PendingRequest } from './fleet-writer.repository';
+
+export const TRAILER = 'Berth-Request';
+/** Any constant works: it names "the fleet writer" among PostgreSQL advisory locks. */
+const WRITER_LOCK_KEY = 0x62657274; // 'bert'
+const SWEEP_INTERVAL_MS = 30_000;
+
+export interface DriftReport {
+  head: string | null;
+  changed: string[];
+  missing: string[];
+  unexpected: string[];
+}
+
+/**
+ * Turns approved desired state into commits on the fleet repository: one writer at a time per
+ * repository (a PostgreSQL advisory lock), every pending change in one bounded batch, exactly once
+ * (content rendered from the database; `Berth-Request` trailers found again after a crash).
+ */
+@Injectable()
+export class FleetWriter implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(FleetWriter.name);
+  private readonly options: RenderOptions;
+  private repo?: FleetRepo;
+  private lockClient?: Client;
+  private sweep?: NodeJS.Timeout;
+  private stopping = false;
+  private draining?: Promise<void>;
+
+  constructor(
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    private readonly queue: FleetQueue,
+    private readonly store: FleetWriterRepository,
+  ) {
+    const root = config.fleet.root;
+    this.options = resolveRenderOptions({
+      podSecurityEnforce: config.fleet.podSecurityEnforce,
+      ingressNamespace: config.fleet.ingressNamespace,
+      tenantsRoot: root ? `${root}/tenants` : 'tenants',
+      clustersRoot: root ? `${root}/clusters` : 'clusters',
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // apps/worker always writes; the API process only when BERTH_FLEET_WRITER=inline (the embedded default).
+    if (this.config.fleet.writer !== 'inline' || !this.config.fleet.repoUrl) return;
+    this.repo = this.openRepo();
+    await this.repo.open();
+    await this.queue.work(() => this.drain());
+    this.sweep = setInterval(() => void this.drain(), SWEEP_INTERVAL_MS);
+    this.sweep.unref();
+    void this.drain();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.sweep) clearInterval(this.sweep);
+    await this.queue.stopWorking();
+    await this.draining?.catch(() => undefined);
+    await this.releaseLock();
+    await this.repo?.close();
+  }
+
+  /** Commits everything pending, batch after batch, while holding the writer lock. */
+  drain(): Promise<void> {
+    if (!this.repo || this.stopping) return Promise.resolve();
+    // One drain per process at a time; a wake-up during a drain is covered by its next loop.
+    this.draining ??= this.drainLocked().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  async status() {
+    const [pending, queued, status] = await Promise.all([this.store.countPending(), this.queue.depth().catch(() => null), this.store.status()]);
+    return {
+      repository: this.config.fleet.repoUrl ? redactUrl(this.config.fleet.repoUrl) : null,
+      branch: this.config.fleet.branch,
+      pendingRequests: pending,
+      queuedJobs: queued,
+      lastPush: status?.lastPushSha ? { sha: status.lastPushSha, at: status.lastPushAt } : null,
+      lastError: status?.lastError ? { message: status.lastError, at: status.lastErrorAt } : null,
+    };
+  }
+
+  /** Compares what Berth would render with the remote head, for every path Berth owns. */
+  async drift(): Promise<DriftReport> {
+    const repo = this.requireRepo();
+    const expected = await this.renderAll();
+    const report: DriftReport = { head: null, changed: [], missing: [], unexpected: [] };
+    await repo.commitBatch(async (tree) => {
+      report.changed = [];
+      report.missing = [];
+      report.unexpected = [];
+      for (const [path, content] of expected.files) {
+        const actual = await tree.read(path);
+        if (actual === null) report.missing.push(path);
+        else if (actual !== content) report.changed.push(path);
+      }
+      for (const dir of await this.ownedDirs(tree)) if (!expected.dirs.has(dir)) report.unexpected.push(`${dir}/`);
+    }, { message: 'drift check (never committed)', author: this.author(), owned: ownedPaths(this.options, expected.clusters) });
+    report.head = await repo.headSha();
+    return report;
+  }
+
+  /** Rewrites every path Berth owns from the database in one commit (null when nothing drifted). */
+  async reconcile(): Promise<string | null> {
+    return this.withLock(async () => {
+      const repo = this.requireRepo();
+      const expected = await this.renderAll();
+      const { sha } = await repo.commitBatch(async (tree) => {
+        for (const dir of await this.ownedDirs(tree)) if (!expected.dirs.has(dir)) await tree.removeDir(dir);
+        for (const dir of expected.dirs) await tree.removeDir(dir);
+        for (const [path, content] of expected.files) await tree.write(path, content);
+      }, { message: 'Reconcile fleet repository with Berth\'s desired state', author: this.author(), owned: ownedPaths(this.options, expected.clusters) });
+      if (sha) await this.store.recordPush(sha);
+      return sha;
+    });
+  }
+
+  private async drainLocked(): Promise<void> {
+    try {
+      await this.withLock(async () => {
+        while (!this.stopping && (await this.commitNextBatch()) > 0);
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      this.logger.warn(`fleet writer: ${message}`);
+      await this.store.recordError(message).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** One batch: returns how many requests it settled (0 when nothing is pending). */
+  private async commitNextBatch(): Promise<number> {
+    const repo = this.requireRepo();
+    let batch = await this.store.pending(this.config.fleet.batchSize);
+    if (batch.length === 0) return 0;
+
+    // Crash recovery: a previous writer may have pushed these and died before recording it.
+    const landed = await repo.findCommitsWithTrailer(TRAILER, batch.map((r) => r.id), { maxCommits: 5000 });
+    if (landed.size > 0) {
+      for (const [id, sha] of landed) await this.store.markCommitted([id], sha, []);
+      batch = batch.filter((r) => !landed.has(r.id));
+    }
+
+    const namespaces = await this.store.namespaces(batch.map((r) => ({ cluster: r.cluster, name: r.namespace })));
+    const plan = planBatch(batch, namespaces, this.options);
+    for (const failure of plan.failed) {
+      this.logger.warn(`request ${failure.requestId} cannot be committed: ${failure.reason}`);
+      await this.store.markFailed(failure.requestId, failure.reason, failure.namespaceId);
+    }
+    if (plan.requestIds.length > 0) await this.commit(batch.filter((r) => plan.requestIds.includes(r.id)), plan);
+    return landed.size + batch.length;
+  }
+
+  private async commit(requests: PendingRequest[], plan: ReturnType<typeof planBatch>): Promise<void> {
+    const repo = this.requireRepo();
+    const ctx = await this.indexContext(requests.map((r) => r.tenant.name));
+    try {
+      const { sha } = await repo.commitBatch((tree) => applyPlan(tree, plan.writes, ctx), {
+        message: commitMessage(requests),
+        trailers: requests.map((r) => [TRAILER, r.id] as [string, string]),
+        author: this.author(),
+        owned: ownedPaths(this.options, await this.store.clusters()),
+      });
+      // No diff means the remote already has this state (e.g. pushed before a crash): its head is the answer.
+      const committed = sha ?? (await repo.headSha()) ?? 'unknown';
+      await this.store.markCommitted(plan.requestIds, committed, plan.rendered);
+      if (sha) {
+        await this.store.recordPush(sha);
+        this.logger.log(`pushed ${sha.slice(0, 12)} with ${requests.length} request(s)`);
+      }
+    } catch (error) {
+      const message = (error as Error).message;
+      if (error instanceof FleetRemoteError || error instanceof FleetConflictError) {
+        // Transient: nothing lost, the requests stay Approved with the error visible, retried later.
+        await this.store.recordAttempt(plan.requestIds, message, this.config.fleet.maxAttempts);
+        throw error;
+      }
+      // Anything else is about the content: split the batch so one bad change cannot block the rest.
+      if (requests.length === 1) {
+        await this.store.markFailed(requests[0].id, message);
+        return;
+      }
+      const half = Math.ceil(requests.length / 2);
+      for (const part of [requests.slice(0, half), requests.slice(half)]) {
+        const ids = new Set(part.map((r) => r.id));
+        const refs = new Set(part.map((r) => `${r.cluster}/${r.namespace}`));
+        await this.commit(part, {
+          writes: plan.writes.filter((w) => refs.has(`${w.cluster}/${w.name}`)),
+          requestIds: plan.requestIds.filter((id) => ids.has(id)),
+          rendered: plan.rendered.filter((n) => refs.has(n.ref)),
+          failed: [],
+        });
+      }
+    }
+  }
+
+  private async indexContext(tenantNames: string[]): Promise<IndexContext> {
+    const [tenants, clusters] = await Promise.all([this.store.tenantsByName([...new Set(tenantNames)]), this.store.clusters()]);
+    return {
+      options: this.options,
+      syncRepos: new Map(tenants.map((t) => [t.name, (t.syncRepo as TenantSyncRepo | null) ?? null])),
+      clusterPaths: new Map(clusters.map((c) => [c.name, c.fleetPath])),
+    };
+  }
+
+  /** Every file Berth would write for the whole desired state, and the folders it owns. */
+  private async renderAll() {
+    const live = await this.store.allLive();
+    const clusters = await this.store.clusters();
+    const ctx = await this.indexContext(live.map((n) => n.tenant.name));
+    const files = new Map<string, string>();
+    const dirs = new Set<string>();
+    const memory = memoryTree(files);
+    const byTenant = new Map<string, LiveNamespace[]>();
+    for (const ns of live.filter((n) => n.state !== 'Failed')) {
+      const dir = namespaceDir(this.options, ns.cluster, ns.tenant.name, ns.name);
+      for (const [file, content] of Object.entries(renderNamespace(namespaceSpecOf(ns), this.options))) files.set(`${dir}/${file}`, content);
+      dirs.add(dir);
+      const key = `${ns.cluster}/${ns.tenant.name}`;
+      byTenant.set(key, [...(byTenant.get(key) ?? []), ns]);
+    }
+    for (const [key] of byTenant) {
+      const [cluster, tenant] = key.split('/');
+      dirs.add(tenantDir(this.options, cluster, tenant));
+      await writeTenant(memory, cluster, tenant, ctx);
+    }
+    for (const cluster of clusters) await writeClusterIndex(memory, cluster.name, ctx);
+    return { files, dirs, clusters };
+  }
+
+  /** Tenant and namespace folders present in the tree under each cluster's tenants folder. */
+  private async ownedDirs(tree: FleetTree): Promise<string[]> {
+    const found: string[] = [];
+    for (const cluster of await tree.listDirs(this.options.tenantsRoot)) {
+      const clusterDir = clusterTenantsDir(this.options, cluster);
+      for (const tenant of await tree.listDirs(clusterDir)) {
+        const dir = `${clusterDir}/${tenant}`;
+        found.push(dir);
+        for (const ns of await tree.listDirs(dir)) found.push(`${dir}/${ns}`);
+      }
+    }
+    return found;
+  }
+
+  private async withLock<T>(work: () => Promise<T>): Promise<T> {
+    const client = await this.lockConnection();
+    // Blocks while another replica writes; it releases at once when that batch ends (or its process dies).
+    await client.query('SELECT pg_advisory_lock($1)', [WRITER_LOCK_KEY]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [WRITER_LOCK_KEY]).catch(() => this.releaseLock());
+    }
+  }
+
+  private async lockConnection(): Promise<Client> {
+    if (this.lockClient) return this.lockClient;
+    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'berth-fleet-writer' });
+    client.on('error', () => (this.lockClient = undefined));
+    await client.connect();
+    this.lockClient = client;
+    return client;
+  }
+
+  private async releaseLock(): Promise<void> {
+    const client = this.lockClient;
+    this.lockClient = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private openRepo(): FleetRepo {
+    const { fleet } = this.config;
+    return new FleetRepo({
+      url: fleet.repoUrl!,
+      branch: fleet.branch,
+      workdir: fleet.workdir,
+      owned: [`${this.options.tenantsRoot}/`],
+      auth: { sshKeyFile: fleet.auth.sshKeyFile, sshKnownHostsFile: fleet.auth.sshKnownHostsFile, username: fleet.auth.username, tokenFile: fleet.auth.tokenFile },
+      logger: this.logger,
+    });
+  }
+
+  private requireRepo(): FleetRepo {
+    if (!this.repo) throw new Error('The fleet writer is not running in this process (BERTH_FLEET_WRITER=off)');
+    return this.repo;
+  }
+
+  private author() {
+    return this.config.fleet.author;
+  }
+}
+
+/** A FleetTree over a plain map, to render index files without a repository. */
+function memoryTree(files: Map<string, string>): FleetTree {
+  const dirsUnder = (path: string) => {
+    const prefix = `${path}/`;
+    const names = new Set<string>();
+    for (const key of files.keys()) if (key.startsWith(prefix)) {
+      const rest = key.slice(prefix.length);
+      if (rest.includes('/')) names.add(rest.slice(0, rest.indexOf('/')));
+    }
+    return [...names].sort();
+  };
+  return {
+    read: async (p) => files.get(p) ?? null,
+    write: async (p, c) => void files.set(p, c.toString()),
+    remove: async (p) => void files.delete(p),
+    removeDir: async (p) => {
+      for (const key of [...files.keys()]) if (key.startsWith(`${p}/`)) files.delete(key);
+    },
+    listDirs: async (p) => dirsUnder(p),
+    exists: async (p) => files.has(p) || dirsUnder(p).length > 0,
+  };
+}
+
+function commitMessage(requests: PendingRequest[]): string {
+  const lines = requests.slice(0, 50).map((r) => `- ${r.kind} ${r.cluster}/${r.namespace} (tenant ${r.tenant.name})`);
+  if (requests.length > 50) lines.push(`- … and ${requests.length - 50} more`);
+  const subject = requests.length === 1 ? `${requests[0].kind} namespace ${requests[0].namespace} on ${requests[0].cluster}` : `Apply ${requests.length} namespace changes`;
+  return `${subject}\n\n${lines.join('\n')}`;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]+@/, '//***@');
+}
