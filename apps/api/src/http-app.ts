@@ -59,7 +59,6 @@ export async function createHttpApp(options: HttpAppOptions = {}): Promise<NestF
     logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
   });
   app.setGlobalPrefix('v1', { exclude: ['healthz', 'readyz'] });
-  app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   await app.init();
   const { onClose } = options;

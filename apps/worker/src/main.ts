@@ -13,7 +13,12 @@ async function main(): Promise<void> {
   const config = toBerthConfig(validateEnv(process.env));
   if (!config.databaseUrl || !config.fleet.repoUrl) throw new Error('apps/worker needs DATABASE_URL and BERTH_FLEET_REPO_URL');
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['log', 'error', 'warn'] });
-  app.enableShutdownHooks();
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
   new Logger('BerthWorker').log(`fleet writer running for ${config.fleet.repoUrl.replace(/\/\/[^@/]+@/, '//***@')} (${config.fleet.branch})`);
 }
 

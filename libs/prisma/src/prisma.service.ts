@@ -1,11 +1,11 @@
-import { Injectable, OnModuleDestroy, OnModuleInit, Inject } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 
 /** The one PrismaClient of the process, on the pg driver adapter (no native query engine). */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (embedded mode sets it before the app starts)');
     super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 20 }) });
@@ -15,7 +15,8 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
     await this.$connect();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Last of all: shutdown work of other providers (a fleet batch, the expiry job) may still query. */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

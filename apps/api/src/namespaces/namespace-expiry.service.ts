@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { NamespaceRequestsService } from '../namespace-requests/namespace-requests.service';
 import { NamespacesRepository } from './namespaces.repository';
@@ -10,7 +10,7 @@ const BATCH = 100;
  * requests. Safe on many replicas at once: each deletion re-checks its row under the tenant's lock.
  */
 @Injectable()
-export class NamespaceExpiryService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NamespaceExpiryService.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
@@ -28,7 +28,7 @@ export class NamespaceExpiryService implements OnApplicationBootstrap, OnApplica
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.running;
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { clusterTenantsDir, namespaceDir, renderNamespace, resolveRenderOptions, RenderOptions, tenantDir, TenantSyncRepo } from '@berth/manifests';
@@ -27,7 +27,7 @@ export interface DriftReport {
  * (content rendered from the database; `Berth-Request` trailers found again after a crash).
  */
 @Injectable()
-export class FleetWriter implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(FleetWriter.name);
   private readonly options: RenderOptions;
   private repo?: FleetRepo;
@@ -61,13 +61,20 @@ export class FleetWriter implements OnApplicationBootstrap, OnApplicationShutdow
     void this.drain();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * SIGTERM: stop fetching jobs, let the batch in flight finish (the loop stops after it), release the
+   * advisory lock at once so another replica takes over, then stop the queue. Jobs this process had
+   * fetched but not finished are completed by the batch or retried by pg-boss; the database still
+   * holds every approved change, so nothing is lost either way.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.sweep) clearInterval(this.sweep);
     await this.queue.stopWorking();
     await this.draining?.catch(() => undefined);
     await this.releaseLock();
     await this.repo?.close();
+    await this.queue.stop();
   }
 
   /** Commits everything pending, batch after batch, while holding the writer lock. */
