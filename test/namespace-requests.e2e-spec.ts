@@ -191,3 +191,23 @@ describe('namespace requests (lifecycle over HTTP)', () => {
     expect(usage.body.resources).toEqual(expect.arrayContaining([{ resource: 'requests.cpu', budget: '4', allocated: '4', available: '0' }]));
   });
 });
+
+describe('role cache', () => {
+  let app: NestFastifyApplication;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('forgets a removed member at once in this process (the cache is cleared on membership changes)', async () => {
+    const t = await newTenant(http(app));
+    await http(app).get(`/v1/tenants/${t.name}`).set(bearer(t.viewer)).expect(200);
+    const admin = await adminToken();
+    const members = await http(app).get(`/v1/tenants/${t.name}/members`).set(bearer(admin)).expect(200);
+    const viewer = members.body.items.find((m: { role: string }) => m.role === 'viewer');
+    await http(app).delete(`/v1/tenants/${t.name}/members/${viewer.id}`).set(bearer(admin)).expect(204);
+    await http(app).get(`/v1/tenants/${t.name}`).set(bearer(t.viewer)).expect(404);
+  });
+});

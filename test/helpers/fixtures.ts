@@ -50,3 +50,15 @@ export async function newTenant(api: TestAgent, body: Record<string, unknown> = 
     viewer: await tokenFor({ sub: `viewer-${name}` }),
   };
 }
+
+/** A tenant-scoped API key with `role`, created by a platform admin; returns the secret. */
+export async function tenantApiKey(api: TestAgent, tenant: string, role: 'viewer' | 'developer' | 'owner'): Promise<string> {
+  const res = await api
+    .post(`/v1/tenants/${tenant}/api-keys`)
+    .set(bearer(await adminToken()))
+    .send({ name: `${role}-key`, role })
+    .expect(201);
+  return res.body.key as string;
+}
+
+export const apiKeyHeader = (key: string) => ({ 'X-API-Key': key });

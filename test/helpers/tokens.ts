@@ -11,11 +11,13 @@ export interface TokenOptions {
   expiresIn?: string | number;
   secret?: string;
   omitSub?: boolean;
+  /** Leave the groups claim out entirely (a token from an IdP that sends no groups). */
+  omitGroups?: boolean;
 }
 
 /** Mints a real HS256 token that Berth verifies through its real passport strategy. */
 export async function tokenFor(options: TokenOptions = {}): Promise<string> {
-  const claims: Record<string, unknown> = { groups: options.groups ?? [] };
+  const claims: Record<string, unknown> = options.omitGroups ? {} : { groups: options.groups ?? [] };
   if (options.email) claims.email = options.email;
   let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })

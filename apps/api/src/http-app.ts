@@ -45,13 +45,8 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config);
 }
 
-export interface HttpAppOptions {
-  /** Runs after the server has closed (e.g. stop the embedded PostgreSQL). Fastify takes hooks only before `ready()`. */
-  onClose?: () => Promise<void>;
-}
-
 /** The HTTP application exactly as production runs it; tests boot the same thing. */
-export async function createHttpApp(options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, fastifyAdapter(), {
     // JSON only: Fastify's own JSON parser (same body limit and __proto__ refusal). Nest's default
     // parsers would also accept application/x-www-form-urlencoded bodies.
@@ -61,8 +56,6 @@ export async function createHttpApp(options: HttpAppOptions = {}): Promise<NestF
   app.setGlobalPrefix('v1', { exclude: ['healthz', 'readyz'] });
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   await app.init();
-  const { onClose } = options;
-  if (onClose) app.getHttpAdapter().getInstance().addHook('onClose', async () => onClose());
   await app.getHttpAdapter().getInstance().ready();
   return app;
 }

@@ -11,9 +11,17 @@ async function main(): Promise<void> {
   process.env.DATABASE_URL = database.url;
   process.env.BERTH_FLEET_REPO_URL = await prepareFleetRepo(config);
 
-  const embedded = database.embedded;
-  // Stop the embedded server after Nest has closed its connections.
-  const app = await createHttpApp({ onClose: embedded ? () => embedded.stop() : undefined });
+  const app = await createHttpApp();
+  // Graceful stop: Nest closes HTTP, the fleet writer (its batch finishes, its lock is released) and
+  // the database pool; the embedded PostgreSQL, if any, stops last; the process exits 0.
+  const stop = async (signal: string) => {
+    logger.log(`${signal}: shutting down`);
+    await app.close();
+    await database.embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
 
   const base = `http://localhost:${config.port}`;

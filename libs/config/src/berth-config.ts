@@ -17,6 +17,7 @@ export interface BerthConfig {
     groupsClaim: string;
     adminGroups: string[];
     bootstrapAdminKey?: string;
+    cacheSeconds: number;
   };
   logRequests: boolean;
   policy: {
@@ -62,6 +63,7 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       groupsClaim: env.BERTH_GROUPS_CLAIM,
       adminGroups: list(env.BERTH_ADMIN_GROUPS),
       bootstrapAdminKey: env.BERTH_BOOTSTRAP_ADMIN_KEY,
+      cacheSeconds: env.BERTH_AUTHZ_CACHE_SECONDS,
     },
     logRequests: env.BERTH_LOG_REQUESTS ?? false,
     policy: {

@@ -57,6 +57,11 @@ export class BerthEnv {
   @trimmed() @IsOptional() @MinLength(32, { message: 'BERTH_BOOTSTRAP_ADMIN_KEY must be at least 32 characters' })
   BERTH_BOOTSTRAP_ADMIN_KEY?: string;
 
+  /** How long a user's tenant roles are cached per replica (0 disables); changes clear it locally. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt() @Min(0) @Max(300)
+  BERTH_AUTHZ_CACHE_SECONDS = 5;
+
   @asBool() @IsOptional() @IsBoolean()
   BERTH_LOG_REQUESTS?: boolean;
 

@@ -3,6 +3,7 @@ import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { Principal, strongestRoles } from '@berth/authz';
 import { IdentityRepository } from './identity.repository';
 import { JwtVerifier } from './jwt.verifier';
+import { MembershipCache } from './membership-cache';
 import { parseApiKey, secretMatches } from './api-key.codec';
 
 /** Writing lastUsedAt on every call would turn each read into a write; a minute's precision is enough. */
@@ -17,6 +18,7 @@ export class IdentityService {
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly identities: IdentityRepository,
     private readonly jwt: JwtVerifier,
+    private readonly cache: MembershipCache,
   ) {}
 
   async fromApiKey(presented: string): Promise<Principal> {
@@ -38,7 +40,7 @@ export class IdentityService {
       throw new AuthenticationFailed(error.message);
     });
     const isAdmin = claims.groups.some((g) => this.config.auth.adminGroups.includes(g));
-    const memberships = strongestRoles(await this.identities.membershipsOf(claims.sub, claims.groups));
+    const memberships = strongestRoles(await this.cache.get(claims.sub, claims.groups, () => this.identities.membershipsOf(claims.sub, claims.groups)));
     return { kind: 'user', id: claims.sub, actor: `user:${claims.sub}`, email: claims.email, groups: claims.groups, isAdmin, memberships };
   }
 }

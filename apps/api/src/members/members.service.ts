@@ -5,6 +5,7 @@ import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, Pa
 import { TenantsService } from '../tenants/tenants.service';
 import { CreateMemberDto, MemberResponse } from './dto/create-member.dto';
 import { MembersRepository } from './members.repository';
+import { MembershipCache } from '../auth/membership-cache';
 
 /** Who holds which role in a tenant: readable by its members, managed by its owners. */
 @Injectable()
@@ -12,6 +13,7 @@ export class MembersService {
   constructor(
     private readonly tenants: TenantsService,
     private readonly members: MembersRepository,
+    private readonly roles: MembershipCache,
   ) {}
 
   async list(caller: Caller, tenantName: string, query: PageQueryDto): Promise<Page<MemberResponse>> {
@@ -26,6 +28,7 @@ export class MembersService {
     const tenant = await this.tenants.resolve(caller, tenantName);
     assertCan(caller.ability, 'create', 'Membership', { tenantId: tenant.id });
     const row = await this.members.create(caller, { tenantId: tenant.id, subjectKind: dto.subject.kind, subjectName: dto.subject.name, role: dto.role });
+    this.roles.clear();
     return MemberResponse.from(row);
   }
 
@@ -34,7 +37,9 @@ export class MembersService {
     assertCan(caller.ability, 'delete', 'Membership', { tenantId: tenant.id });
     const row = await this.members.find(tenant.id, id);
     if (!row) throw new NotFoundError('Member', id);
-    if ((await this.members.remove(caller, row)) === 'last-owner') {
+    const outcome = await this.members.remove(caller, row);
+    this.roles.clear();
+    if (outcome === 'last-owner') {
       throw new ConflictError('A tenant must keep at least one owner; add another owner first', [
         { field: 'id', code: 'last-owner', message: 'this is the tenant\'s last owner' },
       ]);

@@ -17,10 +17,14 @@ import { CreateTenantDto, UpdateTenantDto } from './dto/create-tenant.dto';
 import { splitBudget } from './dto/is-budget';
 import { TenantResponse } from './dto/tenant.response';
 import { TenantsRepository } from './tenants.repository';
+import { MembershipCache } from '../auth/membership-cache';
 
 @Injectable()
 export class TenantsService {
-  constructor(private readonly tenants: TenantsRepository) {}
+  constructor(
+    private readonly tenants: TenantsRepository,
+    private readonly roles: MembershipCache,
+  ) {}
 
   /**
    * The tenant named in a path, if the caller may see it. Every tenant-scoped route starts here, so a
@@ -58,6 +62,7 @@ export class TenantsService {
       },
       dedupeSubjects(dto.owners ?? []),
     );
+    this.roles.clear();
     return TenantResponse.from(row);
   }
 
@@ -92,6 +97,7 @@ export class TenantsService {
     assertCan(caller.ability, 'delete', 'Tenant', current);
     assertVersion(ifMatch, current.version);
     if (!(await this.tenants.delete(caller, current.id, current.version))) throw new PreconditionFailedError();
+    this.roles.clear();
   }
 
   /** Unknown clusters or tiers are a 422 naming each one, not a silent grant of nothing. */

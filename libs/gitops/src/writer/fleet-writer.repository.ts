@@ -62,6 +62,19 @@ export class FleetWriterRepository {
     });
   }
 
+  /**
+   * Crash recovery: a request whose commit is already on the remote (found by its trailer). Its namespace is
+   * settled too when its desired state is still this request's (same requestId: nothing changed it since).
+   */
+  async markRecovered(requestId: string, sha: string): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const updated = await tx.namespaceRequest.updateMany({ where: { id: requestId, state: 'Approved' }, data: { state: 'Committed', commitSha: sha, lastError: null } });
+      if (updated.count === 0) return;
+      await tx.namespace.deleteMany({ where: { requestId, state: 'Deleting' } });
+      await tx.namespace.updateMany({ where: { requestId, state: 'Approved' }, data: { state: 'Committed', commitSha: sha, lastError: null } });
+    });
+  }
+
   /** A request that can never be committed (it does not render or validate): Failed, with the reason. */
   async markFailed(requestId: string, reason: string, namespaceId?: string): Promise<void> {
     await this.prisma.$transaction([

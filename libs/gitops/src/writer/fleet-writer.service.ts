@@ -152,9 +152,16 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     if (batch.length === 0) return 0;
 
     // Crash recovery: a previous writer may have pushed these and died before recording it.
-    const landed = await repo.findCommitsWithTrailer(TRAILER, batch.map((r) => r.id), { maxCommits: 5000 });
+    let landed: Map<string, string>;
+    try {
+      landed = await repo.findCommitsWithTrailer(TRAILER, batch.map((r) => r.id), { maxCommits: 5000 });
+    } catch (error) {
+      // The remote is down before anything was tried: still show it on the requests (they stay Approved).
+      if (error instanceof FleetRemoteError) await this.store.recordAttempt(batch.map((r) => r.id), (error as Error).message, this.config.fleet.maxAttempts);
+      throw error;
+    }
     if (landed.size > 0) {
-      for (const [id, sha] of landed) await this.store.markCommitted([id], sha, []);
+      for (const [id, sha] of landed) await this.store.markRecovered(id, sha);
       batch = batch.filter((r) => !landed.has(r.id));
     }
 

@@ -1,0 +1,226 @@
+/**
+ * API throughput: Berth's GET /v1/tenants (JWT → passport → membership query → CASL ability →
+ * accessibleBy → Prisma list → DTO) against a bare Fastify + pg server doing the same work by hand,
+ * on the same freshly seeded database, under autocannon.
+ *
+ *   npm run bench:api                      # = node -r @swc-node/register bench/api.bench.ts
+ *   npm run bench:api -- --rounds=3 --duration=5 --warmup=3 --connections=50 [--profile]
+ *
+ * DATABASE_URL (a server URL; default postgresql://postgres@127.0.0.1:5432/postgres) is only used to
+ * create a uniquely named database, which is migrated, seeded (200 tenants, the user in 20 of them
+ * through User and Group memberships) and dropped at the end, also on failure or Ctrl-C.
+ * Prints per-round and median req/s and p99 for both servers and the ratio Berth/bare against the
+ * target (≥ 0.45×). Exits 0 on FAIL (it is a measurement); non-zero only if the bench itself breaks.
+ * --profile: afterwards, CPU-profile Berth under the same load and print where its time goes.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Logger, LoggerService } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SignJWT } from 'jose';
+import { startBareServer } from './lib/bare-server';
+import { BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL, seed } from './lib/db';
+import { LoadResult, runLoad } from './lib/load';
+import { fmtMs, fmtRps, median, parseArgs } from './lib/stats';
+
+const TARGET_RATIO = 0.45;
+const args = parseArgs(process.argv.slice(2));
+const num = (name: string, fallback: number) => (typeof args[name] === 'string' ? Number(args[name]) : fallback);
+const ROUNDS = num('rounds', 3);
+const DURATION = num('duration', 5);
+const WARMUP = num('warmup', 3);
+const CONNECTIONS = num('connections', 50);
+const PROFILE = args.profile === true;
+
+const JWT_SECRET = `bench-${randomBytes(24).toString('hex')}`;
+const ISSUER = 'https://idp.bench';
+const AUDIENCE = 'berth';
+
+/** Errors only: Nest's start-up route log would drown the results. */
+const quietLogger: LoggerService = {
+  log: () => undefined,
+  warn: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+  error: (message: unknown, ...rest: unknown[]) => console.error('[berth]', message, ...rest),
+};
+
+interface Target {
+  label: string;
+  url: string;
+}
+
+async function getJson(url: string, token: string): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, body: await response.json() };
+}
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL || DEFAULT_SERVER_URL;
+  let db: BenchDatabase | undefined;
+  let berth: NestFastifyApplication | undefined;
+  let bare: Awaited<ReturnType<typeof startBareServer>> | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await berth?.close().catch((e: Error) => console.error('closing Berth:', e.message));
+      await bare?.close().catch((e: Error) => console.error('closing bare server:', e.message));
+      // pg's pool.end() resolves before its sockets are closed; give them a moment before DROP … (FORCE).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await db?.drop().catch((e: Error) => console.error(`dropping ${db?.name}:`, e.message));
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: cleaning up`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
+
+  try {
+    db = await createBenchDatabase(serverUrl);
+    const seeded = await seed(db.url);
+    console.log(`database ${db.name}: ${seeded.tenants} tenants, ${seeded.memberships} memberships; ${seeded.userSub} sees ${seeded.visibleTenants.length}`);
+
+    Object.assign(process.env, {
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      BERTH_JWT_SECRET: JWT_SECRET,
+      BERTH_JWT_ISSUER: ISSUER,
+      BERTH_JWT_AUDIENCE: AUDIENCE,
+      BERTH_BOOTSTRAP_ADMIN_KEY: `bench-admin-${randomBytes(16).toString('hex')}`,
+      BERTH_LOG_REQUESTS: 'false',
+    });
+    // The static logger's levels are then set by NestFactory, but its output goes to quietLogger.
+    Logger.overrideLogger(quietLogger);
+    // Loaded only now: ConfigModule.forRoot validates process.env when app.module is imported.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createHttpApp } = require('../apps/api/src/http-app') as typeof import('../apps/api/src/http-app');
+    berth = await createHttpApp();
+    await berth.listen(0, '127.0.0.1');
+    const berthPort = (berth.getHttpServer().address() as AddressInfo).port;
+    bare = await startBareServer({ databaseUrl: db.url, jwtSecret: JWT_SECRET, issuer: ISSUER, audience: AUDIENCE });
+
+    const token = await new SignJWT({ groups: seeded.groups })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(seeded.userSub)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('2h')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+
+    const targets: Target[] = [
+      { label: 'berth', url: `http://127.0.0.1:${berthPort}/v1/tenants` },
+      { label: 'bare', url: `${bare.url}/v1/tenants` },
+    ];
+
+    // Both must answer 200 with exactly the user's visible tenants, in order, and the same bodies.
+    const bodies: string[] = [];
+    for (const t of targets) {
+      const { status, body } = await getJson(t.url, token);
+      const names = (body?.items ?? []).map((i: { name: string }) => i.name);
+      if (status !== 200 || JSON.stringify(names) !== JSON.stringify(seeded.visibleTenants) || body.nextCursor !== null) {
+        throw new Error(`${t.label} answered ${status} ${JSON.stringify(body).slice(0, 300)}; expected ${seeded.visibleTenants.length} tenants`);
+      }
+      bodies.push(JSON.stringify(body));
+    }
+    if (bodies[0] !== bodies[1]) console.warn('warning: Berth and bare bodies differ:\n', bodies[0].slice(0, 400), '\n', bodies[1].slice(0, 400));
+    else console.log(`sanity: both answer 200 with the same ${seeded.visibleTenants.length}-tenant page (${bodies[0].length} bytes)`);
+
+    const headers = { authorization: `Bearer ${token}` };
+    const load = (t: Target, durationSec: number) => runLoad({ url: t.url, headers, connections: CONNECTIONS, durationSec });
+    const check = (t: Target, r: LoadResult) => {
+      if (r.non2xx || r.errors || r.timeouts) console.warn(`  ! ${t.label}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+    };
+
+    console.log(`warm-up: ${WARMUP}s each`);
+    for (const t of targets) check(t, await load(t, WARMUP));
+
+    console.log(`\n${ROUNDS} rounds × ${targets.length} servers × ${DURATION}s, ${CONNECTIONS} connections, GET /v1/tenants`);
+    console.log('round  server      req/s        p50        p99    requests');
+    const results: Record<string, LoadResult[]> = { berth: [], bare: [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Alternate who goes first, so drift (DB caches, CPU boost) does not favour one side.
+      const order = round % 2 ? targets : [...targets].reverse();
+      for (const t of order) {
+        const r = await load(t, DURATION);
+        check(t, r);
+        results[t.label].push(r);
+        console.log(`${String(round).padStart(5)}  ${t.label.padEnd(6)}  ${fmtRps(r.rps)}  ${fmtMs(r.p50)}  ${fmtMs(r.p99)}  ${String(r.total).padStart(10)}`);
+      }
+    }
+
+    const med = (label: string, key: 'rps' | 'p99') => median(results[label].map((r) => r[key]));
+    const ratio = med('berth', 'rps') / med('bare', 'rps');
+    console.log('\nmedian         req/s        p99');
+    for (const label of ['berth', 'bare']) console.log(`       ${label.padEnd(6)}  ${fmtRps(med(label, 'rps'))}  ${fmtMs(med(label, 'p99'))}`);
+    console.log(`\nratio Berth/bare (median req/s): ${ratio.toFixed(2)}×  (target ≥ ${TARGET_RATIO}×)  ${ratio >= TARGET_RATIO ? 'PASS' : 'FAIL'}`);
+    console.log(`p99 Berth/bare: ${(med('berth', 'p99') / med('bare', 'p99')).toFixed(2)}×`);
+
+    if (PROFILE) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { profileDuring, traceQueries } = require('./lib/profile') as typeof import('./lib/profile');
+      console.log('\nBerth:');
+      await traceQueries(() => getJson(targets[0].url, token));
+      console.log('bare:');
+      await traceQueries(() => getJson(targets[1].url, token));
+      console.log(`\nprofiling Berth for ${DURATION}s under the same load …`);
+      await profileDuring(() => load(targets[0], DURATION));
+
+      // Layers of Berth under the same load: framework only, + authentication (JWT + membership query), + list.
+      console.log('\nBerth layers (same load, one run each):');
+      const base = `http://127.0.0.1:${berthPort}`;
+      for (const [label, path] of [['GET /healthz (Nest + Fastify, no auth, no DB)', '/healthz'], ['GET /v1/me (+ JWT, passport, memberships, CASL)', '/v1/me'], ['GET /v1/tenants (+ accessibleBy, list query, DTOs)', '/v1/tenants']]) {
+        const r = await runLoad({ url: base + path, headers, connections: CONNECTIONS, durationSec: DURATION });
+        console.log(`  ${fmtRps(r.rps)} req/s  p99 ${fmtMs(r.p99)}  ${label}`);
+      }
+      // CPU cost of one query, sequentially: Prisma (wasm query compiler + interpreter + adapter) vs pg.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { PrismaService } = require('../libs/prisma/src') as typeof import('../libs/prisma/src');
+      const prisma = berth.get(PrismaService);
+      const ids = (await bare.pool.query<{ id: string }>('SELECT id FROM "Tenant" ORDER BY name LIMIT 20')).rows.map((r) => r.id);
+      const cost = async (label: string, fn: () => Promise<unknown>, n = 2000) => {
+        for (let i = 0; i < 200; i++) await fn();
+        const cpu0 = process.cpuUsage();
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < n; i++) await fn();
+        const wall = Number(process.hrtime.bigint() - t0) / 1e6 / n;
+        const cpu = process.cpuUsage(cpu0);
+        console.log(`  ${((cpu.user + cpu.system) / 1000 / n).toFixed(3)} ms CPU, ${wall.toFixed(3)} ms wall per call  ${label}`);
+      };
+      console.log('\nper-query cost in this process (sequential, 2000 calls):');
+      await cost('prisma.membership.findMany (User OR Group, select tenant{id,name})', () =>
+        prisma.membership.findMany({
+          where: { OR: [{ subjectKind: 'User', subjectName: seeded.userSub }, { subjectKind: 'Group', subjectName: { in: seeded.groups } }] },
+          select: { role: true, tenant: { select: { id: true, name: true } } },
+        }),
+      );
+      await cost('pg: the same with a JOIN', () =>
+        bare!.pool.query(
+          `SELECT m.role, t.id, t.name FROM "Membership" m JOIN "Tenant" t ON t.id = m."tenantId" WHERE (m."subjectKind" = 'User' AND m."subjectName" = $1) OR (m."subjectKind" = 'Group' AND m."subjectName" = ANY($2::text[]))`,
+          [seeded.userSub, seeded.groups],
+        ),
+      );
+      await cost('prisma.tenant.findMany (id in 20, orderBy name, take 51)', () =>
+        prisma.tenant.findMany({ where: { AND: [{ id: { in: ids } }, {}] }, orderBy: { name: 'asc' }, take: 51 }),
+      );
+      await cost('pg: the same', () => bare!.pool.query('SELECT * FROM "Tenant" WHERE id = ANY($1::uuid[]) ORDER BY name LIMIT 51', [ids]));
+      await cost('prisma.$queryRaw (the JOIN, tagged template)', () =>
+        prisma.$queryRaw`SELECT m.role::text, t.id, t.name FROM "Membership" m JOIN "Tenant" t ON t.id = m."tenantId" WHERE (m."subjectKind" = 'User' AND m."subjectName" = ${seeded.userSub}) OR (m."subjectKind" = 'Group' AND m."subjectName" = ANY(${seeded.groups}::text[]))`,
+      );
+    }
+    // Let requests still in flight when autocannon stopped finish before Prisma's pool is closed.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    console.error(error.stack ?? error.message);
+    process.exit(1);
+  },
+);

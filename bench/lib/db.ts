@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { migrateDeploy } from '../../libs/prisma/src/migrate';
+
+export const DEFAULT_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+const withDatabase = (url: string, database: string) => {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+};
+
+async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A uniquely named, migrated database on the server of `serverUrl`; `drop()` removes it (WITH (FORCE)). */
+export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase> {
+  const name = `berth_bench_${Date.now()}_${randomBytes(4).toString('hex')}`;
+  const admin = withDatabase(serverUrl, 'postgres');
+  await withClient(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
+  let dropped = false;
+  const db: BenchDatabase = {
+    name,
+    url: withDatabase(serverUrl, name),
+    drop: async () => {
+      if (dropped) return;
+      dropped = true;
+      await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+  try {
+    await migrateDeploy(db.url);
+  } catch (error) {
+    await db.drop().catch(() => undefined);
+    throw error;
+  }
+  return db;
+}
+
+export interface Seed {
+  userSub: string;
+  groups: string[];
+  /** Names of the tenants the user may see, sorted (what GET /v1/tenants must answer). */
+  visibleTenants: string[];
+  tenants: number;
+  memberships: number;
+}
+
+/**
+ * `tenants` tenants, each with a few unrelated members; the bench user sees `visible` of them:
+ * half through User memberships, half through two groups (one tenant reachable both ways, so the
+ * strongest-role merge is exercised too).
+ */
+export async function seed(url: string, tenants = 200, visible = 20): Promise<Seed> {
+  const userSub = 'bench-user';
+  const groups = ['team-bench-a', 'team-bench-b', 'team-unrelated'];
+  const roles = ['viewer', 'developer', 'owner'] as const;
+  return withClient(url, async (c) => {
+    await c.query('BEGIN');
+    const names = Array.from({ length: tenants }, (_, i) => `tenant-${String(i).padStart(4, '0')}`);
+    const { rows } = await c.query<{ id: string; name: string }>(
+      `INSERT INTO "Tenant" (id, name, "displayName", budget, "budgetNamespaces", "allowedClusters", "allowedTiers", labels, "updatedAt")
+       SELECT gen_random_uuid(), n, 'Tenant ' || n,
+              '{"requests.cpu":"20","limits.memory":"64Gi","pods":"500"}'::jsonb, 10,
+              ARRAY['prod-eu-1','prod-us-1'], ARRAY['small','medium'],
+              jsonb_build_object('team', n, 'env', 'prod'), now()
+       FROM unnest($1::text[]) AS n
+       RETURNING id, name`,
+      [names],
+    );
+    const ids = new Map(rows.map((r) => [r.name, r.id]));
+    const m: Array<[string, 'User' | 'Group', string, string]> = [];
+    // Unrelated people in every tenant, so the membership index has to select.
+    names.forEach((n, i) => {
+      for (let k = 0; k < 3; k++) m.push([ids.get(n)!, 'User', `user-${i}-${k}`, roles[k]]);
+      m.push([ids.get(n)!, 'Group', `group-${i % 40}`, 'viewer']);
+    });
+    // The bench user's 20: spread over the name range so the list is not just the first rows.
+    const step = Math.floor(tenants / visible);
+    const mine = Array.from({ length: visible }, (_, j) => names[j * step]);
+    mine.forEach((n, j) => {
+      if (j < visible / 2) m.push([ids.get(n)!, 'User', userSub, roles[j % 3]]);
+      else m.push([ids.get(n)!, 'Group', groups[j % 2], roles[j % 3]]);
+    });
+    m.push([ids.get(mine[0])!, 'Group', groups[0], 'owner']); // reachable twice: strongest role wins
+    await c.query(
+      `INSERT INTO "Membership" (id, "tenantId", "subjectKind", "subjectName", role)
+       SELECT gen_random_uuid(), t, k::"SubjectKind", s, r::"TenantRole"
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS x(t, k, s, r)`,
+      [m.map((x) => x[0]), m.map((x) => x[1]), m.map((x) => x[2]), m.map((x) => x[3])],
+    );
+    await c.query('COMMIT');
+    await c.query('ANALYZE');
+    return { userSub, groups, visibleTenants: [...mine].sort(), tenants, memberships: m.length };
+  });
+}

@@ -1,0 +1,17 @@
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export const fmtRps = (n: number) => n.toFixed(0).padStart(7);
+export const fmtMs = (n: number) => `${n.toFixed(1)} ms`.padStart(9);
+
+export function parseArgs(argv: string[]): Record<string, string | true> {
+  const out: Record<string, string | true> = {};
+  for (const arg of argv) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (m) out[m[1]] = m[2] ?? true;
+  }
+  return out;
+}

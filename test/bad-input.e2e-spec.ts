@@ -1,0 +1,216 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Response } from 'supertest';
+import { http, startApp } from './helpers/app';
+import { expectClientError } from './helpers/errors';
+import { bearer, catalogue, newTenant, TenantFixture, uniqueName } from './helpers/fixtures';
+import { adminToken } from './helpers/tokens';
+
+let app: NestFastifyApplication;
+const api = () => http(app);
+let admin: string;
+let cluster: string;
+let tier: string;
+let t: TenantFixture;
+
+beforeAll(async () => {
+  app = await startApp();
+  ({ admin, cluster, tier } = await catalogue(api()));
+  t = await newTenant(api());
+});
+afterAll(async () => {
+  await app.close();
+});
+
+type Method = 'get' | 'post' | 'patch' | 'delete';
+interface BadCase {
+  method: Method;
+  /** A path, or a function of the fixtures (evaluated once the fixtures exist). */
+  path: string | (() => string);
+  /** A JSON value, or a raw string sent as is with `contentType`. */
+  body?: unknown;
+  raw?: string | Buffer;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Exact status when it matters (413, 415); otherwise any 4xx. */
+  status?: number;
+  /** A field the details must name. */
+  field?: string;
+}
+
+const cases: Array<[string, BadCase]> = [];
+const add = (name: string, c: BadCase) => cases.push([name, c]);
+const enc = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
+
+// Bodies the JSON parser or the validation pipe must refuse.
+add('malformed JSON', { method: 'post', path: '/v1/clusters', raw: '{"name": "x",', contentType: 'application/json' });
+add('an empty JSON body', { method: 'post', path: '/v1/clusters', raw: '', contentType: 'application/json' });
+add('a JSON array body', { method: 'post', path: '/v1/clusters', body: [{ name: 'array-body' }] });
+add('a JSON string body', { method: 'post', path: '/v1/clusters', raw: '"just-a-string"', contentType: 'application/json' });
+add('a JSON null body', { method: 'post', path: '/v1/clusters', raw: 'null', contentType: 'application/json' });
+add('an unknown field', { method: 'post', path: '/v1/clusters', body: { name: 'unknown-field', region: 'eu' }, field: 'region' });
+add('an unknown nested field', {
+  method: 'post',
+  path: () => `/v1/tenants/${t.name}/members`,
+  body: { subject: { kind: 'User', name: 'x', admin: true }, role: 'viewer' },
+  field: 'subject.admin',
+});
+add('__proto__ in the body', { method: 'post', path: '/v1/clusters', raw: '{"name":"proto","__proto__":{"isAdmin":true}}', contentType: 'application/json' });
+add('a number for a name', { method: 'post', path: '/v1/clusters', body: { name: 42 }, field: 'name' });
+add('a string for labels', { method: 'post', path: '/v1/clusters', body: { name: 'labels-str', labels: 'env=prod' }, field: 'labels' });
+add('a nested object as a label value', { method: 'post', path: '/v1/clusters', body: { name: 'labels-obj', labels: { env: { x: 1 } } }, field: 'labels' });
+add('a number for displayName', { method: 'post', path: '/v1/tenants', body: { name: 'typed', displayName: 5 }, field: 'displayName' });
+add('a string for autoApprove', { method: 'post', path: '/v1/quota-tiers', body: { name: 'aa', resources: { pods: '1' }, autoApprove: 'yes' }, field: 'autoApprove' });
+add('a string for allowedClusters', { method: 'post', path: '/v1/tenants', body: { name: 'ac', allowedClusters: 'prod' }, field: 'allowedClusters' });
+add('an unknown role', { method: 'post', path: () => `/v1/tenants/${t.name}/members`, body: { subject: { kind: 'User', name: 'x' }, role: 'king' }, field: 'role' });
+add('an unknown subject kind', {
+  method: 'post',
+  path: () => `/v1/tenants/${t.name}/members`,
+  body: { subject: { kind: 'Robot', name: 'x' }, role: 'viewer' },
+  field: 'subject.kind',
+});
+add('a missing subject', { method: 'post', path: () => `/v1/tenants/${t.name}/members`, body: { role: 'viewer' }, field: 'subject' });
+add('an admin role on a tenant key', { method: 'post', path: () => `/v1/tenants/${t.name}/api-keys`, body: { name: 'k', role: 'admin' }, field: 'role' });
+add('a null body field that cannot be null (cluster labels)', { method: 'patch', path: () => `/v1/clusters/${cluster}`, body: { labels: null }, field: 'labels' });
+add('a null fleetPath', { method: 'patch', path: () => `/v1/clusters/${cluster}`, body: { fleetPath: null }, field: 'fleetPath' });
+add('a null tier resources', { method: 'patch', path: () => `/v1/quota-tiers/${tier}`, body: { resources: null }, field: 'resources' });
+add('a null autoApprove', { method: 'patch', path: () => `/v1/quota-tiers/${tier}`, body: { autoApprove: null }, field: 'autoApprove' });
+add('null tenant labels', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { labels: null }, field: 'labels' });
+add('a fleetPath escaping the repository', { method: 'post', path: '/v1/clusters', body: { name: 'fp', fleetPath: '../../etc' }, field: 'fleetPath' });
+
+add('deeply nested JSON', { method: 'post', path: '/v1/clusters', raw: `{"name":"deep","labels":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, contentType: 'application/json', field: 'body' });
+add('deeply nested objects', { method: 'post', path: '/v1/tenants', raw: `{"name":"deep","budget":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`, contentType: 'application/json', field: 'body' });
+add('an unknown route', { method: 'get', path: '/v1/no-such-thing', status: 404 });
+add('an unsupported method', { method: 'post', path: `/v1/me`, body: {}, status: 404 });
+
+// DNS names.
+for (const [what, name] of [
+  ['upper case', 'Prod-EU'],
+  ['too long', 'a'.repeat(64)],
+  ['a double dot', 'a..b'],
+  ['a slash', 'a/b'],
+  ['unicode', 'prød'],
+  ['empty', ''],
+  ['a leading dash', '-prod'],
+  ['a trailing newline', 'prod\n'],
+] as const) {
+  add(`a cluster name with ${what}`, { method: 'post', path: '/v1/clusters', body: { name }, field: 'name' });
+}
+add('a tenant name over 30 characters', { method: 'post', path: '/v1/tenants', body: { name: 'a'.repeat(31) }, field: 'name' });
+add('a one-letter tenant name', { method: 'post', path: '/v1/tenants', body: { name: 'a' }, field: 'name' });
+add('an upper-case allowed cluster', { method: 'post', path: '/v1/tenants', body: { name: uniqueName(), allowedClusters: ['PROD'] }, field: 'allowedClusters' });
+
+// Path parameters.
+for (const path of [
+  '/v1/tenants/..%2F..%2Fetc',
+  '/v1/tenants/..%2F..%2Fetc/members',
+  '/v1/clusters/%2e%2e',
+  '/v1/clusters/..%5C..%5Cwindows',
+  '/v1/quota-tiers/%00',
+  '/v1/clusters/%E2%80%AE',
+  `/v1/clusters/${'a'.repeat(300)}`,
+  '/v1/tenants/UPPER',
+  '/v1/clusters/%E0%A4%A',
+  '/v1/tenants/%ZZ/members',
+]) {
+  add(`path ${path.slice(0, 60)}`, { method: 'get', path });
+}
+add('a member id that is not a uuid', { method: 'delete', path: () => `/v1/tenants/${t.name}/members/..%2F..%2Fx`, field: 'id' });
+add('an api-key id that is not a uuid', { method: 'delete', path: '/v1/api-keys/not-a-uuid', field: 'id' });
+
+// Quantities and budgets.
+for (const q of ['2x', '-1', '1K', '', '1.2.3', ' 1', '1e999', 'NaN', 'Infinity', '0x10']) {
+  add(`a tier quantity ${JSON.stringify(q)}`, { method: 'post', path: '/v1/quota-tiers', body: { name: uniqueName('q'), resources: { 'requests.cpu': q } }, field: 'resources' });
+}
+add('a numeric quantity', { method: 'post', path: '/v1/quota-tiers', body: { name: 'numq', resources: { 'requests.cpu': 2 } }, field: 'resources' });
+add('a bad limitRange quantity', {
+  method: 'post',
+  path: '/v1/quota-tiers',
+  body: { name: 'lr', resources: { pods: '1' }, limitRange: { default: { cpu: '2x' } } },
+  field: 'limitRange.default',
+});
+add('a bad budget quantity', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { budget: { 'requests.cpu': '1.2.3' } }, field: 'budget' });
+add('budget namespaces -1', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { budget: { namespaces: -1 } }, field: 'budget' });
+add('budget namespaces "3"', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { budget: { namespaces: '3' } }, field: 'budget' });
+add('budget namespaces 1.5', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { budget: { namespaces: 1.5 } }, field: 'budget' });
+add('a budget that is an array', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { budget: ['1'] }, field: 'budget' });
+
+// Size, content type, strange strings.
+add('a body over 1 MiB', {
+  method: 'post',
+  path: '/v1/clusters',
+  raw: JSON.stringify({ name: 'big', displayName: 'x'.repeat(1024 * 1024 + 10) }),
+  contentType: 'application/json',
+  status: 413,
+});
+add('a text/plain body', { method: 'post', path: '/v1/clusters', raw: 'name=plain', contentType: 'text/plain' });
+add('an XML body', { method: 'post', path: '/v1/clusters', raw: '<cluster name="x"/>', contentType: 'application/xml', status: 415 });
+add('a form body', { method: 'post', path: '/v1/clusters', raw: 'name=form', contentType: 'application/x-www-form-urlencoded', status: 415 });
+add('a huge unicode displayName', { method: 'post', path: '/v1/clusters', body: { name: uniqueName('c'), displayName: '🚢'.repeat(50_000) }, field: 'displayName' });
+add('a huge unicode name', { method: 'post', path: '/v1/tenants', body: { name: 'ü'.repeat(100_000) }, field: 'name' });
+add('a null byte in a cluster displayName', { method: 'post', path: '/v1/clusters', body: { name: uniqueName('c'), displayName: 'a\u0000b' }, field: 'displayName' });
+add('a null byte in a tenant displayName', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { displayName: 'x\u0000' }, field: 'displayName' });
+add('a null byte in a tier displayName', { method: 'post', path: '/v1/quota-tiers', body: { name: uniqueName('q'), displayName: '\u0000', resources: { pods: '1' } }, field: 'displayName' });
+add('a null byte in a resource name', { method: 'post', path: '/v1/quota-tiers', body: { name: uniqueName('q'), resources: { 'pods\u0000': '1' } }, field: 'resources' });
+add('a null byte in a budget resource name', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { budget: { '\u0000': '1' } }, field: 'budget' });
+add('a null byte in a label value', { method: 'post', path: '/v1/clusters', body: { name: uniqueName('c'), labels: { env: 'a\u0000' } }, field: 'labels' });
+add('a null byte in a subject name', {
+  method: 'post',
+  path: () => `/v1/tenants/${t.name}/members`,
+  body: { subject: { kind: 'User', name: 'eve\u0000' }, role: 'viewer' },
+  field: 'subject.name',
+});
+add('a null byte in an api key name', { method: 'post', path: '/v1/api-keys', body: { name: 'k\u0000' }, field: 'name' });
+
+// Pagination.
+for (const [what, query] of [
+  ['limit 0', 'limit=0'],
+  ['limit 10000', 'limit=10000'],
+  ['limit abc', 'limit=abc'],
+  ['limit -1', 'limit=-1'],
+  ['limit 1.5', 'limit=1.5'],
+  ['a cursor that is not base64url', 'cursor=!!!'],
+  ['a cursor over 512 characters', `cursor=${'A'.repeat(600)}`],
+  ['a cursor holding a null byte', `cursor=${enc('\u0000')}`],
+] as const) {
+  add(`clusters with ${what}`, { method: 'get', path: `/v1/clusters?${query}`, field: what.startsWith('limit') ? 'limit' : 'cursor' });
+}
+add('tenants with a cursor holding a null byte', { method: 'get', path: `/v1/tenants?cursor=${enc('a\u0000')}`, field: 'cursor' });
+add('members with a cursor that is not an id', { method: 'get', path: () => `/v1/tenants/${t.name}/members?cursor=${enc('not-a-uuid')}`, field: 'cursor' });
+add('tenant api-keys with a cursor that is not an id', { method: 'get', path: () => `/v1/tenants/${t.name}/api-keys?cursor=${enc('zzz')}`, field: 'cursor' });
+add('admin api-keys with a cursor that is not an id', { method: 'get', path: `/v1/api-keys?cursor=${enc('zzz')}`, field: 'cursor' });
+add('audit events with a cursor whose id is not an id', { method: 'get', path: `/v1/audit-events?cursor=${enc('2024-01-01T00:00:00.000Z|nope')}`, field: 'cursor' });
+add('audit events with a cursor without an id', { method: 'get', path: `/v1/audit-events?cursor=${enc('2024-01-01')}`, field: 'cursor' });
+add('audit events with since=yesterday', { method: 'get', path: '/v1/audit-events?since=yesterday', field: 'since' });
+add('audit events with a bad tenant', { method: 'get', path: '/v1/audit-events?tenant=..%2Fx', field: 'tenant' });
+add('a repeated limit', { method: 'get', path: '/v1/clusters?limit=1&limit=2', field: 'limit' });
+
+// If-Match.
+for (const value of ['abc', '"abc"', '"1" junk', '"-1"', '"99999999999"', 'W/', '""']) {
+  add(`PATCH with If-Match ${value}`, { method: 'patch', path: () => `/v1/clusters/${cluster}`, body: { displayName: 'x' }, headers: { 'If-Match': value }, field: 'If-Match' });
+}
+add('DELETE with If-Match abc', { method: 'delete', path: () => `/v1/tenants/${t.name}`, headers: { 'If-Match': 'abc' }, field: 'If-Match' });
+
+describe('bad input is a 4xx in the error shape, never a 500', () => {
+  it.each(cases)('%s', async (_name, c) => {
+    const path = typeof c.path === 'function' ? c.path() : c.path;
+    let req = api()[c.method](path).set(bearer(admin)).set(c.headers ?? {});
+    let res: Response;
+    if (c.raw !== undefined) {
+      res = await req.set('Content-Type', c.contentType ?? 'application/json').send(c.raw);
+    } else if (c.body !== undefined) {
+      res = await req.send(c.body as object);
+    } else {
+      res = await req;
+    }
+    if (c.status !== undefined) expect(res.status).toBe(c.status);
+    expectClientError(res, c.field);
+  });
+
+  it('leaves the fixtures intact after all that', async () => {
+    const h = bearer(await adminToken());
+    await api().get(`/v1/tenants/${t.name}`).set(h).expect(200);
+    await api().get(`/v1/clusters/${cluster}`).set(h).expect(200);
+    const tierRes = await api().get(`/v1/quota-tiers/${tier}`).set(h).expect(200);
+    expect(tierRes.body.resources).toEqual({ 'requests.cpu': '2', 'limits.memory': '8Gi', pods: '50' });
+  });
+});
