@@ -1,9 +1,9 @@
 import { AbilityBuilder, ForbiddenError, subject as tag } from '@casl/ability';
 import { accessibleBy, createPrismaAbility, PrismaQuery, Subjects } from '@casl/prisma';
-import type { ApiKey, AuditEvent, Cluster, Membership, Namespace, NamespaceRequest, QuotaTier, Tenant } from '@prisma/client';
+import type { ApiKey, AuditEvent, Cluster, Membership, Namespace, NamespaceRequest, Preview, QuotaTier, Tenant } from '@prisma/client';
 import { Principal, roleAtLeast, TenantRole } from './principal';
 
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'reject' | 'cancel';
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'reject' | 'cancel' | 'sync';
 
 export type AppSubjects =
   | 'all'
@@ -16,6 +16,7 @@ export type AppSubjects =
       AuditEvent: AuditEvent;
       Namespace: Namespace;
       NamespaceRequest: NamespaceRequest;
+      Preview: Preview;
     }>;
 export type SubjectName = Exclude<AppSubjects, object>;
 export type ModelName = Exclude<SubjectName, 'all'>;
@@ -46,7 +47,18 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   const developerOf = tenantsWith('developer');
   const ownerOf = tenantsWith('owner');
 
-  // Shared catalogues everyone signed in may read.
+  // A cluster key (its Flux Operator) reads that cluster's namespace inputs, nothing else.
+  if (principal.cluster) {
+    can('sync', 'Cluster', { name: principal.cluster });
+    return build();
+  }
+
+  // Pull-request previews: CI keys with the `preview` role, and developers and owners.
+  const previewers = principal.memberships.filter((m) => m.role === 'preview' || roleAtLeast(m.role, 'developer')).map((m) => m.tenantId);
+  can(['create', 'read', 'delete'], 'Preview', { tenantId: { in: previewers } });
+
+  // Shared catalogues everyone signed in may read (not preview-only keys).
+  if (principal.memberships.some((m) => m.role === 'preview') && principal.kind === 'apiKey') return build();
   can('read', 'Cluster');
   can('read', 'QuotaTier');
 
@@ -55,7 +67,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   can('read', 'Membership', { tenantId: { in: viewerOf } });
 
   // viewer: see namespaces and requests. developer: ask for namespaces and changes to them.
-  can('read', ['Namespace', 'NamespaceRequest'], { tenantId: { in: viewerOf } });
+  can('read', ['Namespace', 'NamespaceRequest', 'Preview'], { tenantId: { in: viewerOf } });
   can('create', 'NamespaceRequest', { tenantId: { in: developerOf } });
   can('update', 'Namespace', { tenantId: { in: developerOf } });
   // A requester may withdraw their own pending request; owners any of their tenant's.

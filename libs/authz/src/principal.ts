@@ -1,4 +1,5 @@
-export type TenantRole = 'viewer' | 'developer' | 'owner';
+/** `preview` is for CI keys: previews of its tenant and nothing else (not even reading the tenant). */
+export type TenantRole = 'preview' | 'viewer' | 'developer' | 'owner';
 
 export interface TenantMembership {
   tenantId: string;
@@ -17,9 +18,11 @@ export interface Principal {
   groups: string[];
   isAdmin: boolean;
   memberships: TenantMembership[];
+  /** For cluster API keys: the cluster whose Flux Operator this key stands for. */
+  cluster?: string;
 }
 
-const RANK: Record<TenantRole, number> = { viewer: 1, developer: 2, owner: 3 };
+const RANK: Record<TenantRole, number> = { preview: 0, viewer: 1, developer: 2, owner: 3 };
 
 /** Roles are cumulative: an owner can do what a developer can, a developer what a viewer can. */
 export function roleAtLeast(role: TenantRole, minimum: TenantRole): boolean {

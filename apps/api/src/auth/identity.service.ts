@@ -29,10 +29,11 @@ export class IdentityService {
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
       await this.identities.touchApiKey(key.id, now);
     }
-    const isAdmin = key.role === 'admin';
-    const memberships =
-      !isAdmin && key.tenant && key.role !== 'admin' ? [{ tenantId: key.tenant.id, tenantName: key.tenant.name, role: key.role }] : [];
-    return { kind: 'apiKey', id: key.id, actor: `apikey:${key.name}(${key.id})`, groups: [], isAdmin, memberships };
+    const actor = `apikey:${key.name}(${key.id})`;
+    if (key.role === 'admin') return { kind: 'apiKey', id: key.id, actor, groups: [], isAdmin: true, memberships: [] };
+    if (key.role === 'cluster') return { kind: 'apiKey', id: key.id, actor, groups: [], isAdmin: false, memberships: [], cluster: key.clusterName ?? undefined };
+    const memberships = key.tenant ? [{ tenantId: key.tenant.id, tenantName: key.tenant.name, role: key.role }] : [];
+    return { kind: 'apiKey', id: key.id, actor, groups: [], isAdmin: false, memberships };
   }
 
   async fromJwt(token: string): Promise<Principal> {
