@@ -89,10 +89,16 @@ export function defineAbilityFor(principal: Principal): AppAbility {
  * (CASL throws in that case; an empty list is the right answer for a read).
  */
 export function accessibleWhere<T extends ModelName>(ability: AppAbility, action: Action, type: T) {
+  const nothing = { id: { in: [] as string[] } };
   try {
-    return accessibleBy(ability, action).ofType(type);
+    const where = accessibleBy(ability, action).ofType(type);
+    // With no matching rule at all, @casl/prisma yields `{ OR: [] }`, which Prisma reads as "no
+    // condition", i.e. every row. Deny by default instead.
+    const or = (where as { OR?: unknown[] }).OR;
+    if (Array.isArray(or) && or.length === 0 && Object.keys(where as object).length === 1) return nothing;
+    return where;
   } catch (error) {
-    if (error instanceof ForbiddenError) return { id: { in: [] as string[] } };
+    if (error instanceof ForbiddenError) return nothing;
     throw error;
   }
 }

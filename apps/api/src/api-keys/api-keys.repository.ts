@@ -4,10 +4,10 @@ import type { Caller } from '@berth/authz';
 import { PrismaService } from '@berth/prisma';
 import { recordAudit } from '../audit-events/audit.writer';
 
-type NewKey = Pick<ApiKey, 'name' | 'lookupId' | 'secretHash' | 'role' | 'tenantId' | 'createdBy'>;
+type NewKey = Pick<ApiKey, 'name' | 'lookupId' | 'secretHash' | 'role' | 'tenantId' | 'createdBy'> & { clusterName?: string | null };
 
 /** Rows never leave this repository with their hash except for authentication (IdentityRepository). */
-const PUBLIC_FIELDS = { id: true, name: true, role: true, tenantId: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true, lookupId: true, secretHash: false } as const;
+const PUBLIC_FIELDS = { id: true, name: true, role: true, tenantId: true, clusterName: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true, lookupId: true, secretHash: false } as const;
 
 @Injectable()
 export class ApiKeysRepository {
@@ -15,7 +15,7 @@ export class ApiKeysRepository {
 
   list(tenantId: string | null, limit: number, after?: string) {
     return this.prisma.apiKey.findMany({
-      where: { tenantId, ...(tenantId === null ? { role: 'admin' as const } : {}), ...(after ? { id: { gt: after } } : {}) },
+      where: { tenantId, ...(tenantId === null ? { role: { in: ['admin' as const, 'cluster' as const] } } : {}), ...(after ? { id: { gt: after } } : {}) },
       orderBy: { id: 'asc' },
       take: limit + 1,
       select: PUBLIC_FIELDS,
@@ -26,10 +26,14 @@ export class ApiKeysRepository {
     return this.prisma.apiKey.findFirst({ where: { id, tenantId }, select: PUBLIC_FIELDS });
   }
 
+  async clusterExists(name: string): Promise<boolean> {
+    return (await this.prisma.cluster.count({ where: { name } })) > 0;
+  }
+
   create(caller: Caller, data: NewKey) {
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.apiKey.create({ data, select: PUBLIC_FIELDS });
-      await recordAudit(tx, caller, { action: 'api-key.create', targetType: 'ApiKey', targetId: row.id, tenantId: row.tenantId, after: { name: row.name, role: row.role } });
+      await recordAudit(tx, caller, { action: 'api-key.create', targetType: 'ApiKey', targetId: row.id, tenantId: row.tenantId, after: { name: row.name, role: row.role, cluster: row.clusterName } });
       return row;
     });
   }

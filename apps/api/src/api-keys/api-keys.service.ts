@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import type { ApiKey } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
-import { decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, toPage } from '@berth/common';
+import { BadInputError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
 import { generateApiKey } from '../auth/api-key.codec';
 import { TenantsService } from '../tenants/tenants.service';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -43,8 +43,16 @@ export class ApiKeysService {
     return this.page(null, null, query);
   }
 
-  createAdmin(caller: Caller, dto: CreateAdminApiKeyDto): Promise<CreatedApiKeyResponse> {
-    return this.create(caller, { name: dto.name, role: 'admin', tenantId: null }, null);
+  /** A platform admin key, or (`role: 'cluster'`) a key that only reads one existing cluster's Flux inputs. */
+  async createAdmin(caller: Caller, dto: CreateAdminApiKeyDto): Promise<CreatedApiKeyResponse> {
+    if (dto.role !== 'cluster') {
+      if (dto.cluster !== undefined) throw new BadInputError('Invalid input: cluster', [{ field: 'cluster', code: 'not-allowed', message: 'only a key with role `cluster` names a cluster' }]);
+      return this.create(caller, { name: dto.name, role: 'admin', tenantId: null }, null);
+    }
+    if (!(await this.keys.clusterExists(dto.cluster!))) {
+      throw new UnprocessableError(`cluster '${dto.cluster}' does not exist`, [{ field: 'cluster', code: 'unknown-cluster', message: `cluster '${dto.cluster}' does not exist` }]);
+    }
+    return this.create(caller, { name: dto.name, role: 'cluster', tenantId: null, clusterName: dto.cluster! }, null);
   }
 
   revokeAdmin(caller: Caller, id: string): Promise<void> {
@@ -57,7 +65,7 @@ export class ApiKeysService {
     return toPage(rows, limit, (r) => r.id, (r) => ApiKeyResponse.from(r as PublicKey as ApiKey, tenantName));
   }
 
-  private async create(caller: Caller, spec: Pick<ApiKey, 'name' | 'role' | 'tenantId'>, tenantName: string | null): Promise<CreatedApiKeyResponse> {
+  private async create(caller: Caller, spec: Pick<ApiKey, 'name' | 'role' | 'tenantId'> & { clusterName?: string }, tenantName: string | null): Promise<CreatedApiKeyResponse> {
     const { key, lookupId, secretHash } = generateApiKey();
     const row = await this.keys.create(caller, { ...spec, lookupId, secretHash, createdBy: caller.principal.actor });
     return { ...ApiKeyResponse.from(row as PublicKey as ApiKey, tenantName), key };

@@ -13,9 +13,15 @@ export class TenantsRepository {
     return this.prisma.tenant.findFirst({ where: { AND: [visible, { name }] } });
   }
 
+  /** By name, without a visibility filter: the caller has checked the principal's memberships. */
+  findByName(name: string) {
+    return this.prisma.tenant.findUnique({ where: { name } });
+  }
+
   listVisible(visible: Prisma.TenantWhereInput, limit: number, after?: string) {
     return this.prisma.tenant.findMany({
-      where: { AND: [visible, after ? { name: { gt: after } } : {}] },
+      // The plainest shape Prisma can take: each distinct query shape costs its query compiler time.
+      where: after ? { AND: [visible, { name: { gt: after } }] } : visible,
       orderBy: { name: 'asc' },
       take: limit + 1,
     });

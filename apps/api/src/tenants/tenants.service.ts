@@ -31,8 +31,23 @@ export class TenantsService {
    * tenant the caller has no role in answers 404 whatever the route: its existence is not revealed.
    */
   async resolve(caller: Caller, name: string): Promise<Tenant> {
+    // No read rule for tenants at all (preview and cluster keys): @casl/prisma then yields `{ OR: [] }`,
+    // which this Prisma reads as "no condition" — answer 404 before it can match every tenant.
+    if (!caller.ability.can('read', 'Tenant')) throw new NotFoundError('Tenant', name);
     const row = await this.tenants.findVisible(accessibleWhere(caller.ability, 'read', 'Tenant'), name);
     if (!row) throw new NotFoundError('Tenant', name);
+    return row;
+  }
+
+  /**
+   * The tenant for routes that roles below `viewer` may use (previews with a `preview` CI key, which
+   * must not read the tenant itself): found when the caller is a platform admin or holds any role in
+   * it, else 404 like `resolve`. The route still checks the action on its own subject.
+   */
+  async resolveForMember(caller: Caller, name: string): Promise<Tenant> {
+    const { principal } = caller;
+    const row = principal.isAdmin || principal.memberships.some((m) => m.tenantName === name) ? await this.tenants.findByName(name) : null;
+    if (!row || !(principal.isAdmin || principal.memberships.some((m) => m.tenantId === row.id))) throw new NotFoundError('Tenant', name);
     return row;
   }
 
@@ -47,7 +62,7 @@ export class TenantsService {
   }
 
   async create(caller: Caller, dto: CreateTenantDto): Promise<TenantResponse> {
-    await this.assertCatalogueNames(dto.allowedClusters, dto.allowedTiers);
+    await this.assertCatalogueNames(dto.allowedClusters, dto.allowedTiers, dto.previewCluster, dto.previewTier);
     const { resources, namespaces } = splitBudget(dto.budget ?? {});
     const row = await this.tenants.create(
       caller,
@@ -59,6 +74,9 @@ export class TenantsService {
         allowedClusters: dedupe(dto.allowedClusters),
         allowedTiers: dedupe(dto.allowedTiers),
         labels: dto.labels ?? {},
+        previewTier: dto.previewTier ?? null,
+        previewCluster: dto.previewCluster ?? null,
+        previewLimit: dto.previewLimit,
       },
       dedupeSubjects(dto.owners ?? []),
     );
@@ -76,12 +94,15 @@ export class TenantsService {
       assertCan(caller.ability, 'update', 'Tenant', current, field);
     }
     assertVersion(ifMatch, current.version);
-    await this.assertCatalogueNames(dto.allowedClusters, dto.allowedTiers);
+    await this.assertCatalogueNames(dto.allowedClusters, dto.allowedTiers, dto.previewCluster, dto.previewTier);
     const data: Prisma.TenantUpdateManyMutationInput = {
       displayName: dto.displayName,
       labels: dto.labels,
       allowedClusters: dto.allowedClusters ? dedupe(dto.allowedClusters) : undefined,
       allowedTiers: dto.allowedTiers ? dedupe(dto.allowedTiers) : undefined,
+      previewTier: dto.previewTier,
+      previewCluster: dto.previewCluster,
+      previewLimit: dto.previewLimit,
     };
     if (dto.budget) {
       const { resources, namespaces } = splitBudget(dto.budget);
@@ -101,10 +122,12 @@ export class TenantsService {
   }
 
   /** Unknown clusters or tiers are a 422 naming each one, not a silent grant of nothing. */
-  private async assertCatalogueNames(clusters?: string[], tiers?: string[]): Promise<void> {
+  private async assertCatalogueNames(clusters?: string[], tiers?: string[], previewCluster?: string | null, previewTier?: string | null): Promise<void> {
     const details: ErrorDetail[] = [
       ...(await this.tenants.missingNames('cluster', clusters ?? [])).map((n) => ({ field: 'allowedClusters', code: 'unknown-cluster', message: `cluster '${n}' does not exist` })),
       ...(await this.tenants.missingNames('quotaTier', tiers ?? [])).map((n) => ({ field: 'allowedTiers', code: 'unknown-tier', message: `quota tier '${n}' does not exist` })),
+      ...(await this.tenants.missingNames('cluster', previewCluster ? [previewCluster] : [])).map((n) => ({ field: 'previewCluster', code: 'unknown-cluster', message: `cluster '${n}' does not exist` })),
+      ...(await this.tenants.missingNames('quotaTier', previewTier ? [previewTier] : [])).map((n) => ({ field: 'previewTier', code: 'unknown-tier', message: `quota tier '${n}' does not exist` })),
     ];
     if (details.length > 0) throw new UnprocessableError(details.map((d) => d.message).join('; '), details);
   }

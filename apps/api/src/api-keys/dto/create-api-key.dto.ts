@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches, ValidateIf } from 'class-validator';
 import type { ApiKey } from '@prisma/client';
+import { IsDnsLabel } from '@berth/common';
 import { TENANT_ROLES } from '../../members/dto/create-member.dto';
+
+/** Roles a tenant key may hold: a member role, or `preview` (CI: that tenant's previews and nothing else). */
+export const TENANT_KEY_ROLES = [...TENANT_ROLES, 'preview'] as const;
+/** Global keys: a platform admin, or a cluster's Flux Operator (reads that cluster's inputs only). */
+export const GLOBAL_KEY_ROLES = ['admin', 'cluster'] as const;
 
 const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/;
 
@@ -10,22 +16,32 @@ export class CreateTenantApiKeyDto {
   @Matches(KEY_NAME, { message: 'name must be 1-63 letters, digits, spaces, ".", "_" or "-"' })
   name: string;
 
-  @ApiProperty({ enum: TENANT_ROLES })
-  @IsIn(TENANT_ROLES)
-  role: (typeof TENANT_ROLES)[number];
+  @ApiProperty({ enum: TENANT_KEY_ROLES, description: '`preview`: CI for pull-request previews (create, refresh, list, delete previews; nothing else)' })
+  @IsIn(TENANT_KEY_ROLES)
+  role: (typeof TENANT_KEY_ROLES)[number];
 }
 
 export class CreateAdminApiKeyDto {
   @ApiProperty({ example: 'platform-automation' })
   @Matches(KEY_NAME, { message: 'name must be 1-63 letters, digits, spaces, ".", "_" or "-"' })
   name: string;
+
+  @ApiPropertyOptional({ enum: GLOBAL_KEY_ROLES, default: 'admin', description: '`cluster`: a Flux Operator reading GET /v1/flux/inputs for `cluster`' })
+  @IsOptional() @IsIn(GLOBAL_KEY_ROLES)
+  role?: (typeof GLOBAL_KEY_ROLES)[number];
+
+  @ApiPropertyOptional({ example: 'prod-eu-1', description: 'Required with role `cluster` (an existing cluster), refused otherwise' })
+  @ValidateIf((dto: CreateAdminApiKeyDto) => dto.role === 'cluster' || dto.cluster !== undefined)
+  @IsDnsLabel()
+  cluster?: string;
 }
 
 export class ApiKeyResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
-  @ApiProperty({ enum: [...TENANT_ROLES, 'admin'] }) role: string;
+  @ApiProperty({ enum: [...TENANT_KEY_ROLES, ...GLOBAL_KEY_ROLES] }) role: string;
   @ApiPropertyOptional({ nullable: true, type: String }) tenant: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'For role `cluster`: the cluster it reads inputs for' }) cluster: string | null;
   @ApiProperty() createdBy: string;
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) lastUsedAt: Date | null;
@@ -37,6 +53,7 @@ export class ApiKeyResponse {
       name: row.name,
       role: row.role,
       tenant,
+      cluster: row.clusterName ?? null,
       createdBy: row.createdBy,
       createdAt: row.createdAt,
       lastUsedAt: row.lastUsedAt,

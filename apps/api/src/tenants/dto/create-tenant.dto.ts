@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsDnsLabel, IsLabelMap, IsOptionalNonNull, IsPlainText } from '@berth/common';
 import { IsBudget } from './is-budget';
 import { SubjectDto } from './subject.dto';
@@ -34,6 +34,18 @@ export class CreateTenantDto {
   @ApiPropertyOptional({ example: { 'cost-center': 'cc-1234' } })
   @IsOptionalNonNull() @IsLabelMap()
   labels?: Record<string, string>;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'small', description: 'Platform admins: default quota tier of pull-request previews (null clears)' })
+  @IsOptional() @IsDnsLabel()
+  previewTier?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'preview-eu-1', description: 'Platform admins: default cluster of pull-request previews (null clears)' })
+  @IsOptional() @IsDnsLabel()
+  previewCluster?: string | null;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 5, description: 'Platform admins: how many previews may exist at once' })
+  @IsOptionalNonNull() @IsInt() @Min(0) @Max(1000)
+  previewLimit?: number;
 
   @ApiPropertyOptional({ type: [SubjectDto], description: 'Initial owners (users or OIDC groups)' })
   @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => SubjectDto)

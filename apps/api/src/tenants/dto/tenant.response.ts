@@ -9,6 +9,9 @@ export class TenantResponse {
   @ApiProperty({ type: [String] }) allowedClusters: string[];
   @ApiProperty({ type: [String] }) allowedTiers: string[];
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) labels: Record<string, string>;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Default quota tier of pull-request previews' }) previewTier: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Default cluster of pull-request previews' }) previewCluster: string | null;
+  @ApiProperty({ description: 'How many previews may exist at once' }) previewLimit: number;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -23,6 +26,9 @@ export class TenantResponse {
       allowedClusters: row.allowedClusters,
       allowedTiers: row.allowedTiers,
       labels: row.labels as Record<string, string>,
+      previewTier: row.previewTier,
+      previewCluster: row.previewCluster,
+      previewLimit: row.previewLimit,
       version: row.version,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
