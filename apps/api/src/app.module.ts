@@ -10,6 +10,7 @@ import { AuditEventsModule } from './audit-events/audit-events.module';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { AuthModule } from './auth/auth.module';
 import { ClustersModule } from './clusters/clusters.module';
+import { ClusterStatusModule } from './cluster-status/cluster-status.module';
 import { EtagInterceptor } from './common/etag.interceptor';
 import { HealthModule } from './health/health.module';
 import { FleetModule } from './fleet/fleet.module';
@@ -17,6 +18,8 @@ import { MeModule } from './me/me.module';
 import { MembersModule } from './members/members.module';
 import { NamespaceRequestsModule } from './namespace-requests/namespace-requests.module';
 import { NamespacesModule } from './namespaces/namespaces.module';
+import { PreviewsModule } from './previews/previews.module';
+import { FluxInputsModule } from './flux-inputs/flux-inputs.module';
 import { QuotaTiersModule } from './quota-tiers/quota-tiers.module';
 import { TenantsModule } from './tenants/tenants.module';
 
@@ -36,7 +39,10 @@ import { TenantsModule } from './tenants/tenants.module';
     AuditEventsModule,
     NamespaceRequestsModule,
     NamespacesModule,
+    PreviewsModule,
+    FluxInputsModule,
     FleetModule,
+    ClusterStatusModule,
   ],
   providers: [
     // Order matters: authenticate, then authorize. Both global: deny by default.

@@ -28,6 +28,16 @@ function fastifyAdapter(): FastifyAdapter {
         .send({ statusCode: status, error: status === 414 ? 'URI Too Long' : 'Bad Request', message, details: [{ code: error.code, message }], requestId: request.id });
     },
   });
+  // Signed webhooks (POST /v1/flux/events) check an HMAC of the exact bytes received: parse JSON with
+  // Fastify's own parser (same body limit, same __proto__/constructor refusal) and keep the bytes as
+  // `request.rawBody`.
+  const instance = adapter.getInstance();
+  const parseJson = instance.getDefaultJsonParser('error', 'error');
+  instance.removeContentTypeParser('application/json');
+  instance.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    (request as unknown as { rawBody?: Buffer }).rawBody = body as Buffer;
+    parseJson(request, body as unknown as string, done);
+  });
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -27,7 +27,28 @@ export interface BerthConfig {
     maxTtl: string;
   };
   expiryIntervalSeconds: number;
+  previews: {
+    /** Namespace name template: `{tenant}` and `{pr}` are replaced. */
+    nameTemplate: string;
+    ttl: string;
+  };
+  flux: {
+    /** Most inputs in one answer of GET /v1/flux/inputs. */
+    inputsPageSize: number;
+  };
   fleet: FleetConfig;
+  clusterStatus: ClusterStatusConfig;
+}
+
+export interface ClusterStatusConfig {
+  /** Folder of `<cluster>.yaml` kubeconfigs (BERTH_KUBECONFIG_DIR). */
+  kubeconfigDir?: string;
+  /** The cluster Berth runs in: its service account is used (BERTH_IN_CLUSTER_NAME). */
+  inClusterName?: string;
+  /** 0: no periodic job (webhooks and explicit reconciles still work). */
+  intervalSeconds: number;
+  /** Folder of `<cluster>` files with each cluster's Flux webhook HMAC secret. */
+  webhookSecretDir?: string;
 }
 
 export interface FleetConfig {
@@ -73,6 +94,8 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       maxTtl: env.BERTH_MAX_TTL,
     },
     expiryIntervalSeconds: env.BERTH_EXPIRY_INTERVAL_SECONDS,
+    previews: { nameTemplate: env.BERTH_PREVIEW_NAME, ttl: env.BERTH_PREVIEW_TTL },
+    flux: { inputsPageSize: env.BERTH_FLUX_INPUTS_PAGE_SIZE },
     fleet: {
       repoUrl: env.BERTH_FLEET_REPO_URL,
       branch: env.BERTH_FLEET_BRANCH,
@@ -90,6 +113,12 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       },
       podSecurityEnforce: env.BERTH_POD_SECURITY_ENFORCE as FleetConfig['podSecurityEnforce'],
       ingressNamespace: env.BERTH_INGRESS_NAMESPACE,
+    },
+    clusterStatus: {
+      kubeconfigDir: env.BERTH_KUBECONFIG_DIR ? path.resolve(env.BERTH_KUBECONFIG_DIR) : undefined,
+      inClusterName: env.BERTH_IN_CLUSTER_NAME,
+      intervalSeconds: env.BERTH_STATUS_INTERVAL_SECONDS,
+      webhookSecretDir: env.BERTH_FLUX_WEBHOOK_SECRET_DIR ? path.resolve(env.BERTH_FLUX_WEBHOOK_SECRET_DIR) : undefined,
     },
   };
 }

@@ -131,10 +131,40 @@ export class BerthEnv {
   @trimmed() @IsOptional() @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'BERTH_INGRESS_NAMESPACE must be a namespace name' })
   BERTH_INGRESS_NAMESPACE = 'ingress-nginx';
 
+  /** Name of a pull request's preview namespace: `{tenant}` and `{pr}` are replaced (`{pr}` is required). */
+  @trimmed() @IsOptional() @Matches(/^(?=.*\{pr\})([a-z0-9-]|\{tenant\}|\{pr\}){1,60}$/, { message: 'BERTH_PREVIEW_NAME must be lowercase letters, digits, "-", {tenant} and {pr} (required)' })
+  BERTH_PREVIEW_NAME = '{tenant}-pr-{pr}';
+
+  /** How long a preview namespace lives after its last create or refresh (Go-style duration). */
+  @trimmed() @IsOptional() @Matches(/^(\d+[dhms])+$/, { message: 'BERTH_PREVIEW_TTL must be a duration such as 72h or 3d' })
+  BERTH_PREVIEW_TTL = '72h';
+
+  /** Most inputs in one answer of GET /v1/flux/inputs (Flux Operator's `filter.limit` defaults to 100). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 100 : Number(value)))
+  @IsInt() @Min(1) @Max(5000)
+  BERTH_FLUX_INPUTS_PAGE_SIZE = 100;
+
   /** How often expired ephemeral namespaces are turned into Delete requests; 0 disables the job. */
   @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
   @IsInt() @Min(0) @Max(86400)
   BERTH_EXPIRY_INTERVAL_SECONDS = 60;
+
+  /** Folder of `<cluster>.yaml` kubeconfig files Berth reads cluster status with (mounted secrets). */
+  @trimmed() @IsOptional() @IsString()
+  BERTH_KUBECONFIG_DIR?: string;
+
+  /** Name of the cluster Berth runs in: read with the pod's service account instead of a kubeconfig. */
+  @trimmed() @IsOptional() @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'BERTH_IN_CLUSTER_NAME must be a cluster name' })
+  BERTH_IN_CLUSTER_NAME?: string;
+
+  /** How often each cluster's status (Flux Kustomization, namespaces, quota usage) is read back; 0 disables. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt() @Min(0) @Max(86400)
+  BERTH_STATUS_INTERVAL_SECONDS = 30;
+
+  /** Folder of `<cluster>` files, each holding that cluster's Flux generic-hmac Provider secret. */
+  @trimmed() @IsOptional() @IsString()
+  BERTH_FLUX_WEBHOOK_SECRET_DIR?: string;
 }
 
 export function validateEnv(raw: Record<string, unknown>): BerthEnv {

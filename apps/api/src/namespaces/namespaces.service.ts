@@ -3,6 +3,7 @@ import type { Namespace, Tenant } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
 import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, toPage } from '@berth/common';
 import { canonicalResourceKey, formatResource, parseResources } from '@berth/policy';
+import { ClusterStatusRepository } from '../cluster-status/cluster-status.repository';
 import type { HttpResult, IdempotencyRequest } from '../idempotency/idempotency.service';
 import { DesiredSpec, mergeSpec } from '../namespace-requests/desired-spec';
 import { ChangeNamespaceDto } from '../namespace-requests/dto/namespace-spec.dto';
@@ -18,6 +19,7 @@ export class NamespacesService {
     private readonly tenants: TenantsService,
     private readonly namespaces: NamespacesRepository,
     private readonly requests: NamespaceRequestsService,
+    private readonly clusterStatus: ClusterStatusRepository,
   ) {}
 
   async list(caller: Caller, tenantName: string, query: NamespaceListQueryDto): Promise<Page<NamespaceResponse>> {
@@ -52,20 +54,27 @@ export class NamespacesService {
     return result.status === 201 ? { ...result, status: 202 } : result;
   }
 
-  /** Budget vs. allocated (the ledger) per resource and for the namespace count. */
+  /**
+   * Budget vs. allocated (the ledger) per resource and for the namespace count, and `used`: the sum of
+   * the namespaces' ResourceQuota `status.used` as last read back from their clusters (exact milli-units).
+   */
   async usage(caller: Caller, tenantName: string): Promise<UsageResponse> {
     const tenant = await this.readable(caller, tenantName);
-    const { perResource, namespaces } = await this.namespaces.allocated(tenant.id);
+    const [{ perResource, namespaces }, usedMaps] = await Promise.all([this.namespaces.allocated(tenant.id), this.clusterStatus.usedOfTenant(tenant.id)]);
     const budget = parseResources(tenant.budget as Record<string, string>);
+    const observed = sumObserved(usedMaps);
     const keys = [...new Set([...budget.keys(), ...perResource.keys()].map(canonicalResourceKey))].sort();
     const resources: ResourceUsage[] = keys.map((resource) => {
       const cap = budget.get(resource);
-      const used = perResource.get(resource) ?? 0n;
+      const allocated = perResource.get(resource) ?? 0n;
+      const used = observed.get(resource);
       return {
         resource,
         budget: cap === undefined ? null : formatResource(resource, cap),
-        allocated: formatResource(resource, used),
-        available: cap === undefined ? null : formatResource(resource, cap > used ? cap - used : 0n),
+        allocated: formatResource(resource, allocated),
+        available: cap === undefined ? null : formatResource(resource, cap > allocated ? cap - allocated : 0n),
+        // Present once a cluster has reported this resource (older clients' exact-match checks keep working).
+        ...(used === undefined ? {} : { used: formatResource(resource, used) }),
       };
     });
     return { tenant: tenant.name, namespaces: { budget: tenant.budgetNamespaces, allocated: namespaces }, resources };
@@ -93,4 +102,24 @@ export class NamespacesService {
     if (row.state === 'Deleting') throw new ConflictError(`Namespace ${name} is being deleted`, [{ field: 'name', code: 'deleting', message: 'namespace is being deleted' }]);
     return row;
   }
+}
+
+/**
+ * Sums quota usage read from clusters. Kubernetes reports only the keys the quota limits, in its own
+ * spelling: canonical keys, exact sums; a value that does not parse is skipped rather than failing the page.
+ */
+function sumObserved(maps: Array<Record<string, string>>): Map<string, bigint> {
+  const total = new Map<string, bigint>();
+  for (const used of maps) {
+    for (const [key, value] of Object.entries(used)) {
+      let parsed: Map<string, bigint>;
+      try {
+        parsed = parseResources({ [key]: value });
+      } catch {
+        continue;
+      }
+      for (const [k, milli] of parsed) total.set(k, (total.get(k) ?? 0n) + milli);
+    }
+  }
+  return total;
 }

@@ -1,16 +1,36 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { PrismaClient } from '@prisma/client';
 import type { Namespace, NamespaceRequest } from '@prisma/client';
-import { PrismaService } from '@berth/prisma';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 
 export type PendingRequest = NamespaceRequest & { tenant: { name: string } };
 export type LiveNamespace = Namespace & { tenant: { name: string; syncRepo: unknown } };
 
 export const FLEET_STATUS_ID = 'fleet';
 
+/**
+ * The fleet writer's own small connection pool. Sharing the API's pool starved the writer: under a burst of
+ * approvals every pooled connection sits in a transaction waiting for a tenant's row lock, and the writer's
+ * queries queued behind all of them, so nothing was committed until the burst was over.
+ */
+@Injectable()
+export class FleetPrisma extends PrismaClient implements OnApplicationShutdown {
+  constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
+    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
+    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 4, application_name: 'berth-fleet-writer' }) });
+  }
+
+  /** After the writer's beforeApplicationShutdown (its last batch) has run. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.$disconnect();
+  }
+}
+
 /** What the fleet writer reads and records; the database is the desired state, git its rendering. */
 @Injectable()
 export class FleetWriterRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly prisma: FleetPrisma) {}
 
   /** Approved requests not yet committed, oldest first (bounded: one commit holds at most `limit`). */
   pending(limit: number): Promise<PendingRequest[]> {
@@ -83,12 +103,12 @@ export class FleetWriterRepository {
     ]);
   }
 
-  /** A failed attempt (remote down, lost races): visible on the requests; Failed after `maxAttempts`. */
-  async recordAttempt(requestIds: string[], error: string, maxAttempts: number): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.namespaceRequest.updateMany({ where: { id: { in: requestIds }, state: 'Approved' }, data: { attempts: { increment: 1 }, lastError: error } }),
-      this.prisma.namespaceRequest.updateMany({ where: { id: { in: requestIds }, state: 'Approved', attempts: { gte: maxAttempts } }, data: { state: 'Failed' } }),
-    ]);
+  /**
+   * A failed attempt, visible on the requests (they stay Approved). A remote outage is never the
+   * change's fault, so it never fails a request: it is retried until the remote is back.
+   */
+  async recordAttempt(requestIds: string[], error: string): Promise<void> {
+    await this.prisma.namespaceRequest.updateMany({ where: { id: { in: requestIds }, state: 'Approved' }, data: { attempts: { increment: 1 }, lastError: error } });
   }
 
   async recordPush(sha: string): Promise<void> {

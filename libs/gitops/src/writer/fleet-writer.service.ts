@@ -34,7 +34,10 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
   private lockClient?: Client;
   private sweep?: NodeJS.Timeout;
   private stopping = false;
+  /** This process drains the queue (BERTH_FLEET_WRITER=inline); drift and reconcile work either way. */
+  private writing = false;
   private draining?: Promise<void>;
+  private opening?: Promise<FleetRepo>;
 
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
@@ -55,6 +58,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.config.fleet.writer !== 'inline' || !this.config.fleet.repoUrl) return;
     this.repo = this.openRepo();
     await this.repo.open();
+    this.writing = true;
     await this.queue.work(() => this.drain());
     this.sweep = setInterval(() => void this.drain(), SWEEP_INTERVAL_MS);
     this.sweep.unref();
@@ -72,6 +76,9 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.sweep) clearInterval(this.sweep);
     await this.queue.stopWorking();
     await this.draining?.catch(() => undefined);
+    // The jobs this process fetched are done, but its loop may have left work behind: wake another replica
+    // (it waits for the lock released just below) instead of leaving it to the next sweep.
+    if (this.writing && (await this.store.countPending().catch(() => 0)) > 0) await this.queue.kick().catch(() => undefined);
     await this.releaseLock();
     await this.repo?.close();
     await this.queue.stop();
@@ -79,7 +86,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Commits everything pending, batch after batch, while holding the writer lock. */
   drain(): Promise<void> {
-    if (!this.repo || this.stopping) return Promise.resolve();
+    if (!this.writing || this.stopping) return Promise.resolve();
     // One drain per process at a time; a wake-up during a drain is covered by its next loop.
     this.draining ??= this.drainLocked().finally(() => (this.draining = undefined));
     return this.draining;
@@ -99,7 +106,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Compares what Berth would render with the remote head, for every path Berth owns. */
   async drift(): Promise<DriftReport> {
-    const repo = this.requireRepo();
+    const repo = await this.ensureRepo();
     const expected = await this.renderAll();
     const report: DriftReport = { head: null, changed: [], missing: [], unexpected: [] };
     await repo.commitBatch(async (tree) => {
@@ -119,8 +126,8 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Rewrites every path Berth owns from the database in one commit (null when nothing drifted). */
   async reconcile(): Promise<string | null> {
+    const repo = await this.ensureRepo();
     return this.withLock(async () => {
-      const repo = this.requireRepo();
       const expected = await this.renderAll();
       const { sha } = await repo.commitBatch(async (tree) => {
         for (const dir of await this.ownedDirs(tree)) if (!expected.dirs.has(dir)) await tree.removeDir(dir);
@@ -157,7 +164,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
       landed = await repo.findCommitsWithTrailer(TRAILER, batch.map((r) => r.id), { maxCommits: 5000 });
     } catch (error) {
       // The remote is down before anything was tried: still show it on the requests (they stay Approved).
-      if (error instanceof FleetRemoteError) await this.store.recordAttempt(batch.map((r) => r.id), (error as Error).message, this.config.fleet.maxAttempts);
+      if (error instanceof FleetRemoteError) await this.store.recordAttempt(batch.map((r) => r.id), (error as Error).message);
       throw error;
     }
     if (landed.size > 0) {
@@ -196,12 +203,14 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
       const message = (error as Error).message;
       if (error instanceof FleetRemoteError || error instanceof FleetConflictError) {
         // Transient: nothing lost, the requests stay Approved with the error visible, retried later.
-        await this.store.recordAttempt(plan.requestIds, message, this.config.fleet.maxAttempts);
+        await this.store.recordAttempt(plan.requestIds, message);
         throw error;
       }
-      // Anything else is about the content: split the batch so one bad change cannot block the rest.
+      // Anything else is about the content: split the batch so one bad change cannot block the rest,
+      // and set a change aside once it has failed BERTH_FLEET_MAX_ATTEMPTS times on its own.
       if (requests.length === 1) {
-        await this.store.markFailed(requests[0].id, message);
+        if (requests[0].attempts + 1 >= this.config.fleet.maxAttempts) await this.store.markFailed(requests[0].id, message);
+        else await this.store.recordAttempt([requests[0].id], message);
         return;
       }
       const half = Math.ceil(requests.length / 2);
@@ -236,7 +245,9 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     const dirs = new Set<string>();
     const memory = memoryTree(files);
     const byTenant = new Map<string, LiveNamespace[]>();
-    for (const ns of live.filter((n) => n.state !== 'Failed')) {
+    // A namespace the writer could never render stays out; one Flux failed to apply ("Flux: …", set by
+    // the status reconciler) is in the repository and stays there.
+    for (const ns of live.filter((n) => n.state !== 'Failed' || n.lastError?.startsWith('Flux:'))) {
       const dir = namespaceDir(this.options, ns.cluster, ns.tenant.name, ns.name);
       for (const [file, content] of Object.entries(renderNamespace(namespaceSpecOf(ns), this.options))) files.set(`${dir}/${file}`, content);
       dirs.add(dir);
@@ -302,6 +313,22 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
       auth: { sshKeyFile: fleet.auth.sshKeyFile, sshKnownHostsFile: fleet.auth.sshKnownHostsFile, username: fleet.auth.username, tokenFile: fleet.auth.tokenFile },
       logger: this.logger,
     });
+  }
+
+  /**
+   * Drift and reconcile need the repository even where this process does not drain the queue (an API
+   * with BERTH_FLEET_WRITER=off next to apps/worker): open this process's own clone on first use.
+   */
+  private async ensureRepo(): Promise<FleetRepo> {
+    if (this.repo) return this.repo;
+    if (!this.config.fleet.repoUrl) throw new Error('No fleet repository is configured (BERTH_FLEET_REPO_URL)');
+    this.opening ??= (async () => {
+      const repo = this.openRepo();
+      await repo.open();
+      this.repo = repo;
+      return repo;
+    })().finally(() => (this.opening = undefined));
+    return this.opening;
   }
 
   private requireRepo(): FleetRepo {

@@ -19,6 +19,10 @@ export class NamespaceResponse {
   @ApiProperty({ format: 'uuid', description: 'The request that produced the current desired state' }) requestId: string;
   @ApiPropertyOptional({ nullable: true, type: String }) commitSha: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: { type: 'string' }, description: 'ResourceQuota status.used, as last read back from the cluster' })
+  used: Record<string, string> | null;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'When the cluster first reported this desired state applied (Ready)' })
+  readyAt: Date | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -35,6 +39,8 @@ export class NamespaceResponse {
       requestId: row.requestId,
       commitSha: row.commitSha,
       lastError: row.lastError,
+      used: (row.used as Record<string, string> | null) ?? null,
+      readyAt: row.readyAt,
       version: row.version,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
@@ -77,6 +83,8 @@ export class ResourceUsage {
   @ApiPropertyOptional({ nullable: true, type: String, example: '48Gi' }) budget: string | null;
   @ApiProperty({ example: '40Gi' }) allocated: string;
   @ApiPropertyOptional({ nullable: true, type: String, example: '8Gi' }) available: string | null;
+  @ApiPropertyOptional({ type: String, example: '12Gi', description: 'Sum of the namespaces\' ResourceQuota status.used as read back from the clusters; absent until a cluster reported this resource' })
+  used?: string;
 }
 
 export class UsageResponse {

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './revision';
+export * from './list-watch';
+export * from './cluster-client';
+export * from './credentials';

@@ -1,0 +1,289 @@
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import { FleetWriter } from '../libs/gitops/src/writer';
+import { roleBindingName } from '../libs/manifests/src';
+import { http, startApp } from './helpers/app';
+import { sql } from './helpers/db';
+import { bearer } from './helpers/fixtures';
+import {
+  cloneOf,
+  commits,
+  FleetEnv,
+  fleetEnv,
+  fleetWorld,
+  foreignCommit,
+  git,
+  kubectlAvailable,
+  kustomizeObjects,
+  merges,
+  requestNamespace,
+  TRAILER,
+  trailerCounts,
+  treeFiles,
+  waitFor,
+} from './helpers/fleet';
+import { tokenFor } from './helpers/tokens';
+
+/** Same constant as the writer's: holding it from a test connection pauses every writer (as another replica would). */
+const WRITER_LOCK_KEY = 0x62657274;
+
+type Row = { id: string; state: string; commitSha: string | null; lastError: string | null };
+const requestRows = (ids: string[]) => sql<Row>('SELECT id, state, "commitSha", "lastError" FROM "NamespaceRequest" WHERE id = ANY($1::uuid[])', [ids]);
+
+async function committed(ids: string[], timeoutMs = 20_000): Promise<Row[]> {
+  return waitFor(async () => {
+    const rows = await requestRows(ids);
+    return rows.length === ids.length && rows.every((r) => r.state === 'Committed') ? rows : null;
+  }, timeoutMs, `${ids.length} request(s) Committed`);
+}
+
+/** Paths of a drift report that concern one cluster (other spec files' clusters may live in other repos). */
+function driftOf(body: { changed: string[]; missing: string[]; unexpected: string[] }, cluster: string) {
+  const mine = (p: string) => p.split('/').includes(cluster);
+  return { changed: body.changed.filter(mine), missing: body.missing.filter(mine), unexpected: body.unexpected.filter(mine) };
+}
+
+jest.setTimeout(90_000);
+
+describe('fleet writer (GitOps over a real bare repository)', () => {
+  let env: FleetEnv;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    env = await fleetEnv({ BERTH_FLEET_WRITER: 'inline' });
+    app = await startApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await env?.cleanup();
+  });
+
+  it('commits an approval: request and namespace Committed with the SHA, readable message, one trailer, kustomize builds', async () => {
+    const world = await fleetWorld(app);
+    const name = `${world.tenant.name}-web`;
+    const id = await requestNamespace(app, world, name, { access: [{ subject: { kind: 'Group', name: 'team-web' }, role: 'edit' }] });
+    const [row] = await committed([id]);
+    expect(row.commitSha).toMatch(/^[0-9a-f]{40}$/);
+    const ns = await http(app).get(`/v1/tenants/${world.tenant.name}/namespaces/${name}`).set(bearer(world.tenant.viewer)).expect(200);
+    expect(ns.body).toMatchObject({ state: 'Committed', commitSha: row.commitSha, requestId: id });
+
+    const clone = await cloneOf(env);
+    expect((await git(clone, ['rev-parse', 'HEAD'])).trim()).toBe(row.commitSha);
+    const dir = `tenants/${world.cluster}/${world.tenant.name}/${name}`;
+    const files = await treeFiles(clone, 'HEAD');
+    for (const f of ['namespace.yaml', 'resourcequota.yaml', 'rbac.yaml', 'networkpolicy.yaml', 'kustomization.yaml']) expect(files.has(`${dir}/${f}`)).toBe(true);
+    expect(files.get(`tenants/${world.cluster}/kustomization.yaml`)).toContain(`- ${world.tenant.name}`);
+    expect(files.get(`tenants/${world.cluster}/${world.tenant.name}/kustomization.yaml`)).toContain(`- ${name}`);
+    expect(files.get(`clusters/${world.cluster}/berth-tenants.yaml`)).toContain(`path: ./tenants/${world.cluster}`);
+    expect(files.get('README.md')).toContain('Fleet repository');
+
+    const message = await git(clone, ['log', '-1', '--format=%B', row.commitSha!]);
+    expect(message.split('\n')[0]).toBe(`Create namespace ${name} on ${world.cluster}`);
+    const trailers = (await git(clone, ['log', '-1', `--format=%(trailers:key=${TRAILER},valueonly)`, row.commitSha!])).trim().split('\n');
+    expect(trailers).toEqual([id]);
+    expect((await trailerCounts(clone, 'HEAD')).get(id)).toBe(1);
+
+    if (!kubectlAvailable()) {
+      console.warn('kubectl is not on PATH: skipping the `kubectl kustomize` build check');
+      return;
+    }
+    // The cluster is this test's own, so the build holds exactly this tenant's objects.
+    const t = world.tenant.name;
+    expect(await kustomizeObjects(join(clone, 'tenants', world.cluster))).toEqual(
+      [
+        `Namespace//berth-tenant-${t}`,
+        `ServiceAccount/berth-tenant-${t}/flux-${t}`,
+        `RoleBinding/${name}/berth-flux-reconciler`,
+        `Namespace//${name}`,
+        `ResourceQuota/${name}/berth-quota`,
+        `RoleBinding/${name}/${roleBindingName({ subject: { kind: 'Group', name: 'team-web' }, role: 'edit' })}`,
+        `NetworkPolicy/${name}/berth-default-deny-ingress`,
+        `NetworkPolicy/${name}/berth-allow-same-namespace`,
+        `NetworkPolicy/${name}/berth-allow-ingress-controller`,
+      ].sort(),
+    );
+    await rm(clone, { recursive: true, force: true });
+  });
+
+  it('a delete removes the namespace folder and its kustomization line, never a foreign file', async () => {
+    const world = await fleetWorld(app);
+    const keep = `${world.tenant.name}-keep`;
+    const gone = `${world.tenant.name}-gone`;
+    const ids = [await requestNamespace(app, world, keep), await requestNamespace(app, world, gone)];
+    await committed(ids);
+    const foreign = {
+      [`clusters/${world.cluster}/flux-system/gotk-sync.yaml`]: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gotk\n',
+      'apps/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+      'README.md': '# Our fleet\n\nHand-written.\n',
+    };
+    await foreignCommit(env, foreign, 'Platform team: bootstrap flux and apps');
+
+    const del = await http(app).delete(`/v1/tenants/${world.tenant.name}/namespaces/${gone}`).query({ cluster: world.cluster }).set(bearer(world.tenant.owner));
+    expect([201, 202]).toContain(del.status);
+    expect(del.body.state).toBe('Approved');
+    await committed([del.body.id]);
+    await waitFor(async () => (await http(app).get(`/v1/tenants/${world.tenant.name}/namespaces/${gone}`).set(bearer(world.tenant.viewer))).status === 404, 10_000, 'namespace row removed');
+
+    const files = await treeFiles(env.repo);
+    const tenantDir = `tenants/${world.cluster}/${world.tenant.name}`;
+    expect([...files.keys()].filter((p) => p.startsWith(`${tenantDir}/${gone}/`))).toEqual([]);
+    expect(files.has(`${tenantDir}/${keep}/namespace.yaml`)).toBe(true);
+    const kustomization = files.get(`${tenantDir}/kustomization.yaml`)!;
+    expect(kustomization).toContain(`- ${keep}`);
+    expect(kustomization).not.toContain(gone);
+    for (const [path, content] of Object.entries(foreign)) expect(files.get(path)).toBe(content);
+
+    // Deleting the last namespace removes the tenant's folder and its line in the cluster index; foreign files stay.
+    const last = await http(app).delete(`/v1/tenants/${world.tenant.name}/namespaces/${keep}`).query({ cluster: world.cluster }).set(bearer(world.tenant.owner));
+    await committed([last.body.id]);
+    const after = await treeFiles(env.repo);
+    expect([...after.keys()].filter((p) => p.startsWith(`${tenantDir}/`))).toEqual([]);
+    expect(after.get(`tenants/${world.cluster}/kustomization.yaml`) ?? '').not.toContain(world.tenant.name);
+    for (const [path, content] of Object.entries(foreign)) expect(after.get(path)).toBe(content);
+  });
+
+  it('lands on top of a foreign commit pushed between approvals, keeping it, with linear history', async () => {
+    const world = await fleetWorld(app);
+    const first = await requestNamespace(app, world, `${world.tenant.name}-one`);
+    await committed([first]);
+    const foreignSha = await foreignCommit(env, { 'apps/between.yaml': 'kind: ConfigMap\n' }, 'Foreign change between approvals');
+    const second = await requestNamespace(app, world, `${world.tenant.name}-two`);
+    const [row] = await committed([second]);
+    const parents = (await git(env.repo, ['rev-list', '--parents', '-n', '1', row.commitSha!])).trim().split(' ');
+    expect(parents).toEqual([row.commitSha, foreignSha]);
+    expect((await git(env.repo, ['show', 'main:apps/between.yaml']))).toBe('kind: ConfigMap\n');
+    expect(await merges(env.repo)).toEqual([]);
+    expect((await trailerCounts(env.repo)).get(second)).toBe(1);
+  });
+
+  it('draining 100 times with nothing changed makes no commit', async () => {
+    const world = await fleetWorld(app);
+    await committed([await requestNamespace(app, world, `${world.tenant.name}-idle`)]);
+    await waitFor(async () => (await http(app).get('/v1/fleet/status').set(bearer(world.admin)).expect(200)).body.pendingRequests === 0, 20_000, 'nothing pending');
+    const before = await commits(env.repo);
+    const writer = app.get(FleetWriter);
+    for (let i = 0; i < 100; i++) await writer.drain();
+    expect(await commits(env.repo)).toEqual(before);
+  });
+
+  it('an unreachable remote leaves the request Approved with the error shown; once back it commits exactly once', async () => {
+    const world = await fleetWorld(app);
+    const away = `${env.repo}.away`;
+    await rename(env.repo, away);
+    let id: string;
+    try {
+      id = await requestNamespace(app, world, `${world.tenant.name}-later`);
+      const [row] = await waitFor(async () => {
+        const rows = await requestRows([id]);
+        return rows[0]?.lastError ? rows : null;
+      }, 20_000, 'lastError on the request');
+      expect(row.state).toBe('Approved');
+      expect(row.commitSha).toBeNull();
+      const status = await http(app).get('/v1/fleet/status').set(bearer(world.admin)).expect(200);
+      expect(status.body.lastError).toMatchObject({ message: expect.any(String) });
+      expect(status.body.pendingRequests).toBeGreaterThanOrEqual(1);
+      const req = await http(app).get(`/v1/namespace-requests/${id}`).set(bearer(world.admin)).expect(200);
+      expect(req.body).toMatchObject({ state: 'Approved', lastError: expect.any(String) });
+    } finally {
+      await rename(away, env.repo);
+    }
+    const [row] = await committed([id], 40_000);
+    expect(row.lastError).toBeNull();
+    expect((await trailerCounts(env.repo)).get(id)).toBe(1);
+    expect((await git(env.repo, ['rev-list', '-n', '1', 'main'])).trim()).toBe(row.commitSha);
+  });
+
+  it('one poisoned change among 50 good ones fails alone, with a reason; the 50 land', async () => {
+    const world = await fleetWorld(app, 60);
+    const t = world.tenant.name;
+    // Hold the writer lock (as a busy replica would) so all 51 are pending for the same batch.
+    const lock = new Client({ connectionString: process.env.DATABASE_URL });
+    await lock.connect();
+    let good: string[] = [];
+    let poisoned = '';
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [WRITER_LOCK_KEY]);
+      const names = Array.from({ length: 51 }, (_, i) => `${t}-n${i}`);
+      const ids = await Promise.all(names.map((n) => requestNamespace(app, world, n)));
+      poisoned = ids[25];
+      good = ids.filter((id) => id !== poisoned);
+      // The namespace's desired state now grants a role the renderer refuses (e.g. written by an older Berth).
+      const updated = await sql(
+        `UPDATE "Namespace" SET spec = jsonb_set(spec::jsonb, '{access}', '[{"subject":{"kind":"User","name":"mallory"},"role":"cluster-admin"}]'::jsonb) WHERE "requestId" = $1 RETURNING id`,
+        [poisoned],
+      );
+      expect(updated).toHaveLength(1);
+      const rows = await requestRows(ids);
+      expect(rows.every((r) => r.state === 'Approved')).toBe(true);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [WRITER_LOCK_KEY]).catch(() => undefined);
+      await lock.end();
+    }
+    const before = (await commits(env.repo)).length;
+    const rows = await committed(good, 40_000);
+    const [bad] = await waitFor(async () => {
+      const r = await requestRows([poisoned]);
+      return r[0]?.state === 'Failed' ? r : null;
+    }, 20_000, 'the poisoned request Failed');
+    expect(bad.lastError).toMatch(/cluster-admin/);
+    expect(bad.commitSha).toBeNull();
+    const ns = await sql<{ state: string; lastError: string }>('SELECT state, "lastError" FROM "Namespace" WHERE "requestId" = $1', [poisoned]);
+    expect(ns[0]).toMatchObject({ state: 'Failed', lastError: expect.stringMatching(/cluster-admin/) });
+
+    const counts = await trailerCounts(env.repo);
+    for (const id of good) expect(counts.get(id)).toBe(1);
+    expect(counts.has(poisoned)).toBe(false);
+    // One batch: the 50 share one commit.
+    expect(new Set(rows.map((r) => r.commitSha)).size).toBe(1);
+    expect((await commits(env.repo)).length).toBe(before + 1);
+    const files = await treeFiles(env.repo);
+    for (let i = 0; i < 51; i++) expect(files.has(`tenants/${world.cluster}/${t}/${t}-n${i}/namespace.yaml`)).toBe(i !== 25);
+    expect(files.get(`tenants/${world.cluster}/${t}/kustomization.yaml`)).not.toContain(`- ${t}-n25\n`);
+  });
+
+  it('drift is empty after commits, lists a foreign edit of a Berth file, and reconcile fixes it in one commit', async () => {
+    const world = await fleetWorld(app);
+    const name = `${world.tenant.name}-drift`;
+    const id = await requestNamespace(app, world, name);
+    await committed([id]);
+    const admin = bearer(world.admin);
+    const clean = await http(app).get('/v1/fleet/drift').set(admin).expect(200);
+    expect(clean.body.head).toMatch(/^[0-9a-f]{40}$/);
+    expect(driftOf(clean.body, world.cluster)).toEqual({ changed: [], missing: [], unexpected: [] });
+
+    const quota = `tenants/${world.cluster}/${world.tenant.name}/${name}/resourcequota.yaml`;
+    const stray = `tenants/${world.cluster}/${world.tenant.name}/${world.tenant.name}-stray/namespace.yaml`;
+    await foreignCommit(env, { [quota]: 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: berth-quota\nspec:\n  hard: {}\n', [stray]: 'kind: Namespace\n' }, 'Hand edit');
+    const drifted = await http(app).get('/v1/fleet/drift').set(admin).expect(200);
+    expect(driftOf(drifted.body, world.cluster)).toEqual({ changed: [quota], missing: [], unexpected: [`tenants/${world.cluster}/${world.tenant.name}/${world.tenant.name}-stray/`] });
+
+    const before = await commits(env.repo);
+    const rec = await http(app).post('/v1/fleet/reconcile').set(admin).expect(200);
+    expect(rec.body.sha).toMatch(/^[0-9a-f]{40}$/);
+    const after = await commits(env.repo);
+    expect(after.length).toBe(before.length + 1);
+    expect(after[0]).toBe(rec.body.sha);
+    const again = await http(app).get('/v1/fleet/drift').set(admin).expect(200);
+    expect(driftOf(again.body, world.cluster)).toEqual({ changed: [], missing: [], unexpected: [] });
+    // A second reconcile has nothing to do.
+    expect((await http(app).post('/v1/fleet/reconcile').set(admin).expect(200)).body.sha).toBeNull();
+    expect(await commits(env.repo)).toEqual(after);
+  });
+
+  it('the fleet routes are for platform admins: 403 for others, 401 unauthenticated', async () => {
+    const world = await fleetWorld(app);
+    const user = await tokenFor({ sub: 'plain-user' });
+    for (const token of [user, world.tenant.owner]) {
+      await http(app).get('/v1/fleet/status').set(bearer(token)).expect(403);
+      await http(app).get('/v1/fleet/drift').set(bearer(token)).expect(403);
+      await http(app).post('/v1/fleet/reconcile').set(bearer(token)).expect(403);
+    }
+    await http(app).get('/v1/fleet/status').expect(401);
+    await http(app).get('/v1/fleet/drift').expect(401);
+    await http(app).post('/v1/fleet/reconcile').expect(401);
+    const status = await http(app).get('/v1/fleet/status').set(bearer(world.admin)).expect(200);
+    expect(status.body).toMatchObject({ repository: env.url, branch: 'main' });
+  });
+});
