@@ -8,6 +8,8 @@ export class ClusterResponse {
   @ApiProperty() fleetPath: string;
   @ApiPropertyOptional({ nullable: true, type: String }) apiServer: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) credentialsRef: string | null;
+  @ApiProperty({ description: 'Last status read back from the cluster (Flux Kustomization berth-tenants); null until read' })
+  status: { ready: boolean | null; revision: string | null; message: string | null; checkedAt: Date | null } | null;
   @ApiProperty({ description: 'Row version; also the ETag' }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -20,6 +22,9 @@ export class ClusterResponse {
       fleetPath: row.fleetPath,
       apiServer: row.apiServer,
       credentialsRef: row.credentialsRef,
+      status: row.statusCheckedAt
+        ? { ready: row.statusReady, revision: row.statusRevision, message: row.statusMessage, checkedAt: row.statusCheckedAt }
+        : null,
       version: row.version,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
