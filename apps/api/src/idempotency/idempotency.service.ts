@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConflictError, DomainError, ErrorDetail, UnprocessableError } from '@berth/common';
 import { IdempotencyRepository } from './idempotency.repository';
 
@@ -25,8 +25,23 @@ class ReplayedError extends DomainError {}
  * first request is still running → 409. Server errors release the key so the client can retry.
  */
 @Injectable()
-export class IdempotencyService {
+export class IdempotencyService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IdempotencyService.name);
+  private sweeper?: NodeJS.Timeout;
+
   constructor(private readonly records: IdempotencyRepository) {}
+
+  /** Expired keys are removed hourly (a claim also replaces an expired record, so this is only tidying). */
+  onApplicationBootstrap(): void {
+    this.sweeper = setInterval(() => {
+      this.records.purgeExpired().catch((error: Error) => this.logger.warn(`idempotency sweep failed: ${error.message}`));
+    }, 60 * 60 * 1000);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
 
   async run<T>(scope: string, request: IdempotencyRequest | undefined, work: () => Promise<HttpResult<T>>): Promise<HttpResult<T>> {
     if (!request) return work();
