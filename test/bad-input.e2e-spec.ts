@@ -190,6 +190,36 @@ for (const value of ['abc', '"abc"', '"1" junk', '"-1"', '"99999999999"', 'W/', 
 }
 add('DELETE with If-Match abc', { method: 'delete', path: () => `/v1/tenants/${t.name}`, headers: { 'If-Match': 'abc' }, field: 'If-Match' });
 
+// Namespace requests, namespaces, previews, Flux routes.
+const nsr = () => `/v1/tenants/${t.name}/namespace-requests`;
+add('a request without a name', { method: 'post', path: nsr, body: { cluster: 'c' }, field: 'name' });
+add('a request with a name that is an object', { method: 'post', path: nsr, body: { name: { x: 1 }, cluster: 'c' }, field: 'name' });
+add('a request with bad quantities', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', resources: { 'requests.cpu': '2x' } }, field: 'resources' });
+add('a request with a negative quantity', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', resources: { 'requests.cpu': '-1' } }, field: 'resources' });
+add('a request with labels holding numbers', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', labels: { a: 1 } }, field: 'labels' });
+add('a request with a null byte in a label key', { method: 'post', path: nsr, body: { name: `${'x'}`, cluster: 'c', labels: { 'a\u0000': 'b' } } });
+add('a request with access as a string', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', access: 'edit' }, field: 'access' });
+add('a request with an unknown network profile', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', networkPolicy: 'wide-open' }, field: 'networkPolicy' });
+add('a request with a huge ttl string', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', ttl: '9'.repeat(500) }, field: 'ttl' });
+add('a request with an absurd but short ttl', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', ttl: '99999999999999999999h' } });
+add('a request with dryRun=maybe', { method: 'post', path: () => `${nsr()}?dryRun=maybe`, body: { name: 'x', cluster: 'c' }, field: 'dryRun' });
+add('a request with a bad Idempotency-Key', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c' }, headers: { 'Idempotency-Key': 'a b' }, field: 'Idempotency-Key' });
+add('a request list with an unknown state', { method: 'get', path: () => `${nsr()}?state=Exploded`, field: 'state' });
+add('a request id that is not a uuid', { method: 'get', path: '/v1/namespace-requests/..%2F..%2Fetc', field: 'id' });
+add('approving a request id that is not a uuid', { method: 'post', path: '/v1/namespace-requests/1/approve', body: {}, field: 'id' });
+add('rejecting without a comment', { method: 'post', path: '/v1/namespace-requests/00000000-0000-4000-8000-000000000000/reject', body: {}, field: 'comment' });
+add('a namespace change with an unknown field', { method: 'patch', path: () => `/v1/tenants/${t.name}/namespaces/${t.name}-x`, body: { name: 'rename' }, field: 'name' });
+add('a namespace name with a slash', { method: 'get', path: () => `/v1/tenants/${t.name}/namespaces/a%2Fb`, field: 'name' });
+add('usage of a tenant name with dots', { method: 'get', path: '/v1/tenants/..%2E/usage', field: 'tenant' });
+add('a preview without a pull request number', { method: 'post', path: () => `/v1/tenants/${t.name}/previews`, body: { repository: 'org/repo', headSha: 'abcdef1' }, field: 'pullRequest' });
+add('a preview with a negative pull request', { method: 'post', path: () => `/v1/tenants/${t.name}/previews`, body: { repository: 'org/repo', pullRequest: -3, headSha: 'abcdef1' }, field: 'pullRequest' });
+add('a preview with a bad sha', { method: 'post', path: () => `/v1/tenants/${t.name}/previews`, body: { repository: 'org/repo', pullRequest: 3, headSha: 'zzz' }, field: 'headSha' });
+add('deleting a preview with a non-numeric number', { method: 'delete', path: () => `/v1/tenants/${t.name}/previews/abc`, field: 'pullRequest' });
+add('flux inputs without a cluster', { method: 'get', path: '/v1/flux/inputs', field: 'cluster' });
+add('flux inputs for a cluster with a null byte', { method: 'get', path: '/v1/flux/inputs?cluster=a%00b', field: 'cluster' });
+add('a flux event without a signature', { method: 'post', path: '/v1/flux/events?cluster=x', body: { involvedObject: {} } });
+add('a flux event that is not JSON', { method: 'post', path: '/v1/flux/events?cluster=x', raw: '{nope', contentType: 'application/json' });
+
 describe('bad input is a 4xx in the error shape, never a 500', () => {
   it.each(cases)('%s', async (_name, c) => {
     const path = typeof c.path === 'function' ? c.path() : c.path;
