@@ -40,13 +40,16 @@ export class ClustersRepository {
     });
   }
 
-  delete(caller: Caller, name: string, version: number) {
+  /** Deletes a cluster no namespace lives on (any tenant, any state). */
+  delete(caller: Caller, name: string, version: number): Promise<'deleted' | 'stale' | 'in-use'> {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.cluster.findUnique({ where: { name } });
+      if (!before || before.version !== version) return 'stale';
+      if ((await tx.namespace.count({ where: { cluster: name } })) > 0) return 'in-use';
       const { count } = await tx.cluster.deleteMany({ where: { name, version } });
-      if (count === 0) return false;
+      if (count === 0) return 'stale';
       await recordAudit(tx, caller, { action: 'cluster.delete', targetType: 'Cluster', targetId: name, before });
-      return true;
+      return 'deleted';
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { assertVersion, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, PreconditionFailedError, toPage } from '@berth/common';
+import { assertVersion, ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, PreconditionFailedError, toPage } from '@berth/common';
 import { ClustersRepository } from './clusters.repository';
 import { ClusterResponse } from './dto/cluster.response';
 import { CreateClusterDto, UpdateClusterDto } from './dto/create-cluster.dto';
@@ -44,7 +44,11 @@ export class ClustersService {
   async remove(caller: Caller, name: string, ifMatch?: number): Promise<void> {
     const current = await this.load(name);
     assertVersion(ifMatch, current.version);
-    if (!(await this.clusters.delete(caller, name, current.version))) throw new PreconditionFailedError();
+    const outcome = await this.clusters.delete(caller, name, current.version);
+    if (outcome === 'stale') throw new PreconditionFailedError();
+    if (outcome === 'in-use') {
+      throw new ConflictError(`Cluster ${name} still has namespaces; delete them first`, [{ field: 'name', code: 'cluster-in-use', message: 'namespaces live on this cluster' }]);
+    }
   }
 
   private async load(name: string) {

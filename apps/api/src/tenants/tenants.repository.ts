@@ -58,14 +58,26 @@ export class TenantsRepository {
     });
   }
 
-  delete(caller: Caller, id: string, version: number) {
+  /**
+   * Deletes a tenant that has nothing left on any cluster: no namespace (live or being deleted) and no
+   * request still open. Its finished requests go with it; the audit trail keeps the history. Runs under
+   * the tenant's row lock, so no request can slip in meanwhile.
+   */
+  delete(caller: Caller, id: string, version: number): Promise<'deleted' | 'stale' | 'in-use'> {
     return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE id = ${id}::uuid FOR UPDATE`;
       const before = await tx.tenant.findUnique({ where: { id } });
-      const { count } = await tx.tenant.deleteMany({ where: { id, version } });
-      if (count === 0 || !before) return false;
+      if (!before || before.version !== version) return 'stale';
+      const [namespaces, open] = await Promise.all([
+        tx.namespace.count({ where: { tenantId: id } }),
+        tx.namespaceRequest.count({ where: { tenantId: id, state: { in: ['PendingApproval', 'Approved'] } } }),
+      ]);
+      if (namespaces > 0 || open > 0) return 'in-use';
+      await tx.namespaceRequest.deleteMany({ where: { tenantId: id } });
+      await tx.tenant.delete({ where: { id } });
       // tenantId stays on the event although the row is gone: the trail outlives the tenant.
       await recordAudit(tx, caller, { action: 'tenant.delete', targetType: 'Tenant', targetId: before.name, tenantId: id, before });
-      return true;
+      return 'deleted';
     });
   }
 }

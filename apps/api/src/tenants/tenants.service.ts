@@ -3,6 +3,7 @@ import { Prisma, Tenant } from '@prisma/client';
 import { accessibleWhere, assertCan, Caller } from '@berth/authz';
 import {
   assertVersion,
+  ConflictError,
   decodeCursor,
   DEFAULT_PAGE_SIZE,
   ErrorDetail,
@@ -117,7 +118,13 @@ export class TenantsService {
     const current = await this.resolve(caller, name);
     assertCan(caller.ability, 'delete', 'Tenant', current);
     assertVersion(ifMatch, current.version);
-    if (!(await this.tenants.delete(caller, current.id, current.version))) throw new PreconditionFailedError();
+    const outcome = await this.tenants.delete(caller, current.id, current.version);
+    if (outcome === 'stale') throw new PreconditionFailedError();
+    if (outcome === 'in-use') {
+      throw new ConflictError(`Tenant ${name} still has namespaces or open requests; delete its namespaces first`, [
+        { field: 'tenant', code: 'tenant-in-use', message: 'the tenant has namespaces or open requests' },
+      ]);
+    }
     this.roles.clear();
   }
 
