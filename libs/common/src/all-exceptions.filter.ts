@@ -37,6 +37,16 @@ function fromPrisma(error: Prisma.PrismaClientKnownRequestError): Mapped | undef
     }
     case 'P2025':
       return { status: 404, message: 'Resource not found', details: [{ code: 'not-found', message: 'Resource not found' }] };
+    case 'P2003': {
+      const message = 'The resource is still referenced by other resources';
+      return { status: 409, message, details: [{ code: 'in-use', message }] };
+    }
+    case 'P2028':
+    case 'P2034': {
+      // Lock waits or write conflicts under load: nothing was changed, and a retry will succeed.
+      const message = 'The database is busy with concurrent changes; nothing was changed, retry shortly';
+      return { status: 503, message, details: [{ code: 'busy', message }] };
+    }
     default:
       return undefined;
   }
