@@ -275,7 +275,26 @@ describe('cross-tenant isolation: members of A calling tenant B', () => {
     ['create api-key', (h) => api().post(`/v1/tenants/${b.name}/api-keys`).set(h).send({ name: 'mallory', role: 'owner' })],
     ['revoke api-key', (h) => api().delete(`/v1/tenants/${b.name}/api-keys/${bKeyId}`).set(h)],
     ['audit-events?tenant=B', (h) => api().get(`/v1/audit-events?tenant=${b.name}`).set(h)],
+    ['request a namespace in B', (h) => api().post(`/v1/tenants/${b.name}/namespace-requests`).set(h).send({ name: `${b.name}-evil`, cluster: bWorld.cluster, tier: bWorld.small })],
+    ['dry-run a namespace in B', (h) => api().post(`/v1/tenants/${b.name}/namespace-requests?dryRun=true`).set(h).send({ name: `${b.name}-evil`, cluster: bWorld.cluster, tier: bWorld.small })],
+    ['list B requests', (h) => api().get(`/v1/tenants/${b.name}/namespace-requests`).set(h)],
+    ['GET a B request', (h) => api().get(`/v1/namespace-requests/${bWorld.pendingId}`).set(h)],
+    ['cancel a B request', (h) => api().post(`/v1/namespace-requests/${bWorld.pendingId}/cancel`).set(h).send({})],
+    ['list B namespaces', (h) => api().get(`/v1/tenants/${b.name}/namespaces`).set(h)],
+    ['GET a B namespace', (h) => api().get(`/v1/tenants/${b.name}/namespaces/${bWorld.namespace}`).set(h)],
+    ['PATCH a B namespace', (h) => api().patch(`/v1/tenants/${b.name}/namespaces/${bWorld.namespace}`).set(h).send({ labels: { pwned: 'yes' } })],
+    ['DELETE a B namespace', (h) => api().delete(`/v1/tenants/${b.name}/namespaces/${bWorld.namespace}`).set(h)],
+    ['B usage', (h) => api().get(`/v1/tenants/${b.name}/usage`).set(h)],
+    ['list B previews', (h) => api().get(`/v1/tenants/${b.name}/previews`).set(h)],
+    ['create a B preview', (h) => api().post(`/v1/tenants/${b.name}/previews`).set(h).send({ repository: 'org/app', pullRequest: 7, headSha: 'abcdef1', tier: bWorld.small, cluster: bWorld.cluster })],
+    ['delete a B preview', (h) => api().delete(`/v1/tenants/${b.name}/previews/7`).set(h)],
   ];
+  /** Admin-only actions on B's request: refused before anything is looked up (403), and B is unchanged. */
+  const ADMIN_ROUTES: Array<[string, (h: Headers) => Promise<Response>]> = [
+    ['approve a B request', (h) => api().post(`/v1/namespace-requests/${bWorld.pendingId}/approve`).set(h).send({})],
+    ['reject a B request', (h) => api().post(`/v1/namespace-requests/${bWorld.pendingId}/reject`).set(h).send({ comment: 'no' })],
+  ];
+  const bWorld = { cluster: '', small: '', namespace: '', pendingId: '' };
 
   /** B as a platform admin sees it: the tenant, its members and its keys. */
   async function snapshotB() {
@@ -283,7 +302,10 @@ describe('cross-tenant isolation: members of A calling tenant B', () => {
     const tenant = (await api().get(`/v1/tenants/${b.name}`).set(h).expect(200)).body;
     const members = (await api().get(`/v1/tenants/${b.name}/members?limit=500`).set(h).expect(200)).body.items;
     const keys = (await api().get(`/v1/tenants/${b.name}/api-keys?limit=500`).set(h).expect(200)).body.items;
-    return { tenant, members, keys };
+    const namespaces = (await api().get(`/v1/tenants/${b.name}/namespaces?limit=500`).set(h).expect(200)).body.items;
+    const requests = (await api().get(`/v1/tenants/${b.name}/namespace-requests?limit=500`).set(h).expect(200)).body.items;
+    const previews = (await api().get(`/v1/tenants/${b.name}/previews?limit=500`).set(h).expect(200)).body.items;
+    return { tenant, members, keys, namespaces, requests, previews };
   }
 
   beforeAll(async () => {
@@ -294,6 +316,19 @@ describe('cross-tenant isolation: members of A calling tenant B', () => {
     // A second owner, so that "remove member" would succeed if the isolation failed.
     await api().post(`/v1/tenants/${b.name}/members`).set(bearer(admin)).send({ subject: { kind: 'User', name: 'second-owner' }, role: 'owner' }).expect(201);
     bKeyId = (await api().post(`/v1/tenants/${b.name}/api-keys`).set(bearer(admin)).send({ name: 'b-key', role: 'owner' }).expect(201)).body.id;
+    // B's namespaces and requests: one approved namespace and one request pending approval.
+    bWorld.cluster = uniqueName('c');
+    bWorld.small = uniqueName('small');
+    const gated = uniqueName('gated');
+    await api().post('/v1/clusters').set(bearer(admin)).send({ name: bWorld.cluster }).expect(201);
+    await api().post('/v1/quota-tiers').set(bearer(admin)).send({ name: bWorld.small, resources: { 'requests.cpu': '1' } }).expect(201);
+    await api().post('/v1/quota-tiers').set(bearer(admin)).send({ name: gated, resources: { 'requests.cpu': '1' }, autoApprove: false }).expect(201);
+    for (const t of [a, b]) {
+      await api().patch(`/v1/tenants/${t.name}`).set(bearer(admin)).send({ allowedClusters: [bWorld.cluster], allowedTiers: [bWorld.small, gated], budget: { 'requests.cpu': '10' } }).expect(200);
+    }
+    bWorld.namespace = `${b.name}-web`;
+    await api().post(`/v1/tenants/${b.name}/namespace-requests`).set(bearer(b.developer)).send({ name: bWorld.namespace, cluster: bWorld.cluster, tier: bWorld.small }).expect(201);
+    bWorld.pendingId = (await api().post(`/v1/tenants/${b.name}/namespace-requests`).set(bearer(b.developer)).send({ name: `${b.name}-gated`, cluster: bWorld.cluster, tier: gated }).expect(201)).body.id;
   });
 
   const table = CALLERS.flatMap(([who, headers]) => ROUTES.map(([route, call]) => [who, route, headers, call] as const));
@@ -303,6 +338,19 @@ describe('cross-tenant isolation: members of A calling tenant B', () => {
     const res = await call(await headers(a));
     expectErrorShape(res, 404);
     expect(await snapshotB()).toEqual(before);
+  });
+
+  const adminTable = CALLERS.flatMap(([who, headers]) => ADMIN_ROUTES.map(([route, call]) => [who, route, headers, call] as const));
+
+  it.each(adminTable)('%s: %s → 403 and B is unchanged', async (_who, _route, headers, call) => {
+    const before = await snapshotB();
+    expectErrorShape(await call(await headers(a)), 403);
+    expect(await snapshotB()).toEqual(before);
+  });
+
+  it.each(CALLERS)('%s: GET /v1/namespace-requests never lists B\'s requests', async (_who, headers) => {
+    const res = await api().get('/v1/namespace-requests?limit=500').set(await headers(a)).expect(200);
+    expect((res.body.items as Array<{ tenant: string }>).map((r) => r.tenant)).not.toContain(b.name);
   });
 
   it.each(CALLERS)('%s: GET /v1/tenants lists A and never B', async (_who, headers) => {
