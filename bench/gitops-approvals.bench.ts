@@ -72,6 +72,8 @@ async function main(): Promise<void> {
     await initBareFleetRepo(repo);
     Object.assign(process.env, {
       NODE_ENV: 'production',
+      // Like the bare server: no per-request log line in the measurement.
+      BERTH_LOG_REQUESTS: 'false',
       DATABASE_URL: db.url,
       BERTH_JWT_SECRET: JWT_SECRET,
       BERTH_JWT_ISSUER: ISSUER,

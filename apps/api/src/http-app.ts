@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { toBerthConfig, validateEnv } from '@berth/config';
 import { AppModule } from './app.module';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-function fastifyAdapter(): FastifyAdapter {
+function fastifyAdapter(logRequests: boolean): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     // Keep a caller's correlation id when it is sane; otherwise mint one.
@@ -41,7 +43,27 @@ function fastifyAdapter(): FastifyAdapter {
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  if (logRequests) {
+    // One line per request: method, path (query values masked: they may carry cursors or tokens),
+    // status, duration, request id and who asked. Never headers or bodies.
+    const logger = new Logger('HTTP');
+    instance.addHook('onResponse', async (request, reply) => {
+      const caller = (request.raw as { user?: { actor?: string } }).user?.actor ?? (request as unknown as { user?: { actor?: string } }).user?.actor ?? '-';
+      logger.log(`${request.method} ${maskQuery(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms req=${request.id} by=${caller}`);
+    });
+  }
   return adapter;
+}
+
+/** `/v1/x?cursor=abc&limit=5` → `/v1/x?cursor=…&limit=…`. */
+export function maskQuery(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const keys = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => `${pair.split('=')[0]}=…`);
+  return `${url.slice(0, at)}?${keys.join('&')}`;
 }
 
 export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
@@ -57,7 +79,7 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
 
 /** The HTTP application exactly as production runs it; tests boot the same thing. */
 export async function createHttpApp(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, fastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, fastifyAdapter(toBerthConfig(validateEnv(process.env)).logRequests), {
     // JSON only: Fastify's own JSON parser (same body limit and __proto__ refusal). Nest's default
     // parsers would also accept application/x-www-form-urlencoded bodies.
     bodyParser: false,

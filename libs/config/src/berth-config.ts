@@ -86,7 +86,8 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       bootstrapAdminKey: env.BERTH_BOOTSTRAP_ADMIN_KEY,
       cacheSeconds: env.BERTH_AUTHZ_CACHE_SECONDS,
     },
-    logRequests: env.BERTH_LOG_REQUESTS ?? false,
+    // On by default, except under tests where a line per request is noise.
+    logRequests: env.BERTH_LOG_REQUESTS ?? env.NODE_ENV !== 'test',
     policy: {
       namePrefix: env.BERTH_NAMESPACE_PREFIX,
       allowedClusterRoles: list(env.BERTH_ALLOWED_CLUSTER_ROLES),

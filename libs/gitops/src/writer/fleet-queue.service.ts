@@ -29,11 +29,16 @@ export class FleetQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(FleetQueue.name);
   private readonly boss: PgBoss;
   private started = false;
+  private stopped = false;
 
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
     this.boss = new PgBoss({ connectionString: config.databaseUrl, schema: 'pgboss', max: 4, schedule: false, supervise: true });
-    this.boss.on('error', (error: Error) => this.logger.error(`queue: ${error.message}`));
+    // After stop() the pool may still be closing while the database goes away (embedded mode): those
+    // connection errors are expected and not worth an ERROR line.
+    this.boss.on('error', (error: Error) => {
+      if (!this.stopped) this.logger.error(`queue: ${error.message}`);
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -78,6 +83,7 @@ export class FleetQueue implements OnModuleInit, OnApplicationShutdown {
 
   async stop(): Promise<void> {
     if (!this.started) return;
+    this.stopped = true;
     this.started = false;
     await this.boss.stop({ graceful: true, wait: true, timeout: 20_000 });
   }
