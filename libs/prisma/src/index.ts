@@ -3,3 +3,4 @@ export * from './prisma.module';
 export * from './project-root';
 export * from './migrate';
 export * from './embedded-postgres';
+export * from './tenant-lock';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Membership } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { PrismaService } from '@berth/prisma';
+import { lockTenant, PrismaService } from '@berth/prisma';
 import { recordAudit } from '../audit-events/audit.writer';
 
 @Injectable()
@@ -34,7 +34,7 @@ export class MembersRepository {
    */
   remove(caller: Caller, row: Membership): Promise<'removed' | 'last-owner'> {
     return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE id = ${row.tenantId}::uuid FOR UPDATE`;
+      await lockTenant(tx, row.tenantId);
       if (row.role === 'owner') {
         const owners = await tx.membership.count({ where: { tenantId: row.tenantId, role: 'owner' } });
         if (owners <= 1) return 'last-owner';

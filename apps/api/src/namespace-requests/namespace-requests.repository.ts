@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Namespace, NamespaceRequest, Prisma, RequestState } from '@prisma/client';
 import { parseResources } from '@berth/policy';
-import { PrismaService, PrismaTx } from '@berth/prisma';
-
-/** Long enough for a queue of concurrent requests of one tenant to wait for its row lock. */
-const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+import { PrismaService, PrismaTx, withTenantLock } from '@berth/prisma';
 
 export type RequestWithTenant = NamespaceRequest & { tenant: { name: string } };
 
@@ -31,10 +28,7 @@ export class NamespaceRequestsRepository {
    * both spend the same headroom (the race Capsule's in-cluster quota has).
    */
   withTenantLock<T>(tenantId: string, work: (tx: PrismaTx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE id = ${tenantId}::uuid FOR UPDATE`;
-      return work(tx);
-    }, TX_OPTIONS);
+    return withTenantLock(this.prisma, tenantId, work);
   }
 
   async policyState(db: PrismaTx | PrismaService, tenantId: string, cluster: string, name: string): Promise<PolicyState> {

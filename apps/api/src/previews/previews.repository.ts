@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Namespace, Preview } from '@prisma/client';
-import { PrismaService, PrismaTx } from '@berth/prisma';
-
-/** Same budget as namespace requests: a queue of one tenant's callers waits for its row lock. */
-const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+import { PrismaService, PrismaTx, withTenantLock } from '@berth/prisma';
 
 type Db = PrismaTx | PrismaService;
 
@@ -29,10 +26,7 @@ export class PreviewsRepository {
    * takes — so counting previews and reserving a new one is one step for all API processes.
    */
   withTenantLock<T>(tenantId: string, work: (tx: PrismaTx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE id = ${tenantId}::uuid FOR UPDATE`;
-      return work(tx);
-    }, TX_OPTIONS);
+    return withTenantLock(this.prisma, tenantId, work);
   }
 
   previewLimit(tx: PrismaTx, tenantId: string): Promise<number> {

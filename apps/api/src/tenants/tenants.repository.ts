@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { PrismaService } from '@berth/prisma';
+import { lockTenant, PrismaService } from '@berth/prisma';
 import { recordAudit } from '../audit-events/audit.writer';
 
 @Injectable()
@@ -65,7 +65,7 @@ export class TenantsRepository {
    */
   delete(caller: Caller, id: string, version: number): Promise<'deleted' | 'stale' | 'in-use'> {
     return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE id = ${id}::uuid FOR UPDATE`;
+      await lockTenant(tx, id);
       const before = await tx.tenant.findUnique({ where: { id } });
       if (!before || before.version !== version) return 'stale';
       const [namespaces, open] = await Promise.all([
