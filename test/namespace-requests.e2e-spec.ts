@@ -179,11 +179,13 @@ describe('namespace requests (lifecycle over HTTP)', () => {
     expect(deletes[0]).toMatchObject({ namespace: name, requestedBy: 'system:ttl' });
   });
 
-  it('never approves more than the budget when requests race (tenant row lock)', async () => {
+  it('never approves more than the budget when requests race on two API instances (tenant row lock)', async () => {
     const { cluster, small, tenant } = await world(app, { 'requests.cpu': '4', namespaces: 100 });
+    // A second, independent API instance: its own Nest app and its own database pool, as a second process would have.
+    const other = await startApp();
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name: `${tenant.name}-race-${i}`, cluster, tier: small })),
-    );
+      Array.from({ length: 10 }, (_, i) => http(i % 2 === 0 ? app : other).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name: `${tenant.name}-race-${i}`, cluster, tier: small })),
+    ).finally(() => other.close());
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(4);
     expect(statuses.filter((s) => s === 422)).toHaveLength(6);
