@@ -171,7 +171,11 @@ async function main(): Promise<void> {
       // Layers of Berth under the same load: framework only, + authentication (JWT + membership query), + list.
       console.log('\nBerth layers (same load, one run each):');
       const base = `http://127.0.0.1:${berthPort}`;
-      for (const [label, path] of [['GET /healthz (Nest + Fastify, no auth, no DB)', '/healthz'], ['GET /v1/me (+ JWT, passport, memberships, CASL)', '/v1/me'], ['GET /v1/tenants (+ accessibleBy, list query, DTOs)', '/v1/tenants']]) {
+      for (const [label, path] of [
+        ['GET /healthz (Nest + Fastify, no auth, no DB)', '/healthz'],
+        ['GET /v1/me (+ JWT, passport, memberships, CASL)', '/v1/me'],
+        ['GET /v1/tenants (+ accessibleBy, list query, DTOs)', '/v1/tenants'],
+      ]) {
         const r = await runLoad({ url: base + path, headers, connections: CONNECTIONS, durationSec: DURATION });
         console.log(`  ${fmtRps(r.rps)} req/s  p99 ${fmtMs(r.p99)}  ${label}`);
       }
@@ -192,7 +196,12 @@ async function main(): Promise<void> {
       console.log('\nper-query cost in this process (sequential, 2000 calls):');
       await cost('prisma.membership.findMany (User OR Group, select tenant{id,name})', () =>
         prisma.membership.findMany({
-          where: { OR: [{ subjectKind: 'User', subjectName: seeded.userSub }, { subjectKind: 'Group', subjectName: { in: seeded.groups } }] },
+          where: {
+            OR: [
+              { subjectKind: 'User', subjectName: seeded.userSub },
+              { subjectKind: 'Group', subjectName: { in: seeded.groups } },
+            ],
+          },
           select: { role: true, tenant: { select: { id: true, name: true } } },
         }),
       );
@@ -206,8 +215,10 @@ async function main(): Promise<void> {
         prisma.tenant.findMany({ where: { AND: [{ id: { in: ids } }, {}] }, orderBy: { name: 'asc' }, take: 51 }),
       );
       await cost('pg: the same', () => bare!.pool.query('SELECT * FROM "Tenant" WHERE id = ANY($1::uuid[]) ORDER BY name LIMIT 51', [ids]));
-      await cost('prisma.$queryRaw (the JOIN, tagged template)', () =>
-        prisma.$queryRaw`SELECT m.role::text, t.id, t.name FROM "Membership" m JOIN "Tenant" t ON t.id = m."tenantId" WHERE (m."subjectKind" = 'User' AND m."subjectName" = ${seeded.userSub}) OR (m."subjectKind" = 'Group' AND m."subjectName" = ANY(${seeded.groups}::text[]))`,
+      await cost(
+        'prisma.$queryRaw (the JOIN, tagged template)',
+        () =>
+          prisma.$queryRaw`SELECT m.role::text, t.id, t.name FROM "Membership" m JOIN "Tenant" t ON t.id = m."tenantId" WHERE (m."subjectKind" = 'User' AND m."subjectName" = ${seeded.userSub}) OR (m."subjectKind" = 'Group' AND m."subjectName" = ANY(${seeded.groups}::text[]))`,
       );
     }
     // Let requests still in flight when autocannon stopped finish before Prisma's pool is closed.

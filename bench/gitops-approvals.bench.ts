@@ -93,7 +93,11 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
     const call = async (method: string, path: string, auth: Record<string, string>, body?: unknown) => {
-      const res = await fetch(`${base}${path}`, { method, headers: { ...auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const json = (await res.json().catch(() => null)) as any;
       return { status: res.status, body: json };
     };
@@ -134,7 +138,9 @@ async function main(): Promise<void> {
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
     const committedIds = async (ids: string[]) =>
-      new Set((await pg.query<{ id: string }>(`SELECT id FROM "NamespaceRequest" WHERE id = ANY($1::uuid[]) AND state = 'Committed'`, [ids])).rows.map((r) => r.id));
+      new Set(
+        (await pg.query<{ id: string }>(`SELECT id FROM "NamespaceRequest" WHERE id = ANY($1::uuid[]) AND state = 'Committed'`, [ids])).rows.map((r) => r.id),
+      );
 
     // Warm-up: one approval end to end (first clone, JIT), not measured.
     const warm = await must(ask(tenants[0], `${tenants[0]}-warmup`), 201, 'warm-up');
@@ -198,11 +204,18 @@ async function main(): Promise<void> {
     console.log(`  all 201s received in         ${fireMs} ms`);
     console.log(`  pushed        ${pushed.length}/${REQUESTS}   ${fmt(pushed)}`);
     console.log(`  Committed     ${committed.length}/${REQUESTS}   ${fmt(committed)}`);
-    console.log(`  commit timeline (first seen after the burst started): ${[...seenCommits.values()].sort((a, b) => a.at - b.at).map((c) => `${c.at} ms ×${c.size}`).join(', ')}`);
+    console.log(
+      `  commit timeline (first seen after the burst started): ${[...seenCommits.values()]
+        .sort((a, b) => a.at - b.at)
+        .map((c) => `${c.at} ms ×${c.size}`)
+        .join(', ')}`,
+    );
     console.log(`  201 timeline: first ${Math.min(...approvedAt.values()) - fireStart} ms, last ${Math.max(...approvedAt.values()) - fireStart} ms`);
     console.log(`  commits       ${commitCount}${merges ? ` (merges: ${merges.split('\n').length})` : ', linear'}`);
     console.log(`\n  target commits ≤ ${TARGET_COMMITS}:           ${commitCount}  ${verdict(commitCount <= TARGET_COMMITS && pushed.length === REQUESTS)}`);
-    console.log(`  target p99 approval→pushed ≤ ${TARGET_P99_MS} ms: ${Number.isFinite(p99) ? `${p99} ms` : 'not all pushed'}  ${verdict(p99 <= TARGET_P99_MS)}`);
+    console.log(
+      `  target p99 approval→pushed ≤ ${TARGET_P99_MS} ms: ${Number.isFinite(p99) ? `${p99} ms` : 'not all pushed'}  ${verdict(p99 <= TARGET_P99_MS)}`,
+    );
   } finally {
     await cleanup();
   }

@@ -139,10 +139,12 @@ async function main(): Promise<void> {
     const base: number[] = [];
     for (let k = 0; k < ITER; k++) {
       const msg = { message: `Create bench-${k}`, trailers: [['Berth-Request', String(k)]] as Array<[string, string]>, author };
-      ours.push(await time(async () => {
-        const r = await small.commitBatch(change(k), msg);
-        if (!r.sha) throw new Error('expected a commit');
-      }));
+      ours.push(
+        await time(async () => {
+          const r = await small.commitBatch(change(k), msg);
+          if (!r.sha) throw new Error('expected a commit');
+        }),
+      );
       oursBig.push(await time(() => big.commitBatch(change(k), msg)));
       base.push(await time(() => plainLoop(plain, k)));
     }
@@ -162,7 +164,10 @@ async function main(): Promise<void> {
     const phase = (name: string, keys: string[]) => median(phases[name].map((p) => keys.reduce((a, k) => a + p[k], 0)));
     const client = ['fetch', 'apply', 'objects'];
     console.log(`    where the time goes (medians, big vs small):`);
-    for (const [label, keys] of [['fetch+apply+objects (client side)', client], ['push (incl. the remote receive-pack)', ['push']]] as const) {
+    for (const [label, keys] of [
+      ['fetch+apply+objects (client side)', client],
+      ['push (incl. the remote receive-pack)', ['push']],
+    ] as const) {
       const b = phase('big-ours', [...keys]);
       const sm = phase('small-ours', [...keys]);
       console.log(`      ${label.padEnd(40)} ${b.toFixed(1)} ms vs ${sm.toFixed(1)} ms = ${(b / sm).toFixed(2)}x`);
@@ -184,13 +189,20 @@ async function main(): Promise<void> {
       const full = process.env.BENCH_BASELINE_BIG === 'full';
       t = performance.now();
       await sh(tmp.path, ['clone', '-q', '--no-checkout', join(tmp.path, 'big-ours.git'), plainBig]);
-      for (const [k, v] of [['user.name', 'Bench'], ['user.email', 'bench@example.com'], ['index.sparse', 'true']]) await sh(plainBig, ['config', k, v]);
+      for (const [k, v] of [
+        ['user.name', 'Bench'],
+        ['user.email', 'bench@example.com'],
+        ['index.sparse', 'true'],
+      ])
+        await sh(plainBig, ['config', k, v]);
       if (!full) await sh(plainBig, ['sparse-checkout', 'set', '--cone', nsPath(0).replace(/\/ns-0$/, '')]);
       await sh(plainBig, ['checkout', '-q', 'main']);
       console.log(`\n    plain CLI in the big fleet (${full ? 'full' : 'sparse'} checkout, set up in ${((performance.now() - t) / 1000).toFixed(1)} s):`);
       const xs: number[] = [];
       for (let k = 0; k < Math.min(ITER, 15); k++) xs.push(await time(() => plainLoop(plainBig, 5000 + k)));
-      console.log(`      add+commit+push ${fmt(xs)}  (commitBatch in the big fleet: median ${median(oursBig).toFixed(1)} ms = ${(median(oursBig) / median(xs)).toFixed(2)}x)`);
+      console.log(
+        `      add+commit+push ${fmt(xs)}  (commitBatch in the big fleet: median ${median(oursBig).toFixed(1)} ms = ${(median(oursBig) / median(xs)).toFixed(2)}x)`,
+      );
     }
     await small.close();
     await big.close();

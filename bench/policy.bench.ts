@@ -13,7 +13,11 @@ const NAMESPACES = 500;
 const tiers: Tier[] = [
   { name: 'small', resources: { 'requests.cpu': '1', 'limits.cpu': '2', 'requests.memory': '1Gi', 'limits.memory': '2Gi', pods: '20' }, autoApprove: true },
   { name: 'medium', resources: { 'requests.cpu': '2', 'limits.cpu': '4', 'requests.memory': '4Gi', 'limits.memory': '8Gi', pods: '50' }, autoApprove: true },
-  { name: 'large', resources: { 'requests.cpu': '8', 'limits.cpu': '16', 'requests.memory': '16Gi', 'limits.memory': '32Gi', pods: '100' }, autoApprove: false },
+  {
+    name: 'large',
+    resources: { 'requests.cpu': '8', 'limits.cpu': '16', 'requests.memory': '16Gi', 'limits.memory': '32Gi', pods: '100' },
+    autoApprove: false,
+  },
 ];
 const namespaces: NamespaceUsage[] = Array.from({ length: NAMESPACES }, (_, i) => ({
   name: `acme-ns-${i}`,
@@ -82,11 +86,18 @@ console.log(`outcomes per shape: ${outcomes.join(', ')}`);
 const fast = time('evaluate, prepared namespaces', N, (i) => evaluate({ ...prepared, request: requests[i % requests.length] }));
 const coldN = Math.max(1, Math.floor(N / 20));
 const cold = time('evaluate, raw namespaces (sum per decision)', coldN, (i) => evaluate({ ...base, request: requests[i % requests.length] }));
-const spread = time('baseline: spread snapshot + arrays', N, (i) => ({ ...base, namespaces: [...namespaces], tiers: [...tiers], request: requests[i % requests.length] }));
+const spread = time('baseline: spread snapshot + arrays', N, (i) => ({
+  ...base,
+  namespaces: [...namespaces],
+  tiers: [...tiers],
+  request: requests[i % requests.length],
+}));
 const clone = time('baseline: structuredClone(snapshot)', coldN, () => structuredClone(base));
 
 console.log('');
 console.log(`decisions/s (prepared):   ${Math.round(fast).toLocaleString('en-US')}   target >= 50,000: ${fast >= 50_000 ? 'PASS' : 'FAIL'}`);
 console.log(`decisions/s (raw):        ${Math.round(cold).toLocaleString('en-US')}`);
 console.log(`baseline spread ops/s:    ${Math.round(spread).toLocaleString('en-US')}   ratio prepared/baseline: ${(fast / spread).toFixed(2)}`);
-console.log(`baseline clone ops/s:     ${Math.round(clone).toLocaleString('en-US')}   ratio prepared/clone: ${(fast / clone).toFixed(2)}  raw/clone: ${(cold / clone).toFixed(2)}`);
+console.log(
+  `baseline clone ops/s:     ${Math.round(clone).toLocaleString('en-US')}   ratio prepared/clone: ${(fast / clone).toFixed(2)}  raw/clone: ${(cold / clone).toFixed(2)}`,
+);

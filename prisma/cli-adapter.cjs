@@ -32,7 +32,10 @@ class CatalogAsTextClient extends pg.Client {
     const callback = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
     const pending = super.query(...args).then(relabelCatalogColumns);
     if (!callback) return pending;
-    pending.then((result) => callback(null, result), (error) => callback(error));
+    pending.then(
+      (result) => callback(null, result),
+      (error) => callback(error),
+    );
     return undefined;
   }
 

@@ -27,16 +27,23 @@ describe('JWT authentication', () => {
     ['a wrong issuer', () => tokenFor({ issuer: 'https://evil.example' })],
     ['a wrong audience', () => tokenFor({ audience: 'someone-else' })],
     ['no sub', () => tokenFor({ omitSub: true })],
-    ['a tampered payload', async () => {
-      const [h, , s] = (await tokenFor({ sub: 'alice' })).split('.');
-      const payload = Buffer.from(JSON.stringify({ sub: 'alice', groups: [ADMIN_GROUP], iss: 'https://idp.test', aud: 'berth', exp: minutesAgo(-60) })).toString('base64url');
-      return `${h}.${payload}.${s}`;
-    }],
+    [
+      'a tampered payload',
+      async () => {
+        const [h, , s] = (await tokenFor({ sub: 'alice' })).split('.');
+        const payload = Buffer.from(
+          JSON.stringify({ sub: 'alice', groups: [ADMIN_GROUP], iss: 'https://idp.test', aud: 'berth', exp: minutesAgo(-60) }),
+        ).toString('base64url');
+        return `${h}.${payload}.${s}`;
+      },
+    ],
     ['a malformed token', () => 'a.b.c'],
   ];
 
   it.each(REFUSED)('refuses %s with 401', async (_what, token) => {
-    const res = await api().get('/v1/me').set(bearer(await token()));
+    const res = await api()
+      .get('/v1/me')
+      .set(bearer(await token()));
     expectErrorShape(res, 401);
   });
 
@@ -50,16 +57,29 @@ describe('JWT authentication', () => {
   });
 
   it('makes members of an admin group platform admins', async () => {
-    const me = await api().get('/v1/me').set(bearer(await adminToken())).expect(200);
+    const me = await api()
+      .get('/v1/me')
+      .set(bearer(await adminToken()))
+      .expect(200);
     expect(me.body.platformRole).toBe('admin');
-    await api().post('/v1/clusters').set(bearer(await adminToken())).send({ name: uniqueName('c') }).expect(201);
+    await api()
+      .post('/v1/clusters')
+      .set(bearer(await adminToken()))
+      .send({ name: uniqueName('c') })
+      .expect(201);
   });
 
   it('does not make members of other groups admins', async () => {
     const token = await tokenFor({ groups: ['platform-admins-not', 'developers'] });
     const me = await api().get('/v1/me').set(bearer(token)).expect(200);
     expect(me.body.platformRole).toBe('user');
-    expectErrorShape(await api().post('/v1/clusters').set(bearer(token)).send({ name: uniqueName('c') }), 403);
+    expectErrorShape(
+      await api()
+        .post('/v1/clusters')
+        .set(bearer(token))
+        .send({ name: uniqueName('c') }),
+      403,
+    );
   });
 
   it('gives the members of a Group that owns a tenant the owner role', async () => {
@@ -69,7 +89,11 @@ describe('JWT authentication', () => {
     const me = await api().get('/v1/me').set(bearer(member)).expect(200);
     expect(me.body.tenants).toEqual([{ name: t.name, role: 'owner' }]);
     await api().get(`/v1/tenants/${t.name}`).set(bearer(member)).expect(200);
-    await api().post(`/v1/tenants/${t.name}/members`).set(bearer(member)).send({ subject: { kind: 'User', name: 'newbie' }, role: 'viewer' }).expect(201);
+    await api()
+      .post(`/v1/tenants/${t.name}/members`)
+      .set(bearer(member))
+      .send({ subject: { kind: 'User', name: 'newbie' }, role: 'viewer' })
+      .expect(201);
     // Not in the group: the tenant does not exist for them.
     const stranger = await tokenFor({ sub: uniqueName('stranger'), groups: [`${group}-x`] });
     expectErrorShape(await api().get(`/v1/tenants/${t.name}`).set(bearer(stranger)), 404);
@@ -78,8 +102,16 @@ describe('JWT authentication', () => {
   it('takes the strongest role when a user holds several in one tenant', async () => {
     const t = await newTenant(api());
     const admin = bearer(await adminToken());
-    await api().post(`/v1/tenants/${t.name}/members`).set(admin).send({ subject: { kind: 'Group', name: `${t.name}-viewers` }, role: 'viewer' }).expect(201);
-    await api().post(`/v1/tenants/${t.name}/members`).set(admin).send({ subject: { kind: 'Group', name: `${t.name}-devs` }, role: 'developer' }).expect(201);
+    await api()
+      .post(`/v1/tenants/${t.name}/members`)
+      .set(admin)
+      .send({ subject: { kind: 'Group', name: `${t.name}-viewers` }, role: 'viewer' })
+      .expect(201);
+    await api()
+      .post(`/v1/tenants/${t.name}/members`)
+      .set(admin)
+      .send({ subject: { kind: 'Group', name: `${t.name}-devs` }, role: 'developer' })
+      .expect(201);
     const token = await tokenFor({ sub: uniqueName('u'), groups: [`${t.name}-viewers`, `${t.name}-devs`] });
     const me = await api().get('/v1/me').set(bearer(token)).expect(200);
     expect(me.body.tenants).toEqual([{ name: t.name, role: 'developer' }]);
@@ -120,9 +152,12 @@ describe('API keys', () => {
     await api().get(`/v1/tenants/${tenant.name}`).set(header(key)).expect(200);
   });
 
-  it('enforces the key\'s scope: a viewer key cannot add members (403) nor see another tenant (404)', async () => {
+  it("enforces the key's scope: a viewer key cannot add members (403) nor see another tenant (404)", async () => {
     expectErrorShape(
-      await api().post(`/v1/tenants/${tenant.name}/members`).set(apiKeyHeader(key)).send({ subject: { kind: 'User', name: 'x' }, role: 'owner' }),
+      await api()
+        .post(`/v1/tenants/${tenant.name}/members`)
+        .set(apiKeyHeader(key))
+        .send({ subject: { kind: 'User', name: 'x' }, role: 'owner' }),
       403,
     );
     expectErrorShape(await api().post(`/v1/tenants/${tenant.name}/api-keys`).set(apiKeyHeader(key)).send({ name: 'escalate', role: 'owner' }), 403);
@@ -132,7 +167,12 @@ describe('API keys', () => {
 
   it('refuses a key whose secret part is altered', async () => {
     const last = key.at(-1) === 'A' ? 'B' : 'A';
-    expectErrorShape(await api().get('/v1/me').set(apiKeyHeader(key.slice(0, -1) + last)), 401);
+    expectErrorShape(
+      await api()
+        .get('/v1/me')
+        .set(apiKeyHeader(key.slice(0, -1) + last)),
+      401,
+    );
   });
 
   it('stores only a hash of the secret', async () => {
@@ -176,7 +216,7 @@ describe('API keys', () => {
     expectErrorShape(await api().get('/v1/me').set(apiKeyHeader(res.body.key)), 401);
   });
 
-  it('a tenant key cannot be revoked through another tenant\'s route', async () => {
+  it("a tenant key cannot be revoked through another tenant's route", async () => {
     const admin = bearer(await adminToken());
     expectErrorShape(await api().delete(`/v1/tenants/${other.name}/api-keys/${keyId}`).set(admin), 404);
     expectErrorShape(await api().delete(`/v1/api-keys/${keyId}`).set(admin), 404);
@@ -204,7 +244,11 @@ describe('bootstrap admin key (BERTH_BOOTSTRAP_ADMIN_KEY)', () => {
     try {
       const me = await http(first).get('/v1/me').set(apiKeyHeader(configured)).expect(200);
       expect(me.body).toMatchObject({ kind: 'apiKey', platformRole: 'admin' });
-      await http(first).post('/v1/clusters').set(apiKeyHeader(configured)).send({ name: uniqueName('c') }).expect(201);
+      await http(first)
+        .post('/v1/clusters')
+        .set(apiKeyHeader(configured))
+        .send({ name: uniqueName('c') })
+        .expect(201);
     } finally {
       await first.close();
     }
@@ -222,6 +266,11 @@ describe('bootstrap admin key (BERTH_BOOTSTRAP_ADMIN_KEY)', () => {
   });
 
   it('refuses a near miss of the bootstrap key', async () => {
-    expectErrorShape(await api().get('/v1/me').set(apiKeyHeader(`${configured}x`)), 401);
+    expectErrorShape(
+      await api()
+        .get('/v1/me')
+        .set(apiKeyHeader(`${configured}x`)),
+      401,
+    );
   });
 });

@@ -59,9 +59,19 @@ add('a number for a name', { method: 'post', path: '/v1/clusters', body: { name:
 add('a string for labels', { method: 'post', path: '/v1/clusters', body: { name: 'labels-str', labels: 'env=prod' }, field: 'labels' });
 add('a nested object as a label value', { method: 'post', path: '/v1/clusters', body: { name: 'labels-obj', labels: { env: { x: 1 } } }, field: 'labels' });
 add('a number for displayName', { method: 'post', path: '/v1/tenants', body: { name: 'typed', displayName: 5 }, field: 'displayName' });
-add('a string for autoApprove', { method: 'post', path: '/v1/quota-tiers', body: { name: 'aa', resources: { pods: '1' }, autoApprove: 'yes' }, field: 'autoApprove' });
+add('a string for autoApprove', {
+  method: 'post',
+  path: '/v1/quota-tiers',
+  body: { name: 'aa', resources: { pods: '1' }, autoApprove: 'yes' },
+  field: 'autoApprove',
+});
 add('a string for allowedClusters', { method: 'post', path: '/v1/tenants', body: { name: 'ac', allowedClusters: 'prod' }, field: 'allowedClusters' });
-add('an unknown role', { method: 'post', path: () => `/v1/tenants/${t.name}/members`, body: { subject: { kind: 'User', name: 'x' }, role: 'king' }, field: 'role' });
+add('an unknown role', {
+  method: 'post',
+  path: () => `/v1/tenants/${t.name}/members`,
+  body: { subject: { kind: 'User', name: 'x' }, role: 'king' },
+  field: 'role',
+});
 add('an unknown subject kind', {
   method: 'post',
   path: () => `/v1/tenants/${t.name}/members`,
@@ -70,15 +80,32 @@ add('an unknown subject kind', {
 });
 add('a missing subject', { method: 'post', path: () => `/v1/tenants/${t.name}/members`, body: { role: 'viewer' }, field: 'subject' });
 add('an admin role on a tenant key', { method: 'post', path: () => `/v1/tenants/${t.name}/api-keys`, body: { name: 'k', role: 'admin' }, field: 'role' });
-add('a null body field that cannot be null (cluster labels)', { method: 'patch', path: () => `/v1/clusters/${cluster}`, body: { labels: null }, field: 'labels' });
+add('a null body field that cannot be null (cluster labels)', {
+  method: 'patch',
+  path: () => `/v1/clusters/${cluster}`,
+  body: { labels: null },
+  field: 'labels',
+});
 add('a null fleetPath', { method: 'patch', path: () => `/v1/clusters/${cluster}`, body: { fleetPath: null }, field: 'fleetPath' });
 add('a null tier resources', { method: 'patch', path: () => `/v1/quota-tiers/${tier}`, body: { resources: null }, field: 'resources' });
 add('a null autoApprove', { method: 'patch', path: () => `/v1/quota-tiers/${tier}`, body: { autoApprove: null }, field: 'autoApprove' });
 add('null tenant labels', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { labels: null }, field: 'labels' });
 add('a fleetPath escaping the repository', { method: 'post', path: '/v1/clusters', body: { name: 'fp', fleetPath: '../../etc' }, field: 'fleetPath' });
 
-add('deeply nested JSON', { method: 'post', path: '/v1/clusters', raw: `{"name":"deep","labels":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, contentType: 'application/json', field: 'body' });
-add('deeply nested objects', { method: 'post', path: '/v1/tenants', raw: `{"name":"deep","budget":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`, contentType: 'application/json', field: 'body' });
+add('deeply nested JSON', {
+  method: 'post',
+  path: '/v1/clusters',
+  raw: `{"name":"deep","labels":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+  contentType: 'application/json',
+  field: 'body',
+});
+add('deeply nested objects', {
+  method: 'post',
+  path: '/v1/tenants',
+  raw: `{"name":"deep","budget":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`,
+  contentType: 'application/json',
+  field: 'body',
+});
 add('an unknown route', { method: 'get', path: '/v1/no-such-thing', status: 404 });
 add('an unsupported method', { method: 'post', path: `/v1/me`, body: {}, status: 404 });
 
@@ -97,7 +124,12 @@ for (const [what, name] of [
 }
 add('a tenant name over 30 characters', { method: 'post', path: '/v1/tenants', body: { name: 'a'.repeat(31) }, field: 'name' });
 add('a one-letter tenant name', { method: 'post', path: '/v1/tenants', body: { name: 'a' }, field: 'name' });
-add('an upper-case allowed cluster', { method: 'post', path: '/v1/tenants', body: { name: uniqueName(), allowedClusters: ['PROD'] }, field: 'allowedClusters' });
+add('an upper-case allowed cluster', {
+  method: 'post',
+  path: '/v1/tenants',
+  body: { name: uniqueName(), allowedClusters: ['PROD'] },
+  field: 'allowedClusters',
+});
 
 // Path parameters.
 for (const path of [
@@ -119,7 +151,12 @@ add('an api-key id that is not a uuid', { method: 'delete', path: '/v1/api-keys/
 
 // Quantities and budgets.
 for (const q of ['2x', '-1', '1K', '', '1.2.3', ' 1', '1e999', 'NaN', 'Infinity', '0x10']) {
-  add(`a tier quantity ${JSON.stringify(q)}`, { method: 'post', path: '/v1/quota-tiers', body: { name: uniqueName('q'), resources: { 'requests.cpu': q } }, field: 'resources' });
+  add(`a tier quantity ${JSON.stringify(q)}`, {
+    method: 'post',
+    path: '/v1/quota-tiers',
+    body: { name: uniqueName('q'), resources: { 'requests.cpu': q } },
+    field: 'resources',
+  });
 }
 add('a numeric quantity', { method: 'post', path: '/v1/quota-tiers', body: { name: 'numq', resources: { 'requests.cpu': 2 } }, field: 'resources' });
 add('a bad limitRange quantity', {
@@ -145,12 +182,32 @@ add('a body over 1 MiB', {
 add('a text/plain body', { method: 'post', path: '/v1/clusters', raw: 'name=plain', contentType: 'text/plain' });
 add('an XML body', { method: 'post', path: '/v1/clusters', raw: '<cluster name="x"/>', contentType: 'application/xml', status: 415 });
 add('a form body', { method: 'post', path: '/v1/clusters', raw: 'name=form', contentType: 'application/x-www-form-urlencoded', status: 415 });
-add('a huge unicode displayName', { method: 'post', path: '/v1/clusters', body: { name: uniqueName('c'), displayName: '🚢'.repeat(50_000) }, field: 'displayName' });
+add('a huge unicode displayName', {
+  method: 'post',
+  path: '/v1/clusters',
+  body: { name: uniqueName('c'), displayName: '🚢'.repeat(50_000) },
+  field: 'displayName',
+});
 add('a huge unicode name', { method: 'post', path: '/v1/tenants', body: { name: 'ü'.repeat(100_000) }, field: 'name' });
-add('a null byte in a cluster displayName', { method: 'post', path: '/v1/clusters', body: { name: uniqueName('c'), displayName: 'a\u0000b' }, field: 'displayName' });
+add('a null byte in a cluster displayName', {
+  method: 'post',
+  path: '/v1/clusters',
+  body: { name: uniqueName('c'), displayName: 'a\u0000b' },
+  field: 'displayName',
+});
 add('a null byte in a tenant displayName', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { displayName: 'x\u0000' }, field: 'displayName' });
-add('a null byte in a tier displayName', { method: 'post', path: '/v1/quota-tiers', body: { name: uniqueName('q'), displayName: '\u0000', resources: { pods: '1' } }, field: 'displayName' });
-add('a null byte in a resource name', { method: 'post', path: '/v1/quota-tiers', body: { name: uniqueName('q'), resources: { 'pods\u0000': '1' } }, field: 'resources' });
+add('a null byte in a tier displayName', {
+  method: 'post',
+  path: '/v1/quota-tiers',
+  body: { name: uniqueName('q'), displayName: '\u0000', resources: { pods: '1' } },
+  field: 'displayName',
+});
+add('a null byte in a resource name', {
+  method: 'post',
+  path: '/v1/quota-tiers',
+  body: { name: uniqueName('q'), resources: { 'pods\u0000': '1' } },
+  field: 'resources',
+});
 add('a null byte in a budget resource name', { method: 'patch', path: () => `/v1/tenants/${t.name}`, body: { budget: { '\u0000': '1' } }, field: 'budget' });
 add('a null byte in a label value', { method: 'post', path: '/v1/clusters', body: { name: uniqueName('c'), labels: { env: 'a\u0000' } }, field: 'labels' });
 add('a null byte in a subject name', {
@@ -178,7 +235,11 @@ add('tenants with a cursor holding a null byte', { method: 'get', path: `/v1/ten
 add('members with a cursor that is not an id', { method: 'get', path: () => `/v1/tenants/${t.name}/members?cursor=${enc('not-a-uuid')}`, field: 'cursor' });
 add('tenant api-keys with a cursor that is not an id', { method: 'get', path: () => `/v1/tenants/${t.name}/api-keys?cursor=${enc('zzz')}`, field: 'cursor' });
 add('admin api-keys with a cursor that is not an id', { method: 'get', path: `/v1/api-keys?cursor=${enc('zzz')}`, field: 'cursor' });
-add('audit events with a cursor whose id is not an id', { method: 'get', path: `/v1/audit-events?cursor=${enc('2024-01-01T00:00:00.000Z|nope')}`, field: 'cursor' });
+add('audit events with a cursor whose id is not an id', {
+  method: 'get',
+  path: `/v1/audit-events?cursor=${enc('2024-01-01T00:00:00.000Z|nope')}`,
+  field: 'cursor',
+});
 add('audit events with a cursor without an id', { method: 'get', path: `/v1/audit-events?cursor=${enc('2024-01-01')}`, field: 'cursor' });
 add('audit events with since=yesterday', { method: 'get', path: '/v1/audit-events?since=yesterday', field: 'since' });
 add('audit events with a bad tenant', { method: 'get', path: '/v1/audit-events?tenant=..%2Fx', field: 'tenant' });
@@ -186,7 +247,13 @@ add('a repeated limit', { method: 'get', path: '/v1/clusters?limit=1&limit=2', f
 
 // If-Match.
 for (const value of ['abc', '"abc"', '"1" junk', '"-1"', '"99999999999"', 'W/', '""']) {
-  add(`PATCH with If-Match ${value}`, { method: 'patch', path: () => `/v1/clusters/${cluster}`, body: { displayName: 'x' }, headers: { 'If-Match': value }, field: 'If-Match' });
+  add(`PATCH with If-Match ${value}`, {
+    method: 'patch',
+    path: () => `/v1/clusters/${cluster}`,
+    body: { displayName: 'x' },
+    headers: { 'If-Match': value },
+    field: 'If-Match',
+  });
 }
 add('DELETE with If-Match abc', { method: 'delete', path: () => `/v1/tenants/${t.name}`, headers: { 'If-Match': 'abc' }, field: 'If-Match' });
 
@@ -195,25 +262,61 @@ const nsr = () => `/v1/tenants/${t.name}/namespace-requests`;
 add('a request without a name', { method: 'post', path: nsr, body: { cluster: 'c' }, field: 'name' });
 add('a request with a name that is an object', { method: 'post', path: nsr, body: { name: { x: 1 }, cluster: 'c' }, field: 'name' });
 add('a request with bad quantities', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', resources: { 'requests.cpu': '2x' } }, field: 'resources' });
-add('a request with a negative quantity', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', resources: { 'requests.cpu': '-1' } }, field: 'resources' });
+add('a request with a negative quantity', {
+  method: 'post',
+  path: nsr,
+  body: { name: 'x', cluster: 'c', resources: { 'requests.cpu': '-1' } },
+  field: 'resources',
+});
 add('a request with labels holding numbers', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', labels: { a: 1 } }, field: 'labels' });
 add('a request with a null byte in a label key', { method: 'post', path: nsr, body: { name: `${'x'}`, cluster: 'c', labels: { 'a\u0000': 'b' } } });
 add('a request with access as a string', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', access: 'edit' }, field: 'access' });
-add('a request with an unknown network profile', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', networkPolicy: 'wide-open' }, field: 'networkPolicy' });
+add('a request with an unknown network profile', {
+  method: 'post',
+  path: nsr,
+  body: { name: 'x', cluster: 'c', networkPolicy: 'wide-open' },
+  field: 'networkPolicy',
+});
 add('a request with a huge ttl string', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', ttl: '9'.repeat(500) }, field: 'ttl' });
 add('a request with an absurd but short ttl', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c', ttl: '99999999999999999999h' } });
 add('a request with dryRun=maybe', { method: 'post', path: () => `${nsr()}?dryRun=maybe`, body: { name: 'x', cluster: 'c' }, field: 'dryRun' });
-add('a request with a bad Idempotency-Key', { method: 'post', path: nsr, body: { name: 'x', cluster: 'c' }, headers: { 'Idempotency-Key': 'a b' }, field: 'Idempotency-Key' });
+add('a request with a bad Idempotency-Key', {
+  method: 'post',
+  path: nsr,
+  body: { name: 'x', cluster: 'c' },
+  headers: { 'Idempotency-Key': 'a b' },
+  field: 'Idempotency-Key',
+});
 add('a request list with an unknown state', { method: 'get', path: () => `${nsr()}?state=Exploded`, field: 'state' });
 add('a request id that is not a uuid', { method: 'get', path: '/v1/namespace-requests/..%2F..%2Fetc', field: 'id' });
 add('approving a request id that is not a uuid', { method: 'post', path: '/v1/namespace-requests/1/approve', body: {}, field: 'id' });
 add('rejecting without a comment', { method: 'post', path: '/v1/namespace-requests/00000000-0000-4000-8000-000000000000/reject', body: {}, field: 'comment' });
-add('a namespace change with an unknown field', { method: 'patch', path: () => `/v1/tenants/${t.name}/namespaces/${t.name}-x`, body: { name: 'rename' }, field: 'name' });
+add('a namespace change with an unknown field', {
+  method: 'patch',
+  path: () => `/v1/tenants/${t.name}/namespaces/${t.name}-x`,
+  body: { name: 'rename' },
+  field: 'name',
+});
 add('a namespace name with a slash', { method: 'get', path: () => `/v1/tenants/${t.name}/namespaces/a%2Fb`, field: 'name' });
 add('usage of a tenant name with dots', { method: 'get', path: '/v1/tenants/..%2E/usage', field: 'tenant' });
-add('a preview without a pull request number', { method: 'post', path: () => `/v1/tenants/${t.name}/previews`, body: { repository: 'org/repo', headSha: 'abcdef1' }, field: 'pullRequest' });
-add('a preview with a negative pull request', { method: 'post', path: () => `/v1/tenants/${t.name}/previews`, body: { repository: 'org/repo', pullRequest: -3, headSha: 'abcdef1' }, field: 'pullRequest' });
-add('a preview with a bad sha', { method: 'post', path: () => `/v1/tenants/${t.name}/previews`, body: { repository: 'org/repo', pullRequest: 3, headSha: 'zzz' }, field: 'headSha' });
+add('a preview without a pull request number', {
+  method: 'post',
+  path: () => `/v1/tenants/${t.name}/previews`,
+  body: { repository: 'org/repo', headSha: 'abcdef1' },
+  field: 'pullRequest',
+});
+add('a preview with a negative pull request', {
+  method: 'post',
+  path: () => `/v1/tenants/${t.name}/previews`,
+  body: { repository: 'org/repo', pullRequest: -3, headSha: 'abcdef1' },
+  field: 'pullRequest',
+});
+add('a preview with a bad sha', {
+  method: 'post',
+  path: () => `/v1/tenants/${t.name}/previews`,
+  body: { repository: 'org/repo', pullRequest: 3, headSha: 'zzz' },
+  field: 'headSha',
+});
 add('deleting a preview with a non-numeric number', { method: 'delete', path: () => `/v1/tenants/${t.name}/previews/abc`, field: 'pullRequest' });
 add('flux inputs without a cluster', { method: 'get', path: '/v1/flux/inputs', field: 'cluster' });
 add('flux inputs for a cluster with a null byte', { method: 'get', path: '/v1/flux/inputs?cluster=a%00b', field: 'cluster' });
@@ -223,7 +326,10 @@ add('a flux event that is not JSON', { method: 'post', path: '/v1/flux/events?cl
 describe('bad input is a 4xx in the error shape, never a 500', () => {
   it.each(cases)('%s', async (_name, c) => {
     const path = typeof c.path === 'function' ? c.path() : c.path;
-    let req = api()[c.method](path).set(bearer(admin)).set(c.headers ?? {});
+    const req = api()
+      [c.method](path)
+      .set(bearer(admin))
+      .set(c.headers ?? {});
     let res: Response;
     if (c.raw !== undefined) {
       res = await req.set('Content-Type', c.contentType ?? 'application/json').send(c.raw);

@@ -23,7 +23,14 @@ const secretDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-flux-secrets-'));
  * A namespace as the fleet writer leaves it: Committed with the commit SHA, its request Committed with the
  * same SHA at `committedAt` (Berth's push order), and its allocation in the ledger.
  */
-async function seedCommitted(tenant: string, cluster: string, name: string, commitSha: string, committedAt: Date, resources: Record<string, string> = { 'requests.cpu': '1', 'limits.memory': '4Gi' }) {
+async function seedCommitted(
+  tenant: string,
+  cluster: string,
+  name: string,
+  commitSha: string,
+  committedAt: Date,
+  resources: Record<string, string> = { 'requests.cpu': '1', 'limits.memory': '4Gi' },
+) {
   const [{ id: tenantId }] = await sql<{ id: string }>('SELECT id FROM "Tenant" WHERE name = $1', [tenant]);
   const requestId = randomUUID();
   const id = randomUUID();
@@ -38,14 +45,30 @@ async function seedCommitted(tenant: string, cluster: string, name: string, comm
     [id, tenantId, cluster, name, JSON.stringify({ resources }), JSON.stringify(resources), requestId, commitSha],
   );
   const milli: Record<string, bigint> = { 'requests.cpu': 1000n, 'limits.memory': 4n * 1024n ** 3n * 1000n };
-  for (const key of Object.keys(resources)) await sql('INSERT INTO "Allocation" ("namespaceId", "tenantId", resource, milli) VALUES ($1, $2, $3, $4)', [id, tenantId, key, String(milli[key] ?? 1000n)]);
+  for (const key of Object.keys(resources))
+    await sql('INSERT INTO "Allocation" ("namespaceId", "tenantId", resource, milli) VALUES ($1, $2, $3, $4)', [
+      id,
+      tenantId,
+      key,
+      String(milli[key] ?? 1000n),
+    ]);
   return id;
 }
 
 const nsRow = async (cluster: string, name: string) =>
-  (await sql<{ state: string; lastError: string | null; readyAt: Date | null; used: Record<string, string> | null }>('SELECT state, "lastError", "readyAt", used FROM "Namespace" WHERE cluster = $1 AND name = $2', [cluster, name]))[0];
+  (
+    await sql<{ state: string; lastError: string | null; readyAt: Date | null; used: Record<string, string> | null }>(
+      'SELECT state, "lastError", "readyAt", used FROM "Namespace" WHERE cluster = $1 AND name = $2',
+      [cluster, name],
+    )
+  )[0];
 const clusterRow = async (name: string) =>
-  (await sql<{ statusReady: boolean | null; statusRevision: string | null; statusMessage: string | null; statusCheckedAt: Date | null }>('SELECT "statusReady", "statusRevision", "statusMessage", "statusCheckedAt" FROM "Cluster" WHERE name = $1', [name]))[0];
+  (
+    await sql<{ statusReady: boolean | null; statusRevision: string | null; statusMessage: string | null; statusCheckedAt: Date | null }>(
+      'SELECT "statusReady", "statusRevision", "statusMessage", "statusCheckedAt" FROM "Cluster" WHERE name = $1',
+      [name],
+    )
+  )[0];
 
 const eventually = async (check: () => Promise<boolean>, ms = 5000) => {
   const end = Date.now() + ms;
@@ -106,10 +129,20 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
     expect((await nsRow(cluster, `${tenant.name}-api`)).state).toBe('Ready'); // the applied commit itself
     expect((await nsRow(cluster, `${tenant.name}-next`)).state).toBe('Committed'); // pushed after: not applied yet
     expect((await nsRow(cluster, `${tenant.name}-gone`)).state).toBe('Committed'); // applied, but no Namespace on the cluster
-    expect(await clusterRow(cluster)).toMatchObject({ statusReady: true, statusRevision: rev(applied), statusMessage: READY.message, statusCheckedAt: expect.any(Date) });
+    expect(await clusterRow(cluster)).toMatchObject({
+      statusReady: true,
+      statusRevision: rev(applied),
+      statusMessage: READY.message,
+      statusCheckedAt: expect.any(Date),
+    });
 
     const ns = await http(app).get(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-web`).set(bearer(tenant.viewer)).expect(200);
-    expect(ns.body).toMatchObject({ state: 'Ready', used: { 'requests.cpu': '250m', 'limits.memory': '1536Mi' }, readyAt: expect.any(String), commitSha: older });
+    expect(ns.body).toMatchObject({
+      state: 'Ready',
+      used: { 'requests.cpu': '250m', 'limits.memory': '1536Mi' },
+      readyAt: expect.any(String),
+      commitSha: older,
+    });
     const usage = await http(app).get(`/v1/tenants/${tenant.name}/usage`).set(bearer(tenant.viewer)).expect(200);
     expect(usage.body.resources).toEqual(
       expect.arrayContaining([
@@ -122,7 +155,7 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
     expect(await status.reconcileCluster(cluster)).toMatchObject({ outcome: 'ok', ready: 0, usageUpdated: 0 });
   });
 
-  it('moves Committed → Failed with Flux\'s message when Ready=False for a revision containing the commit, and heals on a later Ready', async () => {
+  it("moves Committed → Failed with Flux's message when Ready=False for a revision containing the commit, and heals on a later Ready", async () => {
     const { cluster, tenant } = await world();
     const [good, bad] = [sha(), sha()];
     const t0 = Date.now() - 60_000;
@@ -130,7 +163,11 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
     await seedCommitted(tenant.name, cluster, `${tenant.name}-bad`, bad, new Date(t0 + 1000));
     stub.putNamespace(`${tenant.name}-bad`);
     const message = 'ResourceQuota/berth-quota dry-run failed: spec.hard[requests.cpu]: Invalid value';
-    stub.setKustomization({ ready: { status: 'False', reason: 'ReconciliationFailed', message }, lastAppliedRevision: rev(good), lastAttemptedRevision: rev(bad) });
+    stub.setKustomization({
+      ready: { status: 'False', reason: 'ReconciliationFailed', message },
+      lastAppliedRevision: rev(good),
+      lastAttemptedRevision: rev(bad),
+    });
 
     expect(await status.reconcileCluster(cluster)).toMatchObject({ outcome: 'ok', failed: 1, ready: 0 });
     expect(await nsRow(cluster, `${tenant.name}-bad`)).toMatchObject({ state: 'Failed', lastError: `Flux: ReconciliationFailed: ${message}` });
@@ -158,7 +195,12 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
 
     // Usage changes while the watch is down, history is compacted: resuming the watch answers 410.
     stub.compact();
-    stub.putSilently('resourcequotas', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'berth-quota', namespace: name, resourceVersion: '' }, status: { used: { 'requests.cpu': '900m' } } } as never);
+    stub.putSilently('resourcequotas', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'berth-quota', namespace: name, resourceVersion: '' },
+      status: { used: { 'requests.cpu': '900m' } },
+    } as never);
     stub.dropWatches();
     await eventually(async () => {
       await status.reconcileCluster(cluster);
@@ -220,7 +262,14 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
   describe('POST /v1/flux/events (Flux generic-hmac provider)', () => {
     const sign = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
     const event = (over: Record<string, unknown> = {}) => ({
-      involvedObject: { kind: 'Kustomization', namespace: 'flux-system', name: 'berth-tenants', uid: randomUUID(), apiVersion: 'kustomize.toolkit.fluxcd.io/v1', resourceVersion: '1' },
+      involvedObject: {
+        kind: 'Kustomization',
+        namespace: 'flux-system',
+        name: 'berth-tenants',
+        uid: randomUUID(),
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        resourceVersion: '1',
+      },
       severity: 'info',
       timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       message: 'Reconciliation finished in 1s, next run in 10m0s',
@@ -291,9 +340,19 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
       const success = JSON.stringify(event({ metadata: { revision: rev(a) } }));
       expect((await post(cluster, success, sign(secret, success)).expect(202)).body).toMatchObject({ action: 'applied', ready: 1 });
       expect((await nsRow(cluster, `${tenant.name}-a`)).state).toBe('Ready');
-      const failure = JSON.stringify(event({ severity: 'error', reason: 'HealthCheckFailed', message: 'timeout waiting for: [Deployment/x status: InProgress]', metadata: { revision: rev(b) } }));
+      const failure = JSON.stringify(
+        event({
+          severity: 'error',
+          reason: 'HealthCheckFailed',
+          message: 'timeout waiting for: [Deployment/x status: InProgress]',
+          metadata: { revision: rev(b) },
+        }),
+      );
       expect((await post(cluster, failure, sign(secret, failure)).expect(202)).body).toMatchObject({ action: 'applied', failed: 1 });
-      expect(await nsRow(cluster, `${tenant.name}-b`)).toMatchObject({ state: 'Failed', lastError: 'Flux: HealthCheckFailed: timeout waiting for: [Deployment/x status: InProgress]' });
+      expect(await nsRow(cluster, `${tenant.name}-b`)).toMatchObject({
+        state: 'Failed',
+        lastError: 'Flux: HealthCheckFailed: timeout waiting for: [Deployment/x status: InProgress]',
+      });
     });
   });
 
@@ -304,7 +363,7 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
     expect(doc.components.schemas.ResourceUsage.properties.used).toBeDefined();
   });
 
-  it('cross-tenant: a member of tenant A gets 404 on B\'s usage and namespaces (with used and readyAt)', async () => {
+  it("cross-tenant: a member of tenant A gets 404 on B's usage and namespaces (with used and readyAt)", async () => {
     const { cluster, tenant: b } = await world();
     const a: TenantFixture = await newTenant(http(app), { allowedClusters: [cluster] });
     await seedCommitted(b.name, cluster, `${b.name}-x`, sha(), new Date());

@@ -24,8 +24,22 @@ afterAll(async () => {
   await app.close();
 });
 
-const newCluster = async () => (await api().post('/v1/clusters').set(admin).send({ name: uniqueName('c') }).expect(201)).body.name as string;
-const newTier = async () => (await api().post('/v1/quota-tiers').set(admin).send({ name: uniqueName('q'), resources: { pods: '5' } }).expect(201)).body.name as string;
+const newCluster = async () =>
+  (
+    await api()
+      .post('/v1/clusters')
+      .set(admin)
+      .send({ name: uniqueName('c') })
+      .expect(201)
+  ).body.name as string;
+const newTier = async () =>
+  (
+    await api()
+      .post('/v1/quota-tiers')
+      .set(admin)
+      .send({ name: uniqueName('q'), resources: { pods: '5' } })
+      .expect(201)
+  ).body.name as string;
 
 describe('ETag and If-Match', () => {
   interface Resource {
@@ -56,23 +70,34 @@ describe('ETag and If-Match', () => {
   it.each(RESOURCES.map((r) => [r.kind, r] as const))('%s: PATCH with a stale If-Match → 412, value and version unchanged', async (_k, r) => {
     const name = await r.create();
     const stale = (await read(r, name)).headers.etag;
-    await api().patch(r.path(name)).set(admin).send({ ...r.patch }).expect(200); // someone else's change
+    await api()
+      .patch(r.path(name))
+      .set(admin)
+      .send({ ...r.patch })
+      .expect(200); // someone else's change
     const current = (await read(r, name)).body;
-    const res = await api().patch(r.path(name)).set(admin).set('If-Match', stale).send({ [r.field]: r.kind === 'quota tier' ? { pods: '1' } : r.kind === 'tenant' ? { team: 'z' } : 'Stale' });
+    const res = await api()
+      .patch(r.path(name))
+      .set(admin)
+      .set('If-Match', stale)
+      .send({ [r.field]: r.kind === 'quota tier' ? { pods: '1' } : r.kind === 'tenant' ? { team: 'z' } : 'Stale' });
     expectErrorShape(res, 412);
     expect(res.body.details[0]).toMatchObject({ field: 'If-Match' });
     expect((await read(r, name)).body).toEqual(current);
   });
 
-  it.each(RESOURCES.map((r) => [r.kind, r] as const))('%s: DELETE with a stale If-Match → 412 and it still exists; with the current one → 204', async (_k, r) => {
-    const name = await r.create();
-    const stale = (await read(r, name)).headers.etag;
-    await api().patch(r.path(name)).set(admin).send(r.patch).expect(200);
-    expectErrorShape(await api().delete(r.path(name)).set(admin).set('If-Match', stale), 412);
-    const current = await read(r, name);
-    await api().delete(r.path(name)).set(admin).set('If-Match', current.headers.etag).expect(204);
-    expectErrorShape(await api().get(r.path(name)).set(admin), 404);
-  });
+  it.each(RESOURCES.map((r) => [r.kind, r] as const))(
+    '%s: DELETE with a stale If-Match → 412 and it still exists; with the current one → 204',
+    async (_k, r) => {
+      const name = await r.create();
+      const stale = (await read(r, name)).headers.etag;
+      await api().patch(r.path(name)).set(admin).send(r.patch).expect(200);
+      expectErrorShape(await api().delete(r.path(name)).set(admin).set('If-Match', stale), 412);
+      const current = await read(r, name);
+      await api().delete(r.path(name)).set(admin).set('If-Match', current.headers.etag).expect(204);
+      expectErrorShape(await api().get(r.path(name)).set(admin), 404);
+    },
+  );
 
   it('accepts a weak ETag and `*`', async () => {
     const name = await newCluster();
@@ -92,9 +117,13 @@ describe('ETag and If-Match', () => {
     expect(now).toMatchObject({ displayName: winner.body.displayName, version: Number(etag.replace(/"/g, '')) + 1 });
   });
 
-  it('of two concurrent removals of a tenant\'s last two owners exactly one succeeds', async () => {
+  it("of two concurrent removals of a tenant's last two owners exactly one succeeds", async () => {
     const t = await newTenant(api());
-    await api().post(`/v1/tenants/${t.name}/members`).set(admin).send({ subject: { kind: 'User', name: 'second' }, role: 'owner' }).expect(201);
+    await api()
+      .post(`/v1/tenants/${t.name}/members`)
+      .set(admin)
+      .send({ subject: { kind: 'User', name: 'second' }, role: 'owner' })
+      .expect(201);
     const owners = ((await api().get(`/v1/tenants/${t.name}/members`).set(admin).expect(200)).body.items as Array<{ id: string; role: string }>).filter(
       (m) => m.role === 'owner',
     );
@@ -132,7 +161,14 @@ describe('audit trail', () => {
       targetType: 'Cluster',
       prepare: async () => {
         const name = await newCluster();
-        return { targetId: name, send: (rid) => api().patch(`/v1/clusters/${name}`).set(withRid(rid)).send({ labels: { a: 'b' } }) };
+        return {
+          targetId: name,
+          send: (rid) =>
+            api()
+              .patch(`/v1/clusters/${name}`)
+              .set(withRid(rid))
+              .send({ labels: { a: 'b' } }),
+        };
       },
     },
     {
@@ -150,7 +186,14 @@ describe('audit trail', () => {
       targetType: 'QuotaTier',
       prepare: async () => {
         const name = uniqueName('q');
-        return { targetId: name, send: (rid) => api().post('/v1/quota-tiers').set(withRid(rid)).send({ name, resources: { pods: '1' } }) };
+        return {
+          targetId: name,
+          send: (rid) =>
+            api()
+              .post('/v1/quota-tiers')
+              .set(withRid(rid))
+              .send({ name, resources: { pods: '1' } }),
+        };
       },
     },
     {
@@ -180,7 +223,11 @@ describe('audit trail', () => {
         return {
           targetId: name,
           tenant: name,
-          send: (rid) => api().post('/v1/tenants').set(withRid(rid)).send({ name, allowedClusters: [cluster], allowedTiers: [tier], owners: [{ kind: 'Group', name: 'g' }] }),
+          send: (rid) =>
+            api()
+              .post('/v1/tenants')
+              .set(withRid(rid))
+              .send({ name, allowedClusters: [cluster], allowedTiers: [tier], owners: [{ kind: 'Group', name: 'g' }] }),
         };
       },
     },
@@ -190,7 +237,15 @@ describe('audit trail', () => {
       targetType: 'Tenant',
       prepare: async () => {
         const t = await newTenant(api());
-        return { targetId: t.name, tenant: t.name, send: (rid) => api().patch(`/v1/tenants/${t.name}`).set(withRid(rid)).send({ budget: { namespaces: 3 } }) };
+        return {
+          targetId: t.name,
+          tenant: t.name,
+          send: (rid) =>
+            api()
+              .patch(`/v1/tenants/${t.name}`)
+              .set(withRid(rid))
+              .send({ budget: { namespaces: 3 } }),
+        };
       },
     },
     {
@@ -211,7 +266,11 @@ describe('audit trail', () => {
         return {
           targetId: 'Group:newcomers',
           tenant: t.name,
-          send: (rid) => api().post(`/v1/tenants/${t.name}/members`).set(withRid(rid)).send({ subject: { kind: 'Group', name: 'newcomers' }, role: 'developer' }),
+          send: (rid) =>
+            api()
+              .post(`/v1/tenants/${t.name}/members`)
+              .set(withRid(rid))
+              .send({ subject: { kind: 'Group', name: 'newcomers' }, role: 'developer' }),
         };
       },
     },
@@ -252,25 +311,36 @@ describe('audit trail', () => {
     },
   ];
 
-  it.each(CHANGES.map((c) => [c.action, c.status, c] as const))('%s (%d) writes exactly one audit event with actor, target and request id', async (_a, status, c) => {
-    const change = await c.prepare();
-    const rid = `rid-${randomUUID()}`;
-    const res = await change.send(rid);
-    expect(res.status).toBe(status);
-    expect(res.headers['x-request-id']).toBe(rid);
-    const events = await auditEventsFor(rid);
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actor: `user:${adminSub}`, action: c.action, targetType: c.targetType, requestId: rid });
-    expect(events[0].targetId).toBe(change.targetId ?? res.body.id);
-    // The API shows the same event, with its tenant when it has one.
-    const path = change.tenant ? `/v1/audit-events?tenant=${change.tenant}&limit=500` : '/v1/audit-events?limit=500';
-    const listed = (await api().get(path).set(admin).expect(200)).body.items.filter((e: { requestId: string }) => e.requestId === rid);
-    expect(listed).toEqual([expect.objectContaining({ action: c.action, actor: `user:${adminSub}`, tenant: change.tenant ?? null })]);
-  });
+  it.each(CHANGES.map((c) => [c.action, c.status, c] as const))(
+    '%s (%d) writes exactly one audit event with actor, target and request id',
+    async (_a, status, c) => {
+      const change = await c.prepare();
+      const rid = `rid-${randomUUID()}`;
+      const res = await change.send(rid);
+      expect(res.status).toBe(status);
+      expect(res.headers['x-request-id']).toBe(rid);
+      const events = await auditEventsFor(rid);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ actor: `user:${adminSub}`, action: c.action, targetType: c.targetType, requestId: rid });
+      expect(events[0].targetId).toBe(change.targetId ?? res.body.id);
+      // The API shows the same event, with its tenant when it has one.
+      const path = change.tenant ? `/v1/audit-events?tenant=${change.tenant}&limit=500` : '/v1/audit-events?limit=500';
+      const listed = (await api().get(path).set(admin).expect(200)).body.items.filter((e: { requestId: string }) => e.requestId === rid);
+      expect(listed).toEqual([expect.objectContaining({ action: c.action, actor: `user:${adminSub}`, tenant: change.tenant ?? null })]);
+    },
+  );
 
   const FAILURES: Array<[string, number, (rid: string) => Promise<Response>]> = [
     ['a duplicate cluster name', 409, (rid) => api().post('/v1/clusters').set(withRid(rid)).send({ name: cluster })],
-    ['a duplicate quota tier name', 409, (rid) => api().post('/v1/quota-tiers').set(withRid(rid)).send({ name: tier, resources: { pods: '1' } })],
+    [
+      'a duplicate quota tier name',
+      409,
+      (rid) =>
+        api()
+          .post('/v1/quota-tiers')
+          .set(withRid(rid))
+          .send({ name: tier, resources: { pods: '1' } }),
+    ],
     [
       'a duplicate tenant name',
       409,
@@ -284,7 +354,10 @@ describe('audit trail', () => {
       409,
       async (rid) => {
         const t = await newTenant(api());
-        return api().post(`/v1/tenants/${t.name}/members`).set(withRid(rid)).send({ subject: { kind: 'User', name: t.ownerSub }, role: 'viewer' });
+        return api()
+          .post(`/v1/tenants/${t.name}/members`)
+          .set(withRid(rid))
+          .send({ subject: { kind: 'User', name: t.ownerSub }, role: 'viewer' });
       },
     ],
     [
@@ -319,10 +392,21 @@ describe('audit trail', () => {
       403,
       async (rid) => {
         const t = await newTenant(api());
-        return api().patch(`/v1/tenants/${t.name}`).set({ ...bearer(t.owner), 'x-request-id': rid }).send({ budget: { namespaces: 100 } });
+        return api()
+          .patch(`/v1/tenants/${t.name}`)
+          .set({ ...bearer(t.owner), 'x-request-id': rid })
+          .send({ budget: { namespaces: 100 } });
       },
     ],
-    ['an unknown cluster in allowedClusters', 422, (rid) => api().post('/v1/tenants').set(withRid(rid)).send({ name: uniqueName(), allowedClusters: ['no-such-cluster'] })],
+    [
+      'an unknown cluster in allowedClusters',
+      422,
+      (rid) =>
+        api()
+          .post('/v1/tenants')
+          .set(withRid(rid))
+          .send({ name: uniqueName(), allowedClusters: ['no-such-cluster'] }),
+    ],
     ['invalid input', 400, (rid) => api().post('/v1/clusters').set(withRid(rid)).send({ name: 'Bad Name' })],
   ];
 
@@ -334,7 +418,7 @@ describe('audit trail', () => {
     expect(await auditEventsFor(rid)).toEqual([]);
   });
 
-  describe('owners read their tenant\'s trail', () => {
+  describe("owners read their tenant's trail", () => {
     let a: TenantFixture;
     let b: TenantFixture;
     beforeAll(async () => {
@@ -343,7 +427,7 @@ describe('audit trail', () => {
       await api().patch(`/v1/tenants/${a.name}`).set(bearer(a.owner)).send({ displayName: 'A' }).expect(200);
     });
 
-    it('GET /v1/audit-events?tenant=A shows A\'s changes, including the owner\'s own', async () => {
+    it("GET /v1/audit-events?tenant=A shows A's changes, including the owner's own", async () => {
       const items = (await api().get(`/v1/audit-events?tenant=${a.name}&limit=500`).set(bearer(a.owner)).expect(200)).body.items as Array<{
         tenant: string;
         action: string;
@@ -354,20 +438,26 @@ describe('audit trail', () => {
       expect(items.find((e) => e.action === 'tenant.update')!.actor).toBe(`user:${a.ownerSub}`);
     });
 
-    it('GET /v1/audit-events?tenant=B is a 404 for A\'s owner', async () => {
+    it("GET /v1/audit-events?tenant=B is a 404 for A's owner", async () => {
       expectErrorShape(await api().get(`/v1/audit-events?tenant=${b.name}`).set(bearer(a.owner)), 404);
     });
 
-    it('GET /v1/audit-events?tenant=A is a 403 for A\'s viewer and developer', async () => {
+    it("GET /v1/audit-events?tenant=A is a 403 for A's viewer and developer", async () => {
       expectErrorShape(await api().get(`/v1/audit-events?tenant=${a.name}`).set(bearer(a.viewer)), 403);
       expectErrorShape(await api().get(`/v1/audit-events?tenant=${a.name}`).set(bearer(a.developer)), 403);
     });
 
     it('since/until narrow the window', async () => {
       const future = new Date(Date.now() + 3600_000).toISOString();
-      const none = await api().get(`/v1/audit-events?tenant=${a.name}&since=${encodeURIComponent(future)}`).set(bearer(a.owner)).expect(200);
+      const none = await api()
+        .get(`/v1/audit-events?tenant=${a.name}&since=${encodeURIComponent(future)}`)
+        .set(bearer(a.owner))
+        .expect(200);
       expect(none.body.items).toEqual([]);
-      const all = await api().get(`/v1/audit-events?tenant=${a.name}&until=${encodeURIComponent(future)}`).set(bearer(a.owner)).expect(200);
+      const all = await api()
+        .get(`/v1/audit-events?tenant=${a.name}&until=${encodeURIComponent(future)}`)
+        .set(bearer(a.owner))
+        .expect(200);
       expect(all.body.items.length).toBeGreaterThanOrEqual(3);
     });
   });
@@ -401,8 +491,16 @@ describe('pagination', () => {
   it('members and api keys of a tenant: stable order across pages', async () => {
     const t = await newTenant(api());
     for (let i = 0; i < 7; i += 1) {
-      await api().post(`/v1/tenants/${t.name}/members`).set(admin).send({ subject: { kind: 'User', name: `m${i}` }, role: 'viewer' }).expect(201);
-      await api().post(`/v1/tenants/${t.name}/api-keys`).set(admin).send({ name: `k${i}`, role: 'viewer' }).expect(201);
+      await api()
+        .post(`/v1/tenants/${t.name}/members`)
+        .set(admin)
+        .send({ subject: { kind: 'User', name: `m${i}` }, role: 'viewer' })
+        .expect(201);
+      await api()
+        .post(`/v1/tenants/${t.name}/api-keys`)
+        .set(admin)
+        .send({ name: `k${i}`, role: 'viewer' })
+        .expect(201);
     }
     for (const path of [`/v1/tenants/${t.name}/members`, `/v1/tenants/${t.name}/api-keys`]) {
       const { items, pages } = await allPages<{ id: string }>(api, path, bearer(t.owner), 3);
@@ -416,7 +514,12 @@ describe('pagination', () => {
 
   it('audit events: newest first, pages join up to the single-page list', async () => {
     const t = await newTenant(api());
-    for (let i = 0; i < 6; i += 1) await api().patch(`/v1/tenants/${t.name}`).set(admin).send({ displayName: `v${i}` }).expect(200);
+    for (let i = 0; i < 6; i += 1)
+      await api()
+        .patch(`/v1/tenants/${t.name}`)
+        .set(admin)
+        .send({ displayName: `v${i}` })
+        .expect(200);
     const path = `/v1/audit-events?tenant=${t.name}`;
     const { items } = await allPages<{ id: string; at: string }>(api, path, admin, 2);
     const single = (await api().get(`${path}&limit=500`).set(admin).expect(200)).body.items;

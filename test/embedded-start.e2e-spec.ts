@@ -35,7 +35,9 @@ function start(dataDir: string, port: number, pgPort: number): Running {
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, output: () => out, exited };
 }
 
@@ -123,7 +125,8 @@ describe('embedded start (no DATABASE_URL)', () => {
 
     const exit = await stop(first);
     // A clean stop: exit 0, killed by the re-raised SIGTERM, or 143 (128 + SIGTERM, as exit hooks report it).
-    if (!(exit.code === 0 || exit.code === 143 || exit.signal === 'SIGTERM')) throw new Error(`unclean exit ${JSON.stringify(exit)}:\n${first.output().slice(-3000)}`);
+    if (!(exit.code === 0 || exit.code === 143 || exit.signal === 'SIGTERM'))
+      throw new Error(`unclean exit ${JSON.stringify(exit)}:\n${first.output().slice(-3000)}`);
     expect(fs.existsSync(path.join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
     expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false); // PostgreSQL stopped too
 

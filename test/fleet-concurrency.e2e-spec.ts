@@ -18,10 +18,15 @@ const WRITER_LOCK_KEY = 0x62657274;
 type Row = { id: string; state: string; commitSha: string | null };
 const requestRows = (ids: string[]) => sql<Row>('SELECT id, state, "commitSha" FROM "NamespaceRequest" WHERE id = ANY($1::uuid[])', [ids]);
 const allCommitted = (ids: string[], timeoutMs: number, what = `${ids.length} requests Committed`) =>
-  waitFor(async () => {
-    const rows = await requestRows(ids);
-    return rows.length === ids.length && rows.every((r) => r.state === 'Committed') ? rows : null;
-  }, timeoutMs, what, 200);
+  waitFor(
+    async () => {
+      const rows = await requestRows(ids);
+      return rows.length === ids.length && rows.every((r) => r.state === 'Committed') ? rows : null;
+    },
+    timeoutMs,
+    what,
+    200,
+  );
 
 /** Each request id in exactly one commit's trailers, and its commitSha is that commit. */
 async function expectExactlyOnce(repo: string, rows: Row[]): Promise<void> {
@@ -76,9 +81,7 @@ describe('fleet writers as processes', () => {
     await Promise.all(ws.map((w) => w.ready));
     const before = (await commits(env.repo)).length;
     const worlds = await Promise.all(Array.from({ length: 4 }, () => fleetWorld(app, 60)));
-    const ids = await Promise.all(
-      worlds.flatMap((world) => Array.from({ length: 50 }, (_, i) => requestNamespace(app, world, `${world.tenant.name}-ns${i}`))),
-    );
+    const ids = await Promise.all(worlds.flatMap((world) => Array.from({ length: 50 }, (_, i) => requestNamespace(app, world, `${world.tenant.name}-ns${i}`))));
     expect(new Set(ids).size).toBe(200);
     const rows = await allCommitted(ids, 90_000);
     await expectExactlyOnce(env.repo, rows);
@@ -91,11 +94,17 @@ describe('fleet writers as processes', () => {
     // The API runs no writer (BERTH_FLEET_WRITER=off) but answers drift from its own clone.
     const drift = await http(app).get('/v1/fleet/drift').set(bearer(worlds[0].admin)).expect(200);
     const mine = (p: string) => worlds.some((w) => p.split('/').includes(w.cluster));
-    expect({ changed: drift.body.changed.filter(mine), missing: drift.body.missing.filter(mine), unexpected: drift.body.unexpected.filter(mine) }).toEqual({ changed: [], missing: [], unexpected: [] });
+    expect({ changed: drift.body.changed.filter(mine), missing: drift.body.missing.filter(mine), unexpected: drift.body.unexpected.filter(mine) }).toEqual({
+      changed: [],
+      missing: [],
+      unexpected: [],
+    });
     expect(drift.body.head).toBe((await commits(env.repo))[0]);
     const files = (await git(env.repo, ['ls-tree', '-r', '--name-only', 'main'])).split('\n');
     for (const world of worlds) {
-      const dirs = new Set(files.filter((f) => f.startsWith(`tenants/${world.cluster}/${world.tenant.name}/`) && f.endsWith('/namespace.yaml')).map((f) => f.split('/')[3]));
+      const dirs = new Set(
+        files.filter((f) => f.startsWith(`tenants/${world.cluster}/${world.tenant.name}/`) && f.endsWith('/namespace.yaml')).map((f) => f.split('/')[3]),
+      );
       expect(dirs.size).toBe(50);
     }
   });

@@ -33,10 +33,14 @@ type Row = { id: string; state: string; commitSha: string | null; lastError: str
 const requestRows = (ids: string[]) => sql<Row>('SELECT id, state, "commitSha", "lastError" FROM "NamespaceRequest" WHERE id = ANY($1::uuid[])', [ids]);
 
 async function committed(ids: string[], timeoutMs = 20_000): Promise<Row[]> {
-  return waitFor(async () => {
-    const rows = await requestRows(ids);
-    return rows.length === ids.length && rows.every((r) => r.state === 'Committed') ? rows : null;
-  }, timeoutMs, `${ids.length} request(s) Committed`);
+  return waitFor(
+    async () => {
+      const rows = await requestRows(ids);
+      return rows.length === ids.length && rows.every((r) => r.state === 'Committed') ? rows : null;
+    },
+    timeoutMs,
+    `${ids.length} request(s) Committed`,
+  );
 }
 
 /** Paths of a drift report that concern one cluster (other spec files' clusters may live in other repos). */
@@ -60,6 +64,34 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     await env?.cleanup();
   });
 
+  it("re-renders a tenant's onboarding when its owner registers an app repository (GitRepository + Kustomization as the tenant)", async () => {
+    const world = await fleetWorld(app);
+    const name = `${world.tenant.name}-app`;
+    await committed([await requestNamespace(app, world, name)]);
+    const tenantFile = `tenants/${world.cluster}/${world.tenant.name}/tenant.yaml`;
+    expect((await treeFiles(env.repo, 'main')).get(tenantFile)).not.toContain('GitRepository');
+
+    const syncRepo = { url: 'https://git.example.com/team/deploy.git', branch: 'main', path: './deploy/prod' };
+    await http(app).patch(`/v1/tenants/${world.tenant.name}`).set(bearer(world.tenant.owner)).send({ syncRepo }).expect(200);
+    const file = await waitFor(
+      async () => {
+        const content = (await treeFiles(env.repo, 'main')).get(tenantFile);
+        return content?.includes('kind: GitRepository') ? content : null;
+      },
+      20_000,
+      'tenant.yaml with the app repository',
+    );
+    expect(file).toContain(`url: ${syncRepo.url}`);
+    expect(file).toContain('path: ./deploy/prod');
+    expect(file).toContain(`serviceAccountName: flux-${world.tenant.name}`);
+    if (kubectlAvailable()) {
+      const objects = await kustomizeObjects(join(await cloneOf(env), 'tenants', world.cluster));
+      expect(objects).toEqual(expect.arrayContaining([expect.stringContaining('GitRepository'), expect.stringContaining('Kustomization')]));
+    }
+    // A viewer cannot point the tenant's Flux at another repository.
+    await http(app).patch(`/v1/tenants/${world.tenant.name}`).set(bearer(world.tenant.viewer)).send({ syncRepo: null }).expect(403);
+  });
+
   it('commits an approval: request and namespace Committed with the SHA, readable message, one trailer, kustomize builds', async () => {
     const world = await fleetWorld(app);
     const name = `${world.tenant.name}-web`;
@@ -73,7 +105,8 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     expect((await git(clone, ['rev-parse', 'HEAD'])).trim()).toBe(row.commitSha);
     const dir = `tenants/${world.cluster}/${world.tenant.name}/${name}`;
     const files = await treeFiles(clone, 'HEAD');
-    for (const f of ['namespace.yaml', 'resourcequota.yaml', 'rbac.yaml', 'networkpolicy.yaml', 'kustomization.yaml']) expect(files.has(`${dir}/${f}`)).toBe(true);
+    for (const f of ['namespace.yaml', 'resourcequota.yaml', 'rbac.yaml', 'networkpolicy.yaml', 'kustomization.yaml'])
+      expect(files.has(`${dir}/${f}`)).toBe(true);
     expect(files.get(`tenants/${world.cluster}/kustomization.yaml`)).toContain(`- ${world.tenant.name}`);
     expect(files.get(`tenants/${world.cluster}/${world.tenant.name}/kustomization.yaml`)).toContain(`- ${name}`);
     expect(files.get(`clusters/${world.cluster}/berth-tenants.yaml`)).toContain(`path: ./tenants/${world.cluster}`);
@@ -124,7 +157,11 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     expect([201, 202]).toContain(del.status);
     expect(del.body.state).toBe('Approved');
     await committed([del.body.id]);
-    await waitFor(async () => (await http(app).get(`/v1/tenants/${world.tenant.name}/namespaces/${gone}`).set(bearer(world.tenant.viewer))).status === 404, 10_000, 'namespace row removed');
+    await waitFor(
+      async () => (await http(app).get(`/v1/tenants/${world.tenant.name}/namespaces/${gone}`).set(bearer(world.tenant.viewer))).status === 404,
+      10_000,
+      'namespace row removed',
+    );
 
     const files = await treeFiles(env.repo);
     const tenantDir = `tenants/${world.cluster}/${world.tenant.name}`;
@@ -136,7 +173,10 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     for (const [path, content] of Object.entries(foreign)) expect(files.get(path)).toBe(content);
 
     // Deleting the last namespace removes the tenant's folder and its line in the cluster index; foreign files stay.
-    const last = await http(app).delete(`/v1/tenants/${world.tenant.name}/namespaces/${keep}`).query({ cluster: world.cluster }).set(bearer(world.tenant.owner));
+    const last = await http(app)
+      .delete(`/v1/tenants/${world.tenant.name}/namespaces/${keep}`)
+      .query({ cluster: world.cluster })
+      .set(bearer(world.tenant.owner));
     await committed([last.body.id]);
     const after = await treeFiles(env.repo);
     expect([...after.keys()].filter((p) => p.startsWith(`${tenantDir}/`))).toEqual([]);
@@ -153,7 +193,7 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     const [row] = await committed([second]);
     const parents = (await git(env.repo, ['rev-list', '--parents', '-n', '1', row.commitSha!])).trim().split(' ');
     expect(parents).toEqual([row.commitSha, foreignSha]);
-    expect((await git(env.repo, ['show', 'main:apps/between.yaml']))).toBe('kind: ConfigMap\n');
+    expect(await git(env.repo, ['show', 'main:apps/between.yaml'])).toBe('kind: ConfigMap\n');
     expect(await merges(env.repo)).toEqual([]);
     expect((await trailerCounts(env.repo)).get(second)).toBe(1);
   });
@@ -161,7 +201,11 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
   it('draining 100 times with nothing changed makes no commit', async () => {
     const world = await fleetWorld(app);
     await committed([await requestNamespace(app, world, `${world.tenant.name}-idle`)]);
-    await waitFor(async () => (await http(app).get('/v1/fleet/status').set(bearer(world.admin)).expect(200)).body.pendingRequests === 0, 20_000, 'nothing pending');
+    await waitFor(
+      async () => (await http(app).get('/v1/fleet/status').set(bearer(world.admin)).expect(200)).body.pendingRequests === 0,
+      20_000,
+      'nothing pending',
+    );
     const before = await commits(env.repo);
     const writer = app.get(FleetWriter);
     for (let i = 0; i < 100; i++) await writer.drain();
@@ -175,10 +219,14 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     let id: string;
     try {
       id = await requestNamespace(app, world, `${world.tenant.name}-later`);
-      const [row] = await waitFor(async () => {
-        const rows = await requestRows([id]);
-        return rows[0]?.lastError ? rows : null;
-      }, 20_000, 'lastError on the request');
+      const [row] = await waitFor(
+        async () => {
+          const rows = await requestRows([id]);
+          return rows[0]?.lastError ? rows : null;
+        },
+        20_000,
+        'lastError on the request',
+      );
       expect(row.state).toBe('Approved');
       expect(row.commitSha).toBeNull();
       const status = await http(app).get('/v1/fleet/status').set(bearer(world.admin)).expect(200);
@@ -201,7 +249,7 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     // Hold the writer lock (as a busy replica would) so all 51 are pending for the same batch.
     const lock = new Client({ connectionString: process.env.DATABASE_URL });
     await lock.connect();
-    let good: string[] = [];
+    let good: string[];
     let poisoned = '';
     try {
       await lock.query('SELECT pg_advisory_lock($1)', [WRITER_LOCK_KEY]);
@@ -223,10 +271,14 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     }
     const before = (await commits(env.repo)).length;
     const rows = await committed(good, 40_000);
-    const [bad] = await waitFor(async () => {
-      const r = await requestRows([poisoned]);
-      return r[0]?.state === 'Failed' ? r : null;
-    }, 20_000, 'the poisoned request Failed');
+    const [bad] = await waitFor(
+      async () => {
+        const r = await requestRows([poisoned]);
+        return r[0]?.state === 'Failed' ? r : null;
+      },
+      20_000,
+      'the poisoned request Failed',
+    );
     expect(bad.lastError).toMatch(/cluster-admin/);
     expect(bad.commitSha).toBeNull();
     const ns = await sql<{ state: string; lastError: string }>('SELECT state, "lastError" FROM "Namespace" WHERE "requestId" = $1', [poisoned]);
@@ -255,9 +307,17 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
 
     const quota = `tenants/${world.cluster}/${world.tenant.name}/${name}/resourcequota.yaml`;
     const stray = `tenants/${world.cluster}/${world.tenant.name}/${world.tenant.name}-stray/namespace.yaml`;
-    await foreignCommit(env, { [quota]: 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: berth-quota\nspec:\n  hard: {}\n', [stray]: 'kind: Namespace\n' }, 'Hand edit');
+    await foreignCommit(
+      env,
+      { [quota]: 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: berth-quota\nspec:\n  hard: {}\n', [stray]: 'kind: Namespace\n' },
+      'Hand edit',
+    );
     const drifted = await http(app).get('/v1/fleet/drift').set(admin).expect(200);
-    expect(driftOf(drifted.body, world.cluster)).toEqual({ changed: [quota], missing: [], unexpected: [`tenants/${world.cluster}/${world.tenant.name}/${world.tenant.name}-stray/`] });
+    expect(driftOf(drifted.body, world.cluster)).toEqual({
+      changed: [quota],
+      missing: [],
+      unexpected: [`tenants/${world.cluster}/${world.tenant.name}/${world.tenant.name}-stray/`],
+    });
 
     const before = await commits(env.repo);
     const rec = await http(app).post('/v1/fleet/reconcile').set(admin).expect(200);

@@ -15,17 +15,35 @@ async function world(app: NestFastifyApplication) {
   const admin = await adminToken();
   const [a, b, tier] = [uniqueName('c'), uniqueName('c'), uniqueName('tier')];
   for (const name of [a, b]) await api.post('/v1/clusters').set(bearer(admin)).send({ name }).expect(201);
-  await api.post('/v1/quota-tiers').set(bearer(admin)).send({ name: tier, resources: { 'requests.cpu': '100m', 'limits.memory': '128Mi' }, limitRange: { default: { cpu: '100m' } } }).expect(201);
+  await api
+    .post('/v1/quota-tiers')
+    .set(bearer(admin))
+    .send({ name: tier, resources: { 'requests.cpu': '100m', 'limits.memory': '128Mi' }, limitRange: { default: { cpu: '100m' } } })
+    .expect(201);
   const tenant = await newTenant(api, { budget: { 'requests.cpu': '20', namespaces: 50 }, allowedClusters: [a, b], allowedTiers: [tier], previewCluster: a });
   const ask = (name: string, cluster: string, extra: Record<string, unknown> = {}) =>
-    api.post(`/v1/tenants/${tenant.name}/namespace-requests`).set(bearer(tenant.owner)).send({ name: `${tenant.name}-${name}`, cluster, tier, ...extra }).expect(201);
-  await ask('a', a, { labels: { team: 'web' }, annotations: { 'example.com/owner': 'web' }, access: [{ subject: { kind: 'Group', name: 'web' }, role: 'edit' }], networkPolicy: 'tenant', ttl: '48h' });
+    api
+      .post(`/v1/tenants/${tenant.name}/namespace-requests`)
+      .set(bearer(tenant.owner))
+      .send({ name: `${tenant.name}-${name}`, cluster, tier, ...extra })
+      .expect(201);
+  await ask('a', a, {
+    labels: { team: 'web' },
+    annotations: { 'example.com/owner': 'web' },
+    access: [{ subject: { kind: 'Group', name: 'web' }, role: 'edit' }],
+    networkPolicy: 'tenant',
+    ttl: '48h',
+  });
   await ask('b', a);
   await ask('c', a);
   await ask('other', b);
   await ask('gone', a);
   await api.delete(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-gone`).set(bearer(tenant.owner)).expect(202);
-  await api.post(`/v1/tenants/${tenant.name}/previews`).set(bearer(tenant.developer)).send({ repository: 'acme/web', pullRequest: 9, headSha: 'abcdef1' }).expect(201);
+  await api
+    .post(`/v1/tenants/${tenant.name}/previews`)
+    .set(bearer(tenant.developer))
+    .send({ repository: 'acme/web', pullRequest: 9, headSha: 'abcdef1' })
+    .expect(201);
   const key = await api.post('/v1/api-keys').set(bearer(admin)).send({ name: 'flux-a', role: 'cluster', cluster: a }).expect(201);
   expect(key.body).toMatchObject({ role: 'cluster', cluster: a, tenant: null });
   return { admin, a, b, tier, tenant, keyA: apiKeyHeader(key.body.key as string) };
@@ -41,7 +59,10 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
   });
   afterAll(async () => {
     await app.close();
-    for (const [k, v] of [['BERTH_FLEET_WRITER', saved.writer], ['BERTH_FLUX_INPUTS_PAGE_SIZE', saved.size]] as const) {
+    for (const [k, v] of [
+      ['BERTH_FLEET_WRITER', saved.writer],
+      ['BERTH_FLUX_INPUTS_PAGE_SIZE', saved.size],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -80,7 +101,11 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
     const again = await http(app).get(inputsOf(a)).set(keyA).expect(200);
     expect(again.body).toEqual(res.body);
     // A change keeps the id.
-    await http(app).patch(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-b`).set(bearer(tenant.developer)).send({ labels: { v: '2' } }).expect(201);
+    await http(app)
+      .patch(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-b`)
+      .set(bearer(tenant.developer))
+      .send({ labels: { v: '2' } })
+      .expect(201);
     const changed = await http(app).get(inputsOf(a)).set(keyA).expect(200);
     const before = inputs.find((i) => i.name === `${tenant.name}-b`)!;
     expect((changed.body.inputs as Input[]).find((i) => i.name === `${tenant.name}-b`)).toMatchObject({ id: before.id, labels: { v: '2' } });
@@ -120,7 +145,11 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
   it('paginates with limit and cursor (nextCursor and a Link header), and refuses an incomplete answer to Flux', async () => {
     const { a, tenant, keyA } = await world(app);
     for (const n of ['d', 'e']) {
-      await http(app).post(`/v1/tenants/${tenant.name}/namespace-requests`).set(bearer(tenant.owner)).send({ name: `${tenant.name}-${n}`, cluster: a, resources: { 'requests.cpu': '10m' } }).expect(201);
+      await http(app)
+        .post(`/v1/tenants/${tenant.name}/namespace-requests`)
+        .set(bearer(tenant.owner))
+        .send({ name: `${tenant.name}-${n}`, cluster: a, resources: { 'requests.cpu': '10m' } })
+        .expect(201);
     }
     // 6 inputs > BERTH_FLUX_INPUTS_PAGE_SIZE (4): the plain URL Flux polls must not get a cut list.
     const whole = await http(app).get(inputsOf(a)).set(keyA).expect(422);
@@ -161,7 +190,10 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
         const ids: string[] = [];
         let cursor: string | null = null;
         do {
-          const res: Response = await http(app).get(inputsOf(a, `&shards=${shards}&shard=${shard}&limit=1${cursor ? `&cursor=${cursor}` : ''}`)).set(keyA).expect(200);
+          const res: Response = await http(app)
+            .get(inputsOf(a, `&shards=${shards}&shard=${shard}&limit=1${cursor ? `&cursor=${cursor}` : ''}`))
+            .set(keyA)
+            .expect(200);
           ids.push(...(res.body.inputs as Input[]).map((i) => i.id));
           cursor = res.body.nextCursor;
         } while (cursor);

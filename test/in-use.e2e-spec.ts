@@ -18,9 +18,17 @@ describe('deleting what is still in use', () => {
     const cluster = uniqueName('c');
     const tier = uniqueName('tier');
     await http(app).post('/v1/clusters').set(bearer(admin)).send({ name: cluster }).expect(201);
-    await http(app).post('/v1/quota-tiers').set(bearer(admin)).send({ name: tier, resources: { 'requests.cpu': '1' } }).expect(201);
+    await http(app)
+      .post('/v1/quota-tiers')
+      .set(bearer(admin))
+      .send({ name: tier, resources: { 'requests.cpu': '1' } })
+      .expect(201);
     const t = await newTenant(http(app), { allowedClusters: [cluster], allowedTiers: [tier] });
-    await http(app).post(`/v1/tenants/${t.name}/namespace-requests`).set(bearer(t.developer)).send({ name: `${t.name}-a`, cluster, tier }).expect(201);
+    await http(app)
+      .post(`/v1/tenants/${t.name}/namespace-requests`)
+      .set(bearer(t.developer))
+      .send({ name: `${t.name}-a`, cluster, tier })
+      .expect(201);
     const clusterRefused = await http(app).delete(`/v1/clusters/${cluster}`).set(bearer(admin)).expect(409);
     expect(clusterRefused.body.details[0]).toMatchObject({ code: 'cluster-in-use' });
     await http(app).get(`/v1/clusters/${cluster}`).set(bearer(admin)).expect(200);

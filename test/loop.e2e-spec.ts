@@ -41,10 +41,14 @@ describe('the loop: request → Committed → applied by the cluster → Ready',
     const name = `${world.tenant.name}-shop`;
     await requestNamespace(app, world, name);
 
-    const committed = await waitFor(async () => {
-      const res = await http(app).get(`/v1/tenants/${world.tenant.name}/namespaces/${name}`).set(bearer(world.tenant.viewer));
-      return res.body.state === 'Committed' ? res.body : null;
-    }, 20_000, 'namespace Committed');
+    const committed = await waitFor(
+      async () => {
+        const res = await http(app).get(`/v1/tenants/${world.tenant.name}/namespaces/${name}`).set(bearer(world.tenant.viewer));
+        return res.body.state === 'Committed' ? res.body : null;
+      },
+      20_000,
+      'namespace Committed',
+    );
     expect(committed.commitSha).toMatch(/^[0-9a-f]{40}$/);
     const clone = await cloneOf(fleet);
     expect(fs.existsSync(path.join(clone, 'tenants', world.cluster, world.tenant.name, name, 'namespace.yaml'))).toBe(true);
@@ -55,7 +59,10 @@ describe('the loop: request → Committed → applied by the cluster → Ready',
     const still = await http(app).get(`/v1/tenants/${world.tenant.name}/namespaces/${name}`).set(bearer(world.tenant.viewer)).expect(200);
     expect(still.body.state).toBe('Committed');
 
-    stub.setKustomization({ ready: { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied' }, lastAppliedRevision: `main@sha1:${committed.commitSha}` });
+    stub.setKustomization({
+      ready: { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied' },
+      lastAppliedRevision: `main@sha1:${committed.commitSha}`,
+    });
     stub.putNamespace(name);
     stub.putQuota(name, { 'requests.cpu': '50m', 'limits.memory': '64Mi' }, { 'requests.cpu': '100m', 'limits.memory': '128Mi' });
     await status.reconcileCluster(world.cluster);

@@ -13,8 +13,16 @@ async function world(app: NestFastifyApplication, budget: Record<string, string 
   const small = uniqueName('small');
   const gated = uniqueName('gated');
   await api.post('/v1/clusters').set(bearer(admin)).send({ name: cluster }).expect(201);
-  await api.post('/v1/quota-tiers').set(bearer(admin)).send({ name: small, resources: { 'requests.cpu': '1', 'limits.memory': '4Gi' } }).expect(201);
-  await api.post('/v1/quota-tiers').set(bearer(admin)).send({ name: gated, resources: { 'requests.cpu': '1', 'limits.memory': '4Gi' }, autoApprove: false }).expect(201);
+  await api
+    .post('/v1/quota-tiers')
+    .set(bearer(admin))
+    .send({ name: small, resources: { 'requests.cpu': '1', 'limits.memory': '4Gi' } })
+    .expect(201);
+  await api
+    .post('/v1/quota-tiers')
+    .set(bearer(admin))
+    .send({ name: gated, resources: { 'requests.cpu': '1', 'limits.memory': '4Gi' }, autoApprove: false })
+    .expect(201);
   const tenant = await newTenant(api, { budget, allowedClusters: [cluster], allowedTiers: [small, gated] });
   return { admin, cluster, small, gated, tenant };
 }
@@ -32,7 +40,11 @@ describe('namespace requests (lifecycle over HTTP)', () => {
 
   it('auto-approves a request within an auto-approve tier and budget, and shows it as desired state and usage', async () => {
     const { cluster, small, tenant } = await world(app);
-    const res = await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name: `${tenant.name}-web`, cluster, tier: small }).expect(201);
+    const res = await http(app)
+      .post(requestsOf(tenant))
+      .set(bearer(tenant.developer))
+      .send({ name: `${tenant.name}-web`, cluster, tier: small })
+      .expect(201);
     expect(res.body).toMatchObject({ state: 'Approved', kind: 'Create', namespace: `${tenant.name}-web`, decision: { outcome: 'approve' } });
     const ns = await http(app).get(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-web`).set(bearer(tenant.viewer)).expect(200);
     expect(ns.body).toMatchObject({ state: 'Approved', cluster, resources: { 'requests.cpu': '1', 'limits.memory': '4Gi' }, requestId: res.body.id });
@@ -48,7 +60,11 @@ describe('namespace requests (lifecycle over HTTP)', () => {
 
   it('answers a dry run with the decision and stores nothing', async () => {
     const { cluster, small, tenant } = await world(app);
-    const res = await http(app).post(`${requestsOf(tenant)}?dryRun=true`).set(bearer(tenant.developer)).send({ name: `${tenant.name}-dry`, cluster, tier: small }).expect(200);
+    const res = await http(app)
+      .post(`${requestsOf(tenant)}?dryRun=true`)
+      .set(bearer(tenant.developer))
+      .send({ name: `${tenant.name}-dry`, cluster, tier: small })
+      .expect(200);
     expect(res.body.decision.outcome).toBe('approve');
     const list = await http(app).get(requestsOf(tenant)).set(bearer(tenant.viewer)).expect(200);
     expect(list.body.items).toHaveLength(0);
@@ -56,8 +72,16 @@ describe('namespace requests (lifecycle over HTTP)', () => {
 
   it('denies with 422 and precise reasons, stores no request, and audits the refusal', async () => {
     const { cluster, small, tenant, admin } = await world(app, { 'limits.memory': '6Gi' });
-    await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name: `${tenant.name}-a`, cluster, tier: small }).expect(201);
-    const res = await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name: `${tenant.name}-b`, cluster, tier: small, labels: { 'kubernetes.io/x': 'y' } }).expect(422);
+    await http(app)
+      .post(requestsOf(tenant))
+      .set(bearer(tenant.developer))
+      .send({ name: `${tenant.name}-a`, cluster, tier: small })
+      .expect(201);
+    const res = await http(app)
+      .post(requestsOf(tenant))
+      .set(bearer(tenant.developer))
+      .send({ name: `${tenant.name}-b`, cluster, tier: small, labels: { 'kubernetes.io/x': 'y' } })
+      .expect(422);
     expect(res.body.details).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ code: 'budget.exceeded', field: 'resources.limits.memory', limit: '6Gi', used: '4Gi', requested: '4Gi', severity: 'deny' }),
@@ -74,25 +98,56 @@ describe('namespace requests (lifecycle over HTTP)', () => {
   it('needs approval for a manual tier; four eyes: the requester cannot decide it, another admin can', async () => {
     const { cluster, gated, tenant } = await world(app);
     const requesterAdmin = await adminToken('alice-admin');
-    await http(app).post(`/v1/tenants/${tenant.name}/members`).set(bearer(requesterAdmin)).send({ subject: { kind: 'User', name: 'alice-admin' }, role: 'developer' }).expect(201);
-    const created = await http(app).post(requestsOf(tenant)).set(bearer(requesterAdmin)).send({ name: `${tenant.name}-gated`, cluster, tier: gated, reason: 'launch' }).expect(201);
-    expect(created.body).toMatchObject({ state: 'PendingApproval', decision: { outcome: 'needs-approval', reasons: [expect.objectContaining({ code: 'tier.requires-approval' })] } });
+    await http(app)
+      .post(`/v1/tenants/${tenant.name}/members`)
+      .set(bearer(requesterAdmin))
+      .send({ subject: { kind: 'User', name: 'alice-admin' }, role: 'developer' })
+      .expect(201);
+    const created = await http(app)
+      .post(requestsOf(tenant))
+      .set(bearer(requesterAdmin))
+      .send({ name: `${tenant.name}-gated`, cluster, tier: gated, reason: 'launch' })
+      .expect(201);
+    expect(created.body).toMatchObject({
+      state: 'PendingApproval',
+      decision: { outcome: 'needs-approval', reasons: [expect.objectContaining({ code: 'tier.requires-approval' })] },
+    });
     const own = await http(app).post(`/v1/namespace-requests/${created.body.id}/approve`).set(bearer(requesterAdmin)).send({}).expect(403);
     expect(own.body.message).toMatch(/four-eyes/i);
     await http(app).post(`/v1/namespace-requests/${created.body.id}/approve`).set(bearer(tenant.owner)).send({}).expect(403);
     await http(app).get(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-gated`).set(bearer(tenant.viewer)).expect(404);
-    const approved = await http(app).post(`/v1/namespace-requests/${created.body.id}/approve`).set(bearer(await adminToken('bob-admin'))).send({ comment: 'ok' }).expect(200);
+    const approved = await http(app)
+      .post(`/v1/namespace-requests/${created.body.id}/approve`)
+      .set(bearer(await adminToken('bob-admin')))
+      .send({ comment: 'ok' })
+      .expect(200);
     expect(approved.body).toMatchObject({ state: 'Approved', decidedBy: 'user:bob-admin', comment: 'ok' });
     await http(app).get(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-gated`).set(bearer(tenant.viewer)).expect(200);
-    await http(app).post(`/v1/namespace-requests/${created.body.id}/approve`).set(bearer(await adminToken())).send({}).expect(409);
+    await http(app)
+      .post(`/v1/namespace-requests/${created.body.id}/approve`)
+      .set(bearer(await adminToken()))
+      .send({})
+      .expect(409);
   });
 
   it('re-evaluates at approval time: budget spent since the request was made denies the approval', async () => {
     const { cluster, small, gated, tenant } = await world(app, { 'requests.cpu': '1' });
-    const pending = await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name: `${tenant.name}-later`, cluster, tier: gated }).expect(201);
+    const pending = await http(app)
+      .post(requestsOf(tenant))
+      .set(bearer(tenant.developer))
+      .send({ name: `${tenant.name}-later`, cluster, tier: gated })
+      .expect(201);
     expect(pending.body.state).toBe('PendingApproval');
-    await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name: `${tenant.name}-first`, cluster, tier: small }).expect(201);
-    const refused = await http(app).post(`/v1/namespace-requests/${pending.body.id}/approve`).set(bearer(await adminToken())).send({}).expect(422);
+    await http(app)
+      .post(requestsOf(tenant))
+      .set(bearer(tenant.developer))
+      .send({ name: `${tenant.name}-first`, cluster, tier: small })
+      .expect(201);
+    const refused = await http(app)
+      .post(`/v1/namespace-requests/${pending.body.id}/approve`)
+      .set(bearer(await adminToken()))
+      .send({})
+      .expect(422);
     expect(refused.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'budget.exceeded' })]));
     const still = await http(app).get(`/v1/namespace-requests/${pending.body.id}`).set(bearer(tenant.viewer)).expect(200);
     expect(still.body.state).toBe('PendingApproval');
@@ -100,17 +155,29 @@ describe('namespace requests (lifecycle over HTTP)', () => {
 
   it('rejects only with a comment, and lets the requester (not another developer) cancel', async () => {
     const { cluster, gated, tenant } = await world(app);
-    const a = await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name: `${tenant.name}-r`, cluster, tier: gated }).expect(201);
+    const a = await http(app)
+      .post(requestsOf(tenant))
+      .set(bearer(tenant.developer))
+      .send({ name: `${tenant.name}-r`, cluster, tier: gated })
+      .expect(201);
     const admin = await adminToken();
     await http(app).post(`/v1/namespace-requests/${a.body.id}/reject`).set(bearer(admin)).send({}).expect(400);
     const rejected = await http(app).post(`/v1/namespace-requests/${a.body.id}/reject`).set(bearer(admin)).send({ comment: 'use the small tier' }).expect(200);
     expect(rejected.body).toMatchObject({ state: 'Rejected', comment: 'use the small tier' });
 
-    const b = await http(app).post(requestsOf(tenant)).set(bearer(tenant.owner)).send({ name: `${tenant.name}-c`, cluster, tier: gated }).expect(201);
+    const b = await http(app)
+      .post(requestsOf(tenant))
+      .set(bearer(tenant.owner))
+      .send({ name: `${tenant.name}-c`, cluster, tier: gated })
+      .expect(201);
     await http(app).post(`/v1/namespace-requests/${b.body.id}/cancel`).set(bearer(tenant.developer)).send({}).expect(403);
     await http(app).post(`/v1/namespace-requests/${b.body.id}/cancel`).set(bearer(tenant.owner)).send({}).expect(200);
     await http(app).post(`/v1/namespace-requests/${b.body.id}/cancel`).set(bearer(tenant.owner)).send({}).expect(409);
-    await http(app).get(requestsOf(tenant) + '?state=Cancelled').set(bearer(tenant.viewer)).expect(200).expect((r) => expect(r.body.items).toHaveLength(1));
+    await http(app)
+      .get(requestsOf(tenant) + '?state=Cancelled')
+      .set(bearer(tenant.viewer))
+      .expect(200)
+      .expect((r) => expect(r.body.items).toHaveLength(1));
   });
 
   it('honours Idempotency-Key: replay, different body, in flight, malformed', async () => {
@@ -119,15 +186,27 @@ describe('namespace requests (lifecycle over HTTP)', () => {
     const first = await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).set('Idempotency-Key', 'k-1').send(body).expect(201);
     const again = await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).set('Idempotency-Key', 'k-1').send(body).expect(201);
     expect(again.body.id).toBe(first.body.id);
-    await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).set('Idempotency-Key', 'k-1').send({ ...body, name: `${tenant.name}-other` }).expect(422);
+    await http(app)
+      .post(requestsOf(tenant))
+      .set(bearer(tenant.developer))
+      .set('Idempotency-Key', 'k-1')
+      .send({ ...body, name: `${tenant.name}-other` })
+      .expect(422);
     // Keys are scoped to the caller: the owner may use the same key for their own request.
-    await http(app).post(requestsOf(tenant)).set(bearer(tenant.owner)).set('Idempotency-Key', 'k-1').send({ ...body, name: `${tenant.name}-own` }).expect(201);
+    await http(app)
+      .post(requestsOf(tenant))
+      .set(bearer(tenant.owner))
+      .set('Idempotency-Key', 'k-1')
+      .send({ ...body, name: `${tenant.name}-own` })
+      .expect(201);
     await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).set('Idempotency-Key', 'has space').send(body).expect(400);
     await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).set('Idempotency-Key', 'x'.repeat(300)).send(body).expect(400);
 
     const db = new Client({ connectionString: process.env.DATABASE_URL });
     await db.connect();
-    await db.query(`INSERT INTO "IdempotencyRecord" (scope, key, fingerprint, "expiresAt") VALUES ($1, 'busy', 'f', now() + interval '1 hour')`, [`user:developer-${tenant.name}`]);
+    await db.query(`INSERT INTO "IdempotencyRecord" (scope, key, fingerprint, "expiresAt") VALUES ($1, 'busy', 'f', now() + interval '1 hour')`, [
+      `user:developer-${tenant.name}`,
+    ]);
     await db.end();
     await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).set('Idempotency-Key', 'busy').send(body).expect(409);
     const list = await http(app).get(requestsOf(tenant)).set(bearer(tenant.viewer)).expect(200);
@@ -138,7 +217,11 @@ describe('namespace requests (lifecycle over HTTP)', () => {
     const { cluster, small, tenant } = await world(app);
     const name = `${tenant.name}-chg`;
     await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name, cluster, tier: small }).expect(201);
-    const change = await http(app).patch(`/v1/tenants/${tenant.name}/namespaces/${name}`).set(bearer(tenant.developer)).send({ resources: { 'requests.cpu': '500m' }, labels: { team: 'web' } }).expect(201);
+    const change = await http(app)
+      .patch(`/v1/tenants/${tenant.name}/namespaces/${name}`)
+      .set(bearer(tenant.developer))
+      .send({ resources: { 'requests.cpu': '500m' }, labels: { team: 'web' } })
+      .expect(201);
     expect(change.body).toMatchObject({ kind: 'Change', state: 'Approved' });
     const ns = await http(app).get(`/v1/tenants/${tenant.name}/namespaces/${name}`).set(bearer(tenant.viewer)).expect(200);
     expect(ns.body.resources).toEqual({ 'requests.cpu': '500m' });
@@ -173,7 +256,10 @@ describe('namespace requests (lifecycle over HTTP)', () => {
     const later = new Date(Date.now() + 2 * 3600_000);
     const [a, b] = await Promise.all([expiry.expireDue(later), expiry.expireDue(later)]);
     expect(a + b).toBe(1);
-    const list = await http(app).get(`${requestsOf(tenant)}?state=Approved`).set(bearer(tenant.viewer)).expect(200);
+    const list = await http(app)
+      .get(`${requestsOf(tenant)}?state=Approved`)
+      .set(bearer(tenant.viewer))
+      .expect(200);
     const deletes = list.body.items.filter((r: { kind: string }) => r.kind === 'Delete');
     expect(deletes).toHaveLength(1);
     expect(deletes[0]).toMatchObject({ namespace: name, requestedBy: 'system:ttl' });
@@ -184,7 +270,12 @@ describe('namespace requests (lifecycle over HTTP)', () => {
     // A second, independent API instance: its own Nest app and its own database pool, as a second process would have.
     const other = await startApp();
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => http(i % 2 === 0 ? app : other).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name: `${tenant.name}-race-${i}`, cluster, tier: small })),
+      Array.from({ length: 10 }, (_, i) =>
+        http(i % 2 === 0 ? app : other)
+          .post(requestsOf(tenant))
+          .set(bearer(tenant.developer))
+          .send({ name: `${tenant.name}-race-${i}`, cluster, tier: small }),
+      ),
     ).finally(() => other.close());
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(4);

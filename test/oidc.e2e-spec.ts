@@ -48,9 +48,18 @@ describe('OIDC sign-in (RS256 via discovery + JWKS)', () => {
 
   it('refuses a token signed by another key, with an unknown kid, or for another audience', async () => {
     const { privateKey: other } = await generateKeyPair('RS256');
-    await api(app).get('/v1/me').set(bearer(await idp.sign({ sub: 'mallory' }, 'k1', other))).expect(401);
-    await api(app).get('/v1/me').set(bearer(await idp.sign({ sub: 'mallory' }, 'unknown'))).expect(401);
-    const wrongAudience = await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'HS256' }).setAudience('other').sign(new TextEncoder().encode('x'.repeat(40)));
+    await api(app)
+      .get('/v1/me')
+      .set(bearer(await idp.sign({ sub: 'mallory' }, 'k1', other)))
+      .expect(401);
+    await api(app)
+      .get('/v1/me')
+      .set(bearer(await idp.sign({ sub: 'mallory' }, 'unknown')))
+      .expect(401);
+    const wrongAudience = await new SignJWT({ sub: 'x' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('other')
+      .sign(new TextEncoder().encode('x'.repeat(40)));
     await api(app).get('/v1/me').set(bearer(wrongAudience)).expect(401);
   });
 });

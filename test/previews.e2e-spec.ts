@@ -15,8 +15,17 @@ async function world(app: NestFastifyApplication, previewLimit = 2) {
   const cluster = uniqueName('c');
   const tier = uniqueName('tier');
   await api.post('/v1/clusters').set(bearer(admin)).send({ name: cluster }).expect(201);
-  await api.post('/v1/quota-tiers').set(bearer(admin)).send({ name: tier, resources: { 'requests.cpu': '100m', 'limits.memory': '128Mi' } }).expect(201);
-  const tenant = await newTenant(api, { budget: { 'requests.cpu': '10', 'limits.memory': '10Gi', namespaces: 20 }, allowedClusters: [cluster], allowedTiers: [tier], previewLimit });
+  await api
+    .post('/v1/quota-tiers')
+    .set(bearer(admin))
+    .send({ name: tier, resources: { 'requests.cpu': '100m', 'limits.memory': '128Mi' } })
+    .expect(201);
+  const tenant = await newTenant(api, {
+    budget: { 'requests.cpu': '10', 'limits.memory': '10Gi', namespaces: 20 },
+    allowedClusters: [cluster],
+    allowedTiers: [tier],
+    previewLimit,
+  });
   // The tenant owner issues the CI key: `preview` keys are the owners' to hand out.
   const key = await api.post(`/v1/tenants/${tenant.name}/api-keys`).set(bearer(tenant.owner)).send({ name: 'ci', role: 'preview' }).expect(201);
   expect(key.body).toMatchObject({ role: 'preview', tenant: tenant.name });
@@ -67,7 +76,11 @@ describe('pull-request previews', () => {
     const { tenant, ci } = await world(app);
     const first = await http(app).post(previewsOf(tenant)).set(ci).send(body(8)).expect(201);
     await new Promise((r) => setTimeout(r, 50));
-    const again = await http(app).post(previewsOf(tenant)).set(ci).send(body(8, { headSha: 'FFEEDDCCBBAA' })).expect(200);
+    const again = await http(app)
+      .post(previewsOf(tenant))
+      .set(ci)
+      .send(body(8, { headSha: 'FFEEDDCCBBAA' }))
+      .expect(200);
     expect(again.body).toMatchObject({ namespace: first.body.namespace, headSha: 'ffeeddccbbaa', request: { kind: 'Change', state: 'Approved' } });
     expect(new Date(again.body.expiresAt).getTime()).toBeGreaterThan(new Date(first.body.expiresAt).getTime());
     const namespaces = await http(app).get(`/v1/tenants/${tenant.name}/namespaces`).set(bearer(tenant.viewer)).expect(200);
@@ -75,7 +88,11 @@ describe('pull-request previews', () => {
     const list = await http(app).get(previewsOf(tenant)).set(ci).expect(200);
     expect(list.body).toEqual({ items: [expect.objectContaining({ pullRequest: 8, headSha: 'ffeeddccbbaa', state: 'Approved' })], nextCursor: null });
     // The cluster of an existing preview is fixed.
-    const moved = await http(app).post(previewsOf(tenant)).set(ci).send(body(8, { cluster: 'elsewhere' })).expect(409);
+    const moved = await http(app)
+      .post(previewsOf(tenant))
+      .set(ci)
+      .send(body(8, { cluster: 'elsewhere' }))
+      .expect(409);
     expect(moved.body.details[0]).toMatchObject({ field: 'cluster', code: 'preview.cluster-fixed' });
   });
 
@@ -108,7 +125,10 @@ describe('pull-request previews', () => {
     const { tenant, ci } = await world(app, 2);
     await http(app).post(previewsOf(tenant)).set(ci).send(body(1)).expect(201);
     await http(app).post(previewsOf(tenant)).set(ci).send(body(2)).expect(201);
-    const del = await http(app).delete(`${previewsOf(tenant)}/1`).set(ci).expect(202);
+    const del = await http(app)
+      .delete(`${previewsOf(tenant)}/1`)
+      .set(ci)
+      .expect(202);
     expect(del.body).toMatchObject({ pullRequest: 1, state: 'Deleting', request: { kind: 'Delete', state: 'Approved', namespace: `${tenant.name}-pr-1` } });
     const ns = await http(app).get(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-pr-1`).set(bearer(tenant.viewer)).expect(200);
     expect(ns.body.state).toBe('Deleting');
@@ -117,10 +137,19 @@ describe('pull-request previews', () => {
     const list = await http(app).get(previewsOf(tenant)).set(ci).expect(200);
     expect(list.body.items.map((p: { pullRequest: number }) => p.pullRequest)).toEqual([2]);
     await http(app).post(previewsOf(tenant)).set(ci).send(body(3)).expect(201);
-    const unknown = await http(app).delete(`${previewsOf(tenant)}/1`).set(ci).expect(404);
+    const unknown = await http(app)
+      .delete(`${previewsOf(tenant)}/1`)
+      .set(ci)
+      .expect(404);
     expectErrorShape(unknown, 404);
-    await http(app).delete(`${previewsOf(tenant)}/999`).set(ci).expect(404);
-    await http(app).delete(`${previewsOf(tenant)}/0`).set(ci).expect(400);
+    await http(app)
+      .delete(`${previewsOf(tenant)}/999`)
+      .set(ci)
+      .expect(404);
+    await http(app)
+      .delete(`${previewsOf(tenant)}/0`)
+      .set(ci)
+      .expect(400);
   });
 
   it('stops counting previews whose TTL expired (the expiry job deletes them through the normal path)', async () => {
@@ -137,7 +166,10 @@ describe('pull-request previews', () => {
     const busy = await http(app).post(previewsOf(tenant)).set(ci).send(body(1)).expect(409);
     expect(busy.body.details[0]).toMatchObject({ code: 'preview.deleting' });
     // Closing the pull request of an expired preview just forgets it (no second Delete request).
-    const closed = await http(app).delete(`${previewsOf(tenant)}/2`).set(ci).expect(202);
+    const closed = await http(app)
+      .delete(`${previewsOf(tenant)}/2`)
+      .set(ci)
+      .expect(202);
     expect(closed.body).toMatchObject({ state: 'Deleting', request: null });
   });
 
@@ -150,7 +182,11 @@ describe('pull-request previews', () => {
       const res = await http(app).get(`/v1/tenants/${tenant.name}${path}`).set(ci);
       expect([path, res.status]).toEqual([path, 404]);
     }
-    await http(app).post(`/v1/tenants/${tenant.name}/namespace-requests`).set(ci).send({ name: `${tenant.name}-x`, cluster: 'c', tier: 't' }).expect(404);
+    await http(app)
+      .post(`/v1/tenants/${tenant.name}/namespace-requests`)
+      .set(ci)
+      .send({ name: `${tenant.name}-x`, cluster: 'c', tier: 't' })
+      .expect(404);
     await http(app).delete(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-pr-5`).set(ci).expect(404);
     await http(app).post(`/v1/tenants/${tenant.name}/api-keys`).set(ci).send({ name: 'more', role: 'owner' }).expect(404);
     // Shared catalogues and global routes: forbidden.
@@ -168,16 +204,31 @@ describe('pull-request previews', () => {
     for (const who of [ciA, bearer(a.owner), bearer(a.developer), bearer(a.viewer)]) {
       await http(app).post(previewsOf(b)).set(who).send(body(2)).expect(404);
       await http(app).get(previewsOf(b)).set(who).expect(404);
-      await http(app).delete(`${previewsOf(b)}/1`).set(who).expect(404);
+      await http(app)
+        .delete(`${previewsOf(b)}/1`)
+        .set(who)
+        .expect(404);
     }
-    await http(app).get(previewsOf('no-such-tenant')).set(bearer(await adminToken())).expect(404);
+    await http(app)
+      .get(previewsOf('no-such-tenant'))
+      .set(bearer(await adminToken()))
+      .expect(404);
     // Within the tenant: viewers read previews, developers and owners make them.
     await http(app).get(previewsOf(b)).set(bearer(b.viewer)).expect(200);
     await http(app).post(previewsOf(b)).set(bearer(b.viewer)).send(body(2)).expect(403);
-    await http(app).delete(`${previewsOf(b)}/1`).set(bearer(b.viewer)).expect(403);
+    await http(app)
+      .delete(`${previewsOf(b)}/1`)
+      .set(bearer(b.viewer))
+      .expect(403);
     await http(app).post(previewsOf(b)).set(bearer(b.developer)).send(body(2)).expect(201);
-    await http(app).delete(`${previewsOf(b)}/2`).set(bearer(b.owner)).expect(202);
-    await http(app).get(previewsOf(b)).set(bearer(await adminToken())).expect(200);
+    await http(app)
+      .delete(`${previewsOf(b)}/2`)
+      .set(bearer(b.owner))
+      .expect(202);
+    await http(app)
+      .get(previewsOf(b))
+      .set(bearer(await adminToken()))
+      .expect(200);
     await http(app).get(previewsOf(b)).expect(401);
   });
 
@@ -197,27 +248,51 @@ describe('pull-request previews', () => {
       const res = await http(app).post(previewsOf(tenant)).set(ci).send(bad);
       expect(res.status).toBe(400);
     }
-    await http(app).post(previewsOf(tenant)).set(ci).send(body(1, { repository: 'https://gitlab.example.com/group/sub/repo' })).expect(201);
+    await http(app)
+      .post(previewsOf(tenant))
+      .set(ci)
+      .send(body(1, { repository: 'https://gitlab.example.com/group/sub/repo' }))
+      .expect(201);
 
     // Two allowed clusters and tiers, no defaults: the caller must say which.
     const other = uniqueName('c');
     const tier2 = uniqueName('tier');
     await http(app).post('/v1/clusters').set(bearer(admin)).send({ name: other }).expect(201);
-    await http(app).post('/v1/quota-tiers').set(bearer(admin)).send({ name: tier2, resources: { 'requests.cpu': '100m' } }).expect(201);
-    await http(app).patch(`/v1/tenants/${tenant.name}`).set(bearer(admin)).send({ allowedClusters: [cluster, other], allowedTiers: [tier, tier2] }).expect(200);
+    await http(app)
+      .post('/v1/quota-tiers')
+      .set(bearer(admin))
+      .send({ name: tier2, resources: { 'requests.cpu': '100m' } })
+      .expect(201);
+    await http(app)
+      .patch(`/v1/tenants/${tenant.name}`)
+      .set(bearer(admin))
+      .send({ allowedClusters: [cluster, other], allowedTiers: [tier, tier2] })
+      .expect(200);
     const noCluster = await http(app).post(previewsOf(tenant)).set(ci).send(body(2)).expect(422);
     expect(noCluster.body.details[0]).toMatchObject({ field: 'cluster', code: 'preview.cluster-required' });
-    const noTier = await http(app).post(previewsOf(tenant)).set(ci).send(body(2, { cluster: other })).expect(422);
+    const noTier = await http(app)
+      .post(previewsOf(tenant))
+      .set(ci)
+      .send(body(2, { cluster: other }))
+      .expect(422);
     expect(noTier.body.details[0]).toMatchObject({ field: 'tier', code: 'preview.tier-required' });
     // Admin-set defaults; owners may not touch them.
     await http(app).patch(`/v1/tenants/${tenant.name}`).set(bearer(tenant.owner)).send({ previewCluster: other }).expect(403);
     await http(app).patch(`/v1/tenants/${tenant.name}`).set(bearer(admin)).send({ previewTier: 'nope' }).expect(422);
-    const patched = await http(app).patch(`/v1/tenants/${tenant.name}`).set(bearer(admin)).send({ previewCluster: other, previewTier: tier2, previewLimit: 3 }).expect(200);
+    const patched = await http(app)
+      .patch(`/v1/tenants/${tenant.name}`)
+      .set(bearer(admin))
+      .send({ previewCluster: other, previewTier: tier2, previewLimit: 3 })
+      .expect(200);
     expect(patched.body).toMatchObject({ previewCluster: other, previewTier: tier2, previewLimit: 3 });
     const made = await http(app).post(previewsOf(tenant)).set(ci).send(body(2)).expect(201);
     expect(made.body).toMatchObject({ cluster: other, request: { spec: { tier: tier2 } } });
     // A policy denial goes back to CI as is, and the failed create leaves no preview behind.
-    await http(app).patch(`/v1/tenants/${tenant.name}`).set(bearer(admin)).send({ budget: { 'requests.cpu': '200m' } }).expect(200);
+    await http(app)
+      .patch(`/v1/tenants/${tenant.name}`)
+      .set(bearer(admin))
+      .send({ budget: { 'requests.cpu': '200m' } })
+      .expect(200);
     const denied = await http(app).post(previewsOf(tenant)).set(ci).send(body(3)).expect(422);
     expect(denied.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'budget.exceeded' })]));
     const list = await http(app).get(previewsOf(tenant)).set(ci).expect(200);
@@ -227,10 +302,19 @@ describe('pull-request previews', () => {
   it('pages the list by pull request number', async () => {
     const { tenant, ci } = await world(app, 5);
     for (const n of [30, 10, 20]) await http(app).post(previewsOf(tenant)).set(ci).send(body(n)).expect(201);
-    const first = await http(app).get(`${previewsOf(tenant)}?limit=2`).set(ci).expect(200);
+    const first = await http(app)
+      .get(`${previewsOf(tenant)}?limit=2`)
+      .set(ci)
+      .expect(200);
     expect(first.body.items.map((p: { pullRequest: number }) => p.pullRequest)).toEqual([10, 20]);
-    const second = await http(app).get(`${previewsOf(tenant)}?limit=2&cursor=${first.body.nextCursor}`).set(ci).expect(200);
+    const second = await http(app)
+      .get(`${previewsOf(tenant)}?limit=2&cursor=${first.body.nextCursor}`)
+      .set(ci)
+      .expect(200);
     expect(second.body).toEqual({ items: [expect.objectContaining({ pullRequest: 30 })], nextCursor: null });
-    await http(app).get(`${previewsOf(tenant)}?cursor=bm9wZQ`).set(ci).expect(400);
+    await http(app)
+      .get(`${previewsOf(tenant)}?cursor=bm9wZQ`)
+      .set(ci)
+      .expect(400);
   });
 });

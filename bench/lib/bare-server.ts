@@ -71,10 +71,10 @@ export async function startBareServer(options: BareOptions): Promise<{ app: Fast
     }
 
     const limit = DEFAULT_LIMIT;
-    const { rows } = await pool.query<TenantRow>(
-      `SELECT * FROM "Tenant" WHERE id = ANY($1::uuid[]) ORDER BY name ASC LIMIT $2`,
-      [[...byTenant.keys()], limit + 1],
-    );
+    const { rows } = await pool.query<TenantRow>(`SELECT * FROM "Tenant" WHERE id = ANY($1::uuid[]) ORDER BY name ASC LIMIT $2`, [
+      [...byTenant.keys()],
+      limit + 1,
+    ]);
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
     return {

@@ -120,8 +120,7 @@ function report(profile: Profile, top: number): void {
     }
     return us;
   };
-  const named = (name: string, file?: string) => (n: ProfileNode) =>
-    n.callFrame.functionName === name && (!file || n.callFrame.url.includes(file));
+  const named = (name: string, file?: string) => (n: ProfileNode) => n.callFrame.functionName === name && (!file || n.callFrame.url.includes(file));
   console.log('inclusive (any stack containing):');
   const probes: Array<[string, (n: ProfileNode) => boolean]> = [
     ['defineAbilityFor (CASL build)', named('defineAbilityFor')],

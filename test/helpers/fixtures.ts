@@ -20,8 +20,16 @@ export async function catalogue(api: TestAgent) {
   const admin = await adminToken();
   const cluster = uniqueName('c');
   const tier = uniqueName('tier');
-  await api.post('/v1/clusters').set(bearer(admin)).send({ name: cluster, labels: { env: 'test' } }).expect(201);
-  await api.post('/v1/quota-tiers').set(bearer(admin)).send({ name: tier, resources: { 'requests.cpu': '2', 'limits.memory': '8Gi', pods: '50' } }).expect(201);
+  await api
+    .post('/v1/clusters')
+    .set(bearer(admin))
+    .send({ name: cluster, labels: { env: 'test' } })
+    .expect(201);
+  await api
+    .post('/v1/quota-tiers')
+    .set(bearer(admin))
+    .send({ name: tier, resources: { 'requests.cpu': '2', 'limits.memory': '8Gi', pods: '50' } })
+    .expect(201);
   return { admin, cluster, tier };
 }
 

@@ -158,7 +158,11 @@ export async function fleetWorld(app: NestFastifyApplication, namespaces = 20) {
   const cluster = uniqueName('c');
   const tier = uniqueName('tier');
   await api.post('/v1/clusters').set(bearer(admin)).send({ name: cluster }).expect(201);
-  await api.post('/v1/quota-tiers').set(bearer(admin)).send({ name: tier, resources: { 'requests.cpu': '100m', 'limits.memory': '128Mi' } }).expect(201);
+  await api
+    .post('/v1/quota-tiers')
+    .set(bearer(admin))
+    .send({ name: tier, resources: { 'requests.cpu': '100m', 'limits.memory': '128Mi' } })
+    .expect(201);
   const tenant = await newTenant(api, {
     budget: { 'requests.cpu': String(namespaces), 'limits.memory': `${namespaces}Gi`, namespaces },
     allowedClusters: [cluster],
@@ -168,7 +172,12 @@ export async function fleetWorld(app: NestFastifyApplication, namespaces = 20) {
 }
 
 /** Asks for namespace `name` (auto-approved); returns the request id. */
-export async function requestNamespace(app: NestFastifyApplication, world: { cluster: string; tier: string; tenant: TenantFixture }, name: string, extra: Record<string, unknown> = {}): Promise<string> {
+export async function requestNamespace(
+  app: NestFastifyApplication,
+  world: { cluster: string; tier: string; tenant: TenantFixture },
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const res = await http(app)
     .post(`/v1/tenants/${world.tenant.name}/namespace-requests`)
     .set(bearer(world.tenant.developer))

@@ -7,7 +7,12 @@ type Kind = 'namespaces' | 'resourcequotas';
 
 interface StoredObject {
   kind: Kind;
-  object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; resourceVersion: string }; [k: string]: unknown };
+  object: {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; labels?: Record<string, string>; resourceVersion: string };
+    [k: string]: unknown;
+  };
 }
 
 interface WatchEvent {
@@ -92,13 +97,29 @@ export class KubeStub {
   }
 
   setKustomization(state: KustomizationState): void {
-    const conditions = state.ready ? [{ type: 'Ready', status: state.ready.status, reason: state.ready.reason, message: state.ready.message, lastTransitionTime: new Date().toISOString(), observedGeneration: 1 }] : [];
+    const conditions = state.ready
+      ? [
+          {
+            type: 'Ready',
+            status: state.ready.status,
+            reason: state.ready.reason,
+            message: state.ready.message,
+            lastTransitionTime: new Date().toISOString(),
+            observedGeneration: 1,
+          },
+        ]
+      : [];
     this.kustomization = {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name: 'berth-tenants', namespace: 'flux-system', generation: 1, resourceVersion: String(++this.rv) },
       spec: { interval: '10m', path: './tenants/x', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
-      status: { observedGeneration: 1, conditions, lastAppliedRevision: state.lastAppliedRevision, lastAttemptedRevision: state.lastAttemptedRevision ?? state.lastAppliedRevision },
+      status: {
+        observedGeneration: 1,
+        conditions,
+        lastAppliedRevision: state.lastAppliedRevision,
+        lastAttemptedRevision: state.lastAttemptedRevision ?? state.lastAppliedRevision,
+      },
     };
   }
 
@@ -108,7 +129,13 @@ export class KubeStub {
   }
 
   putQuota(namespace: string, used: Record<string, string>, hard: Record<string, string> = used, name = 'berth-quota'): void {
-    this.put('resourcequotas', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name, namespace, resourceVersion: '' }, spec: { hard }, status: { hard, used } });
+    this.put('resourcequotas', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name, namespace, resourceVersion: '' },
+      spec: { hard },
+      status: { hard, used },
+    });
   }
 
   deleteNamespace(name: string): void {
@@ -156,7 +183,8 @@ export class KubeStub {
 
   private emit(event: WatchEvent): void {
     this.events.push(event);
-    for (const w of this.watches) if (w.kind === event.kind && w.matches(event.object)) w.res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
+    for (const w of this.watches)
+      if (w.kind === event.kind && w.matches(event.object)) w.res.write(`${JSON.stringify({ type: event.type, object: event.object })}\n`);
   }
 
   private status(res: http.ServerResponse, code: number, reason: string, message: string): void {
@@ -194,10 +222,18 @@ export class KubeStub {
     if (url.searchParams.get('watch') === 'true') return this.watch(kind, url.searchParams, matches, res);
 
     const rvParam = url.searchParams.get('resourceVersion');
-    if (rvParam && rvParam !== '0' && Number(rvParam) < this.compactedBelow) return this.status(res, 410, 'Expired', `too old resource version: ${rvParam} (${this.compactedBelow})`);
+    if (rvParam && rvParam !== '0' && Number(rvParam) < this.compactedBelow)
+      return this.status(res, 410, 'Expired', `too old resource version: ${rvParam} (${this.compactedBelow})`);
     const items = [...this.objects.values()].filter((o) => o.kind === kind && matches(o.object)).map((o) => o.object);
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ apiVersion: 'v1', kind: kind === 'namespaces' ? 'NamespaceList' : 'ResourceQuotaList', metadata: { resourceVersion: String(this.rv) }, items }));
+    res.end(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: kind === 'namespaces' ? 'NamespaceList' : 'ResourceQuotaList',
+        metadata: { resourceVersion: String(this.rv) },
+        items,
+      }),
+    );
   }
 
   private watch(kind: Kind, params: URLSearchParams, matches: (o: StoredObject['object']) => boolean, res: http.ServerResponse): void {
@@ -206,7 +242,9 @@ export class KubeStub {
       const message = `too old resource version: ${from} (${this.compactedBelow})`;
       if (this.goneAsHttp) return this.status(res, 410, 'Expired', message);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.write(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Expired', code: 410 } })}\n`);
+      res.write(
+        `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Expired', code: 410 } })}\n`,
+      );
       return void res.end();
     }
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
@@ -218,8 +256,14 @@ export class KubeStub {
 
   /** labelSelector `k=v` and fieldSelector `metadata.name=x` / `metadata.namespace=x`, comma-joined. */
   private selector(params: URLSearchParams, inNamespace?: string): (o: StoredObject['object']) => boolean {
-    const labels = (params.get('labelSelector') ?? '').split(',').filter(Boolean).map((s) => s.split('='));
-    const fields = (params.get('fieldSelector') ?? '').split(',').filter(Boolean).map((s) => s.split('='));
+    const labels = (params.get('labelSelector') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((s) => s.split('='));
+    const fields = (params.get('fieldSelector') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((s) => s.split('='));
     return (o) =>
       (!inNamespace || o.metadata.namespace === inNamespace) &&
       labels.every(([k, v]) => o.metadata.labels?.[k] === v) &&

@@ -27,7 +27,13 @@ function fastifyAdapter(logRequests: boolean): FastifyAdapter {
       void reply
         .code(status)
         .header('x-request-id', request.id)
-        .send({ statusCode: status, error: status === 414 ? 'URI Too Long' : 'Bad Request', message, details: [{ code: error.code, message }], requestId: request.id });
+        .send({
+          statusCode: status,
+          error: status === 414 ? 'URI Too Long' : 'Bad Request',
+          message,
+          details: [{ code: error.code, message }],
+          requestId: request.id,
+        });
     },
   });
   // Signed webhooks (POST /v1/flux/events) check an HMAC of the exact bytes received: parse JSON with

@@ -1,7 +1,15 @@
 import { accessibleWhere, defineAbilityFor } from './ability.factory';
 import type { Principal } from './principal';
 
-const principal = (overrides: Partial<Principal>): Principal => ({ kind: 'apiKey', id: 'k', actor: 'apikey:k', groups: [], isAdmin: false, memberships: [], ...overrides });
+const principal = (overrides: Partial<Principal>): Principal => ({
+  kind: 'apiKey',
+  id: 'k',
+  actor: 'apikey:k',
+  groups: [],
+  isAdmin: false,
+  memberships: [],
+  ...overrides,
+});
 
 describe('accessibleWhere (CASL → Prisma where)', () => {
   it('matches no row when no rule grants the action (never an empty OR, which Prisma reads as "all")', () => {

@@ -23,7 +23,7 @@ export type ModelName = Exclude<SubjectName, 'all'>;
 export type AppAbility = ReturnType<typeof createPrismaAbility<[Action, AppSubjects], PrismaQuery>>;
 
 /** Fields of a tenant its owners may change themselves; budgets and placement stay with platform admins. */
-export const OWNER_EDITABLE_TENANT_FIELDS = ['displayName', 'labels'];
+export const OWNER_EDITABLE_TENANT_FIELDS = ['displayName', 'labels', 'syncRepo'];
 
 /**
  * Every authorization rule of Berth, as one table. The same rules gate actions (`can`) and filter
@@ -41,8 +41,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     return build();
   }
 
-  const tenantsWith = (minimum: TenantRole) =>
-    principal.memberships.filter((m) => roleAtLeast(m.role, minimum)).map((m) => m.tenantId);
+  const tenantsWith = (minimum: TenantRole) => principal.memberships.filter((m) => roleAtLeast(m.role, minimum)).map((m) => m.tenantId);
   const viewerOf = tenantsWith('viewer');
   const developerOf = tenantsWith('developer');
   const ownerOf = tenantsWith('owner');

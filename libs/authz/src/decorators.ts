@@ -30,7 +30,12 @@ export const AUTHENTICATED_ONLY = 'berth:authenticated-only';
 
 /** A route any authenticated caller may use, about themselves (e.g. GET /v1/me). */
 export const Authenticated = () =>
-  applyDecorators(SetMetadata(AUTHENTICATED_ONLY, true), ApiBearerAuth(), ApiSecurity('api-key'), ApiUnauthorizedResponse({ description: 'Missing or invalid credentials' }));
+  applyDecorators(
+    SetMetadata(AUTHENTICATED_ONLY, true),
+    ApiBearerAuth(),
+    ApiSecurity('api-key'),
+    ApiUnauthorizedResponse({ description: 'Missing or invalid credentials' }),
+  );
 
 /** What services need to know about the caller. */
 export interface Caller {

@@ -37,7 +37,10 @@ describe('ClusterClient against a Kubernetes API stub', () => {
   });
 
   it('reads the Kustomization, managed namespaces and quota usage; then follows changes by watch, not by listing', async () => {
-    stub.setKustomization({ ready: { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:x' }, lastAppliedRevision: `main@sha1:${SHA}` });
+    stub.setKustomization({
+      ready: { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied revision: main@sha1:x' },
+      lastAppliedRevision: `main@sha1:${SHA}`,
+    });
     stub.putNamespace('a-web');
     stub.putNamespace('kube-system', {});
     stub.putQuota('a-web', { 'requests.cpu': '250m', pods: '2' });
@@ -67,7 +70,11 @@ describe('ClusterClient against a Kubernetes API stub', () => {
       await eventually(() => stub.requests.some((r) => r.includes('watch=true')));
       // Changed while nobody watches, then history compacted and watches dropped: the resume hits 410.
       stub.compact();
-      stub.putSilently('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `late-${goneAsHttp}`, labels: { 'berth.dev/managed-by': 'berth' }, resourceVersion: '' } });
+      stub.putSilently('namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: `late-${goneAsHttp}`, labels: { 'berth.dev/managed-by': 'berth' }, resourceVersion: '' },
+      });
       stub.dropWatches();
       await eventually(async () => (await client.managedNamespaces()).has(`late-${goneAsHttp}`));
       expect(stub.listCount('namespaces') - before).toBe(2);

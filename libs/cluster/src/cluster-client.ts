@@ -1,10 +1,26 @@
-import { CoreV1Api, CustomObjectsApi, KubeConfig, Observable, RequestContext, ResponseContext, V1Namespace, V1ResourceQuota, Watch } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  Observable,
+  RequestContext,
+  ResponseContext,
+  V1Namespace,
+  V1ResourceQuota,
+  Watch,
+} from '@kubernetes/client-node';
 import { toClusterError } from './errors';
 import { ListWatchCache } from './list-watch';
 import { KustomizationStatus, parseKustomizationStatus } from './revision';
 
 /** Where Berth's Flux Kustomization lives on every cluster (see libs/manifests `berth-tenants.yaml`). */
-export const FLUX_KUSTOMIZATION = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations', namespace: 'flux-system', name: 'berth-tenants' } as const;
+export const FLUX_KUSTOMIZATION = {
+  group: 'kustomize.toolkit.fluxcd.io',
+  version: 'v1',
+  plural: 'kustomizations',
+  namespace: 'flux-system',
+  name: 'berth-tenants',
+} as const;
 export const MANAGED_BY_SELECTOR = 'berth.dev/managed-by=berth';
 export const QUOTA_NAME = 'berth-quota';
 

@@ -133,7 +133,11 @@ export class ListWatchCache<T extends KubeObject> {
         break;
       case 'ERROR':
         // The API server reports an expired resourceVersion inside a 200 stream: {type: ERROR, object: Status{code: 410}}.
-        this.markOutOfSync(o?.code === 410 ? new ClusterGoneError(this.options.cluster, `watch ${this.options.path}`) : toClusterError({ code: o?.code ?? 500 }, this.options.cluster, `watch ${this.options.path}`, this.options.timeoutMs));
+        this.markOutOfSync(
+          o?.code === 410
+            ? new ClusterGoneError(this.options.cluster, `watch ${this.options.path}`)
+            : toClusterError({ code: o?.code ?? 500 }, this.options.cluster, `watch ${this.options.path}`, this.options.timeoutMs),
+        );
         this.abortWatch();
         return;
     }

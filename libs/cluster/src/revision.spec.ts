@@ -20,9 +20,22 @@ describe('parseKustomizationStatus', () => {
   it('reads the Ready condition and revisions', () => {
     const status = parseKustomizationStatus({
       metadata: { generation: 2 },
-      status: { observedGeneration: 2, lastAppliedRevision: `main@sha1:${SHA}`, lastAttemptedRevision: `main@sha1:${SHA}`, conditions: [{ type: 'Reconciling', status: 'False' }, { type: 'Ready', status: 'False', reason: 'BuildFailed', message: 'kustomize build failed' }] },
+      status: {
+        observedGeneration: 2,
+        lastAppliedRevision: `main@sha1:${SHA}`,
+        lastAttemptedRevision: `main@sha1:${SHA}`,
+        conditions: [
+          { type: 'Reconciling', status: 'False' },
+          { type: 'Ready', status: 'False', reason: 'BuildFailed', message: 'kustomize build failed' },
+        ],
+      },
     });
-    expect(status).toEqual({ ready: { status: 'False', reason: 'BuildFailed', message: 'kustomize build failed' }, lastAppliedRevision: `main@sha1:${SHA}`, lastAttemptedRevision: `main@sha1:${SHA}`, observedCurrentGeneration: true });
+    expect(status).toEqual({
+      ready: { status: 'False', reason: 'BuildFailed', message: 'kustomize build failed' },
+      lastAppliedRevision: `main@sha1:${SHA}`,
+      lastAttemptedRevision: `main@sha1:${SHA}`,
+      observedCurrentGeneration: true,
+    });
   });
 
   it('tolerates garbage', () => {

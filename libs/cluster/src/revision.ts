@@ -33,7 +33,10 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 
 /** Reads the status of a kustomize.toolkit.fluxcd.io/v1 Kustomization object (untrusted JSON). */
 export function parseKustomizationStatus(object: unknown): KustomizationStatus {
-  const o = (object ?? {}) as { metadata?: { generation?: unknown }; status?: { conditions?: unknown; lastAppliedRevision?: unknown; lastAttemptedRevision?: unknown; observedGeneration?: unknown } };
+  const o = (object ?? {}) as {
+    metadata?: { generation?: unknown };
+    status?: { conditions?: unknown; lastAppliedRevision?: unknown; lastAttemptedRevision?: unknown; observedGeneration?: unknown };
+  };
   const status = o.status ?? {};
   const conditions = Array.isArray(status.conditions) ? (status.conditions as RawCondition[]) : [];
   const ready = conditions.find((c) => c?.type === 'Ready');

@@ -5,12 +5,7 @@ import { isValidQuantity } from './quantity';
 /** A Kubernetes resource name as ResourceQuota keys use it (`requests.cpu`, `requests.nvidia.com/gpu`): a qualified name. */
 export const isResourceName = (key: string): boolean => isLabelKey(key);
 
-function define(
-  name: string,
-  check: (value: unknown) => boolean,
-  message: (args: ValidationArguments) => string,
-  options?: ValidationOptions,
-) {
+function define(name: string, check: (value: unknown) => boolean, message: (args: ValidationArguments) => string, options?: ValidationOptions) {
   return (object: object, propertyName: string) =>
     registerDecorator({
       name,
@@ -21,8 +16,7 @@ function define(
     });
 }
 
-const isPlainMap = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Optional but not nullable: an absent field is skipped, an explicit `null` is validated like any other
@@ -65,9 +59,7 @@ export function IsQuantityMap(options?: ValidationOptions) {
   return define(
     'isQuantityMap',
     (v) =>
-      isPlainMap(v) &&
-      Object.keys(v).length <= 64 &&
-      Object.entries(v).every(([k, q]) => isResourceName(k) && typeof q === 'string' && isValidQuantity(q)),
+      isPlainMap(v) && Object.keys(v).length <= 64 && Object.entries(v).every(([k, q]) => isResourceName(k) && typeof q === 'string' && isValidQuantity(q)),
     (a) => `${a.property} must map resource names to valid, non-negative Kubernetes quantities (e.g. "500m", "2", "8Gi", "1e3")`,
     options,
   );

@@ -66,7 +66,11 @@ export interface FleetConfig {
   ingressNamespace: string;
 }
 
-const list = (value: string) => value.split(',').map((v) => v.trim()).filter(Boolean);
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 export function toBerthConfig(env: BerthEnv): BerthConfig {
   return {

@@ -9,161 +9,245 @@ const asBool = () => Transform(({ value }) => (value === undefined ? undefined :
  * one line per variable that names it and says what is expected.
  */
 export class BerthEnv {
-  @trimmed() @IsOptional() @IsIn(['development', 'production', 'test'])
+  @trimmed()
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV?: string;
 
   @Transform(({ value }) => (value === undefined || value === '' ? 8080 : Number(value)))
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 8080;
 
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   HOST?: string;
 
   /** PostgreSQL URL. Unset → an embedded PostgreSQL under BERTH_DATA_DIR. */
-  @trimmed() @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  @trimmed()
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
   DATABASE_URL?: string;
 
   /** Where embedded mode keeps its data (PostgreSQL cluster, fleet repo). */
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_DATA_DIR?: string;
 
   @Transform(({ value }) => (value === undefined || value === '' ? 54329 : Number(value)))
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   BERTH_EMBEDDED_PG_PORT = 54329;
 
   /** HS256 secret for development and tests; production uses OIDC. */
-  @trimmed() @IsOptional() @MinLength(32, { message: 'BERTH_JWT_SECRET must be at least 32 characters' })
+  @trimmed()
+  @IsOptional()
+  @MinLength(32, { message: 'BERTH_JWT_SECRET must be at least 32 characters' })
   BERTH_JWT_SECRET?: string;
 
-  @trimmed() @IsOptional() @IsUrl({ require_tld: false, protocols: ['https', 'http'] }, { message: 'BERTH_OIDC_ISSUER must be the issuer URL' })
+  @trimmed()
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'] }, { message: 'BERTH_OIDC_ISSUER must be the issuer URL' })
   BERTH_OIDC_ISSUER?: string;
 
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_OIDC_AUDIENCE?: string;
 
   /** Expected `iss` / `aud` of HS256 tokens (optional; checked when set). */
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_JWT_ISSUER?: string;
 
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_JWT_AUDIENCE?: string;
 
-  @trimmed() @IsOptional() @Matches(/^[A-Za-z0-9_.:/-]{1,100}$/, { message: 'BERTH_GROUPS_CLAIM must be a claim name' })
+  @trimmed()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:/-]{1,100}$/, { message: 'BERTH_GROUPS_CLAIM must be a claim name' })
   BERTH_GROUPS_CLAIM = 'groups';
 
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_ADMIN_GROUPS = 'platform-admins';
 
-  @trimmed() @IsOptional() @MinLength(32, { message: 'BERTH_BOOTSTRAP_ADMIN_KEY must be at least 32 characters' })
+  @trimmed()
+  @IsOptional()
+  @MinLength(32, { message: 'BERTH_BOOTSTRAP_ADMIN_KEY must be at least 32 characters' })
   BERTH_BOOTSTRAP_ADMIN_KEY?: string;
 
   /** How long a user's tenant roles are cached per replica (0 disables); changes clear it locally. */
   @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
-  @IsInt() @Min(0) @Max(300)
+  @IsInt()
+  @Min(0)
+  @Max(300)
   BERTH_AUTHZ_CACHE_SECONDS = 5;
 
-  @asBool() @IsOptional() @IsBoolean()
+  @asBool()
+  @IsOptional()
+  @IsBoolean()
   BERTH_LOG_REQUESTS?: boolean;
 
   /** Required namespace name prefix; `{tenant}` is replaced by the tenant name; empty disables. */
-  @IsOptional() @Matches(/^[a-z0-9{}-]{0,40}$/, { message: 'BERTH_NAMESPACE_PREFIX must be lowercase letters, digits, "-" and {tenant}' })
+  @IsOptional()
+  @Matches(/^[a-z0-9{}-]{0,40}$/, { message: 'BERTH_NAMESPACE_PREFIX must be lowercase letters, digits, "-" and {tenant}' })
   BERTH_NAMESPACE_PREFIX = '{tenant}-';
 
   /** ClusterRoles namespaces may bind (comma list). */
-  @trimmed() @IsOptional() @Matches(/^[a-z0-9:.-]+(,[a-z0-9:.-]+)*$/, { message: 'BERTH_ALLOWED_CLUSTER_ROLES must be a comma list of ClusterRole names' })
+  @trimmed()
+  @IsOptional()
+  @Matches(/^[a-z0-9:.-]+(,[a-z0-9:.-]+)*$/, { message: 'BERTH_ALLOWED_CLUSTER_ROLES must be a comma list of ClusterRole names' })
   BERTH_ALLOWED_CLUSTER_ROLES = 'view,edit,admin';
 
   /** Label keys users may set (comma list); unset = any non-reserved key. */
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_ALLOWED_LABEL_KEYS?: string;
 
   /** Longest TTL of an ephemeral namespace (Go-style duration, e.g. 720h, 30d). */
-  @trimmed() @IsOptional() @Matches(/^(\d+[dhms])+$/, { message: 'BERTH_MAX_TTL must be a duration such as 720h or 30d' })
+  @trimmed()
+  @IsOptional()
+  @Matches(/^(\d+[dhms])+$/, { message: 'BERTH_MAX_TTL must be a duration such as 720h or 30d' })
   BERTH_MAX_TTL = '720h';
 
   /** Fleet repository (file://, ssh://, https:// or a path). Unset → a bare repo under BERTH_DATA_DIR. */
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_FLEET_REPO_URL?: string;
 
-  @trimmed() @IsOptional() @Matches(/^[A-Za-z0-9._/-]{1,100}$/, { message: 'BERTH_FLEET_BRANCH must be a branch name' })
+  @trimmed()
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._/-]{1,100}$/, { message: 'BERTH_FLEET_BRANCH must be a branch name' })
   BERTH_FLEET_BRANCH = 'main';
 
   /** Folder of the fleet repository under which Berth writes `tenants/` and `clusters/` ('' = repo root). */
-  @IsOptional() @Matches(/^([a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*)?$/, { message: 'BERTH_FLEET_ROOT must be a relative path of lowercase segments' })
+  @IsOptional()
+  @Matches(/^([a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*)?$/, { message: 'BERTH_FLEET_ROOT must be a relative path of lowercase segments' })
   BERTH_FLEET_ROOT = '';
 
   /** This process's private clone of the fleet repository (never shared between processes). */
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_FLEET_WORKDIR?: string;
 
   /** `inline`: the API process also runs the fleet writer (embedded default); `off`: apps/worker does. */
-  @trimmed() @IsOptional() @IsIn(['inline', 'off'])
+  @trimmed()
+  @IsOptional()
+  @IsIn(['inline', 'off'])
   BERTH_FLEET_WRITER = 'inline';
 
   @Transform(({ value }) => (value === undefined || value === '' ? 200 : Number(value)))
-  @IsInt() @Min(1) @Max(5000)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
   BERTH_FLEET_BATCH_SIZE = 200;
 
   @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
-  @IsInt() @Min(1) @Max(100)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   BERTH_FLEET_MAX_ATTEMPTS = 5;
 
-  @trimmed() @IsOptional() @Matches(/^[^<>\n]+ <[^<>\s]+>$/, { message: 'BERTH_FLEET_AUTHOR must look like "Name <email>"' })
+  @trimmed()
+  @IsOptional()
+  @Matches(/^[^<>\n]+ <[^<>\s]+>$/, { message: 'BERTH_FLEET_AUTHOR must look like "Name <email>"' })
   BERTH_FLEET_AUTHOR = 'Berth <berth@localhost>';
 
   /** SSH private key file for ssh:// remotes (mounted secret). */
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_FLEET_SSH_KEY_FILE?: string;
 
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_FLEET_SSH_KNOWN_HOSTS_FILE?: string;
 
   /** HTTPS: username and a file holding the token (re-read on every call, so rotation works). */
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_FLEET_USERNAME?: string;
 
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_FLEET_TOKEN_FILE?: string;
 
-  @trimmed() @IsOptional() @IsIn(['privileged', 'baseline', 'restricted'])
+  @trimmed()
+  @IsOptional()
+  @IsIn(['privileged', 'baseline', 'restricted'])
   BERTH_POD_SECURITY_ENFORCE = 'baseline';
 
-  @trimmed() @IsOptional() @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'BERTH_INGRESS_NAMESPACE must be a namespace name' })
+  @trimmed()
+  @IsOptional()
+  @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'BERTH_INGRESS_NAMESPACE must be a namespace name' })
   BERTH_INGRESS_NAMESPACE = 'ingress-nginx';
 
   /** Name of a pull request's preview namespace: `{tenant}` and `{pr}` are replaced (`{pr}` is required). */
-  @trimmed() @IsOptional() @Matches(/^(?=.*\{pr\})([a-z0-9-]|\{tenant\}|\{pr\}){1,60}$/, { message: 'BERTH_PREVIEW_NAME must be lowercase letters, digits, "-", {tenant} and {pr} (required)' })
+  @trimmed()
+  @IsOptional()
+  @Matches(/^(?=.*\{pr\})([a-z0-9-]|\{tenant\}|\{pr\}){1,60}$/, {
+    message: 'BERTH_PREVIEW_NAME must be lowercase letters, digits, "-", {tenant} and {pr} (required)',
+  })
   BERTH_PREVIEW_NAME = '{tenant}-pr-{pr}';
 
   /** How long a preview namespace lives after its last create or refresh (Go-style duration). */
-  @trimmed() @IsOptional() @Matches(/^(\d+[dhms])+$/, { message: 'BERTH_PREVIEW_TTL must be a duration such as 72h or 3d' })
+  @trimmed()
+  @IsOptional()
+  @Matches(/^(\d+[dhms])+$/, { message: 'BERTH_PREVIEW_TTL must be a duration such as 72h or 3d' })
   BERTH_PREVIEW_TTL = '72h';
 
   /** Most inputs in one answer of GET /v1/flux/inputs (Flux Operator's `filter.limit` defaults to 100). */
   @Transform(({ value }) => (value === undefined || value === '' ? 100 : Number(value)))
-  @IsInt() @Min(1) @Max(5000)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
   BERTH_FLUX_INPUTS_PAGE_SIZE = 100;
 
   /** How often expired ephemeral namespaces are turned into Delete requests; 0 disables the job. */
   @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
-  @IsInt() @Min(0) @Max(86400)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
   BERTH_EXPIRY_INTERVAL_SECONDS = 60;
 
   /** Folder of `<cluster>.yaml` kubeconfig files Berth reads cluster status with (mounted secrets). */
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_KUBECONFIG_DIR?: string;
 
   /** Name of the cluster Berth runs in: read with the pod's service account instead of a kubeconfig. */
-  @trimmed() @IsOptional() @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'BERTH_IN_CLUSTER_NAME must be a cluster name' })
+  @trimmed()
+  @IsOptional()
+  @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'BERTH_IN_CLUSTER_NAME must be a cluster name' })
   BERTH_IN_CLUSTER_NAME?: string;
 
   /** How often each cluster's status (Flux Kustomization, namespaces, quota usage) is read back; 0 disables. */
   @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
-  @IsInt() @Min(0) @Max(86400)
+  @IsInt()
+  @Min(0)
+  @Max(86400)
   BERTH_STATUS_INTERVAL_SECONDS = 30;
 
   /** Folder of `<cluster>` files, each holding that cluster's Flux generic-hmac Provider secret. */
-  @trimmed() @IsOptional() @IsString()
+  @trimmed()
+  @IsOptional()
+  @IsString()
   BERTH_FLUX_WEBHOOK_SECRET_DIR?: string;
 }
 

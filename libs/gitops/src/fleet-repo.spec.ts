@@ -1,14 +1,6 @@
 import { rename, writeFile, symlink, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  FleetConflictError,
-  FleetPathError,
-  FleetRemoteError,
-  FleetRepo,
-  type FleetRepoOptions,
-  type FleetTree,
-  initBareFleetRepo,
-} from './index';
+import { FleetConflictError, FleetPathError, FleetRemoteError, FleetRepo, type FleetRepoOptions, type FleetTree, initBareFleetRepo } from './index';
 import { sh, tempDir } from './testing';
 
 jest.setTimeout(60_000);
@@ -228,7 +220,7 @@ describe('FleetRepo.commitBatch', () => {
     expect(await repo.headSha()).toBeNull();
     const result = await repo.commitBatch(async (t) => t.write('tenants/a/ns.yaml', 'a: 1\n'), { message: 'first', author });
     expect((await sh(remote, ['rev-list', '--parents', '-n', '1', 'main'])).trim()).toBe(result.sha);
-    expect((await sh(remote, ['show', 'main:fleet/envs/tenants/a/ns.yaml']))).toBe('a: 1\n');
+    expect(await sh(remote, ['show', 'main:fleet/envs/tenants/a/ns.yaml'])).toBe('a: 1\n');
   });
 
   it('is correct across instances reusing the same workdir one after the other', async () => {
@@ -355,7 +347,12 @@ describe('FleetTree', () => {
     ['clusters/prod/other.yaml'],
   ])('rejects the path %j', async (bad) => {
     const repo = fleet('a');
-    for (const op of [(t: FleetTree) => t.write(bad, 'x'), (t: FleetTree) => t.read(bad), (t: FleetTree) => t.removeDir(bad), (t: FleetTree) => t.listDirs(bad)]) {
+    for (const op of [
+      (t: FleetTree) => t.write(bad, 'x'),
+      (t: FleetTree) => t.read(bad),
+      (t: FleetTree) => t.removeDir(bad),
+      (t: FleetTree) => t.listDirs(bad),
+    ]) {
       await expect(repo.commitBatch(async (t) => void (await op(t)), { message: 'bad', author })).rejects.toBeInstanceOf(FleetPathError);
     }
   });
@@ -382,7 +379,7 @@ describe('FleetTree', () => {
     }
     // The folder holding a symlink can still be removed as a whole (nothing is followed).
     expect((await repo.commitBatch((t) => t.removeDir('tenants/prod/evil'), { message: 'rm', author })).sha).not.toBeNull();
-    expect((await sh(remote, ['show', 'main:infra/flux.yaml']))).toBe('flux\n');
+    expect(await sh(remote, ['show', 'main:infra/flux.yaml'])).toBe('flux\n');
   });
 
   it('refuses a file where a folder is, and a folder where a file is', async () => {

@@ -291,7 +291,8 @@ export class FleetRepo {
         if (!tree.changed) return { sha: null, base, attempts: attempt };
         const t2 = performance.now();
         await this.storeBlobs(tree);
-        const emptyTree = this.hashAlgo === 'sha1' ? '4b825dc642cb6eb9a060e54bf8d69288fbee4904' : '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321';
+        const emptyTree =
+          this.hashAlgo === 'sha1' ? '4b825dc642cb6eb9a060e54bf8d69288fbee4904' : '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321';
         const newTree = await tree.writeTree((entries) => this.helpers().mktree.write(entries), emptyTree);
         if (newTree === (baseTree ?? emptyTree)) return { sha: null, base, attempts: attempt };
 
@@ -348,7 +349,10 @@ export class FleetRepo {
       GIT_COMMITTER_NAME: committer.name,
       GIT_COMMITTER_EMAIL: committer.email,
     });
-    for (const [k, v] of [['GIT_AUTHOR_DATE', author.date], ['GIT_COMMITTER_DATE', committer.date]] as const) {
+    for (const [k, v] of [
+      ['GIT_AUTHOR_DATE', author.date],
+      ['GIT_COMMITTER_DATE', committer.date],
+    ] as const) {
       if (v) ctx.env[k] = v;
       else delete ctx.env[k];
     }
@@ -364,14 +368,16 @@ export class FleetRepo {
   private async push(sha: string, base: string | null): Promise<'ok' | 'conflict'> {
     const ctx = this.ctx();
     const ref = `refs/heads/${this.branch}`;
-    const r = await this.git(
-      ['push', '--porcelain', `--force-with-lease=${ref}:${base ?? ''}`, 'origin', `${sha}:${ref}`],
-      { ctx, allowFailure: true },
-    );
+    const r = await this.git(['push', '--porcelain', `--force-with-lease=${ref}:${base ?? ''}`, 'origin', `${sha}:${ref}`], { ctx, allowFailure: true });
     const status = r.stdout.split('\n').find((l) => /^[ +\-*!=]\t/.test(l) && l.includes(`:${ref}\t`));
     if (status && status[0] !== '!') return 'ok';
     const summary = status?.split('\t')[2] ?? '';
-    if (status && /\[rejected\].*\((non-fast-forward|fetch first|stale info|already exists)\)|\[remote rejected\].*(failed to update ref|cannot lock ref|failed to lock|incorrect old value|reference already exists)/.test(summary)) {
+    if (
+      status &&
+      /\[rejected\].*\((non-fast-forward|fetch first|stale info|already exists)\)|\[remote rejected\].*(failed to update ref|cannot lock ref|failed to lock|incorrect old value|reference already exists)/.test(
+        summary,
+      )
+    ) {
       return 'conflict';
     }
     const detail = [summary, r.stderr.trim()].filter(Boolean).join(' — ') || `exit ${r.code}`;
@@ -404,9 +410,13 @@ export class FleetRepo {
       if (!head || wanted.size === 0) return found;
       if (opts.since !== undefined && !/^[0-9a-f]{4,64}$/.test(opts.since)) throw new FleetError('since must be a commit id');
       const args = [
-        'log', '-z', `--max-count=${Math.max(1, opts.maxCommits ?? 10_000)}`,
+        'log',
+        '-z',
+        `--max-count=${Math.max(1, opts.maxCommits ?? 10_000)}`,
         `--format=%H%x1f%(trailers:key=${key},valueonly,unfold,separator=%x1e)`,
-        head, ...(opts.since ? [`^${opts.since}`] : []), '--',
+        head,
+        ...(opts.since ? [`^${opts.since}`] : []),
+        '--',
       ];
       const out = (await this.git(args)).stdout;
       for (const record of out.split('\0')) {

@@ -10,12 +10,23 @@ describe('OwnedPaths', () => {
     expect(owned.check(p).join('/')).toBe(p);
   });
 
-  it.each(['../x', '/etc/x', 'tenants/../../x', 'tenants/./a', 'tenants//a', 'tenants/', 'a\\b', 'tenants/.GIT/x', 'tenantsx/a', 'clusters/prod', 'clusters/prod/berth-tenants.yaml/x', '', 'tenants/\u0000'])(
-    'rejects %j',
-    (p) => {
-      expect(() => owned.check(p)).toThrow(/fleet path/);
-    },
-  );
+  it.each([
+    '../x',
+    '/etc/x',
+    'tenants/../../x',
+    'tenants/./a',
+    'tenants//a',
+    'tenants/',
+    'a\\b',
+    'tenants/.GIT/x',
+    'tenantsx/a',
+    'clusters/prod',
+    'clusters/prod/berth-tenants.yaml/x',
+    '',
+    'tenants/\u0000',
+  ])('rejects %j', (p) => {
+    expect(() => owned.check(p)).toThrow(/fleet path/);
+  });
 
   it('needs at least one owned folder and well-formed roots', () => {
     expect(() => new OwnedPaths([])).toThrow();
@@ -54,9 +65,12 @@ describe('credentials', () => {
 
 describe('formatCommitMessage', () => {
   it('appends trailers as the last paragraph', () => {
-    expect(formatCommitMessage('Subject\n\nBody.\n', [['Berth-Request', 'r1'], ['Berth-Request', 'r2']])).toBe(
-      'Subject\n\nBody.\n\nBerth-Request: r1\nBerth-Request: r2\n',
-    );
+    expect(
+      formatCommitMessage('Subject\n\nBody.\n', [
+        ['Berth-Request', 'r1'],
+        ['Berth-Request', 'r2'],
+      ]),
+    ).toBe('Subject\n\nBody.\n\nBerth-Request: r1\nBerth-Request: r2\n');
     expect(formatCommitMessage('Only subject')).toBe('Only subject\n');
   });
 

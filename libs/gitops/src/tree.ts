@@ -215,7 +215,10 @@ export class MutableTree implements FleetTree {
     if (!node) return [];
     if (node.kind !== 'dir') throw new FleetPathError(path, 'is a file');
     const entries = await this.load(node);
-    return [...entries].filter(([, n]) => n.kind === 'dir').map(([k]) => k).sort();
+    return [...entries]
+      .filter(([, n]) => n.kind === 'dir')
+      .map(([k]) => k)
+      .sort();
   }
 
   async exists(path: string): Promise<boolean> {

@@ -26,7 +26,9 @@ function expectGolden(caseDir: string, files: RenderedFiles): void {
       writeFileSync(join(dir, name), text);
     }
   }
-  const committed = listFiles(dir).map((p) => relative(dir, p).split('\\').join('/')).sort();
+  const committed = listFiles(dir)
+    .map((p) => relative(dir, p).split('\\').join('/'))
+    .sort();
   expect(Object.keys(files).sort()).toEqual(committed);
   for (const name of committed) {
     expect(`${name}:\n${files[name]}`).toBe(`${name}:\n${readFileSync(join(dir, name), 'utf8')}`);

@@ -12,12 +12,5 @@ export {
   TENANT_RECONCILER_BINDING,
 } from './tenant';
 export { renderClusterIndex, CLUSTER_SYNC_NAME, CLUSTER_SYNC_FILE } from './cluster';
-export {
-  MANAGED_BY_LABEL,
-  TENANT_LABEL,
-  FLUX_TENANT_LABEL,
-  REQUEST_ID_ANNOTATION,
-  EXPIRES_AT_ANNOTATION,
-  POD_SECURITY_ENFORCE_LABEL,
-} from './common';
+export { MANAGED_BY_LABEL, TENANT_LABEL, FLUX_TENANT_LABEL, REQUEST_ID_ANNOTATION, EXPIRES_AT_ANNOTATION, POD_SECURITY_ENFORCE_LABEL } from './common';
 export { isDnsLabel, isDnsSubdomain } from './validation';

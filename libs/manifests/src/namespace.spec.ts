@@ -17,8 +17,7 @@ function shuffled<T>(items: T[], seed: number): T[] {
   }
   return out;
 }
-const shuffleMap = (m: Record<string, string> | undefined, seed: number) =>
-  m && Object.fromEntries(shuffled(Object.entries(m), seed));
+const shuffleMap = (m: Record<string, string> | undefined, seed: number) => m && Object.fromEntries(shuffled(Object.entries(m), seed));
 
 function expectInvalid(spec: NamespaceSpec, object: RegExp, field: RegExp): void {
   let caught: unknown;

@@ -9,7 +9,11 @@ const LEVELS = new Set(['privileged', 'baseline', 'restricted']);
 export function resolveRenderOptions(opts: Partial<RenderOptions> = {}): RenderOptions {
   const o: RenderOptions = { ...DEFAULT_RENDER_OPTIONS, ...stripUndefined(opts) };
   if (!LEVELS.has(o.podSecurityEnforce)) {
-    throw new ManifestValidationError('RenderOptions', 'podSecurityEnforce', `must be privileged, baseline or restricted, got ${JSON.stringify(o.podSecurityEnforce)}`);
+    throw new ManifestValidationError(
+      'RenderOptions',
+      'podSecurityEnforce',
+      `must be privileged, baseline or restricted, got ${JSON.stringify(o.podSecurityEnforce)}`,
+    );
   }
   assertDnsLabel(o.ingressNamespace, 'RenderOptions', 'ingressNamespace');
   if (o.fluxNamespace !== 'flux-system') {

@@ -31,12 +31,7 @@ export function tenantDir(opts: Pick<RenderOptions, 'tenantsRoot'>, cluster: str
 }
 
 /** `tenants/<cluster>/<tenant>/<namespace>` — the files of renderNamespace. */
-export function namespaceDir(
-  opts: Pick<RenderOptions, 'tenantsRoot'>,
-  cluster: string,
-  tenant: string,
-  namespace: string,
-): string {
+export function namespaceDir(opts: Pick<RenderOptions, 'tenantsRoot'>, cluster: string, tenant: string, namespace: string): string {
   return `${tenantDir(opts, cluster, tenant)}/${segment(namespace, 'namespace')}`;
 }
 

@@ -3,16 +3,7 @@ import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.flux
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
-import {
-  FLUX_TENANT_LABEL,
-  POD_SECURITY_ENFORCE_LABEL,
-  RBAC_API_GROUP,
-  kustomizationFile,
-  managedLabels,
-  objectRef,
-  shortHash,
-  sortedFiles,
-} from './common';
+import { FLUX_TENANT_LABEL, POD_SECURITY_ENFORCE_LABEL, RBAC_API_GROUP, kustomizationFile, managedLabels, objectRef, shortHash, sortedFiles } from './common';
 import { ManifestValidationError } from './errors';
 import { resolveRenderOptions } from './options';
 import type { RenderedFiles, RenderOptions, TenantSpec, TenantSyncRepo } from './types';
@@ -54,7 +45,7 @@ export function tenantServiceAccountName(tenant: string): string {
  * `kustomization.yaml` listing `tenant.yaml` and one folder per namespace.
  */
 export function renderTenantOnboarding(tenant: TenantSpec, options: Partial<RenderOptions> = {}): RenderedFiles {
-  const opts = resolveRenderOptions(options);
+  resolveRenderOptions(options); // validates them; the onboarding set does not depend on them
   const tRef = `Tenant ${String(tenant.name)}`;
   assertDnsLabel(tenant.name, tRef, 'name');
   assertDnsLabel(tenant.cluster, tRef, 'cluster');

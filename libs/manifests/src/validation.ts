@@ -52,8 +52,7 @@ export function assertQualifiedName(key: string, object: string, field: string):
   const slash = key.indexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  const ok =
-    (prefix === undefined || isDnsSubdomain(prefix)) && name.length <= 63 && QUALIFIED_NAME_PART.test(name);
+  const ok = (prefix === undefined || isDnsSubdomain(prefix)) && name.length <= 63 && QUALIFIED_NAME_PART.test(name);
   if (!ok) {
     throw new ManifestValidationError(
       object,
@@ -91,12 +90,7 @@ export function assertAnnotations(annotations: Record<string, unknown>, object: 
 }
 
 /** Rejects keys in Kubernetes' and Berth's reserved prefixes so that user maps cannot override managed keys. */
-export function assertNotReserved(
-  map: Record<string, unknown>,
-  reservedPrefixes: readonly string[],
-  object: string,
-  field: string,
-): void {
+export function assertNotReserved(map: Record<string, unknown>, reservedPrefixes: readonly string[], object: string, field: string): void {
   for (const key of Object.keys(map)) {
     const slash = key.indexOf('/');
     const prefix = slash >= 0 ? key.slice(0, slash) : '';

@@ -1,15 +1,7 @@
 import { parseQuantity } from '@berth/common/quantity';
 import type { ResolvedOptions } from './options';
 import { isPrepared, namespaceRef, parseResources, totalResources } from './resources';
-import type {
-  NamespaceRequest,
-  NamespaceUsage,
-  ParsedResources,
-  PolicySnapshot,
-  PreparedNamespaces,
-  Reason,
-  Tier,
-} from './types';
+import type { NamespaceRequest, NamespaceUsage, ParsedResources, PolicySnapshot, PreparedNamespaces, Reason, Tier } from './types';
 
 /** Everything a rule may read; built once per evaluation. */
 export interface RuleContext {

@@ -55,13 +55,20 @@ describe('resource helpers', () => {
     [{ 'requests.cpu': '0.5' }, { 'requests.cpu': '500m' }],
     [{ 'limits.memory': '1073741824' }, { 'limits.memory': '1Gi' }],
     [{ 'requests.cpu': '1e3' }, { 'requests.cpu': '1k' }],
-    [{ cpu: '250m', memory: '512Mi' }, { 'requests.cpu': '250m', 'requests.memory': '512Mi' }],
+    [
+      { cpu: '250m', memory: '512Mi' },
+      { 'requests.cpu': '250m', 'requests.memory': '512Mi' },
+    ],
   ])('parseResources(%j) formats as %j', (input, expected) => {
     expect(formatResources(parseResources(input))).toEqual(expected);
   });
 
   it('sumResources sums exactly across spellings', () => {
-    const total = sumResources([{ 'requests.cpu': '0.5', 'limits.memory': '1Gi' }, { cpu: '500m', 'limits.memory': '1073741824' }, parseResources({ 'requests.cpu': '1' })]);
+    const total = sumResources([
+      { 'requests.cpu': '0.5', 'limits.memory': '1Gi' },
+      { cpu: '500m', 'limits.memory': '1073741824' },
+      parseResources({ 'requests.cpu': '1' }),
+    ]);
     expect(formatResources(total)).toEqual({ 'requests.cpu': '2', 'limits.memory': '2Gi' });
   });
 

@@ -45,13 +45,7 @@ const STANDARD_RESOURCE_PATTERNS = [
 export const DEFAULT_POLICY_OPTIONS: Readonly<PolicyOptions> = Object.freeze({
   namePrefix: '{tenant}-',
   reservedNames: ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system', 'berth-system'],
-  reservedLabelPrefixes: [
-    'berth.dev/',
-    'kubernetes.io/',
-    'k8s.io/',
-    'toolkit.fluxcd.io/',
-    'pod-security.kubernetes.io/',
-  ],
+  reservedLabelPrefixes: ['berth.dev/', 'kubernetes.io/', 'k8s.io/', 'toolkit.fluxcd.io/', 'pod-security.kubernetes.io/'],
   allowedClusterRoles: ['view', 'edit', 'admin'],
   maxTtl: '720h',
   knownResourceKeys: STANDARD_RESOURCE_KEYS,

@@ -7,7 +7,19 @@ import { recordAudit } from '../audit-events/audit.writer';
 type NewKey = Pick<ApiKey, 'name' | 'lookupId' | 'secretHash' | 'role' | 'tenantId' | 'createdBy'> & { clusterName?: string | null };
 
 /** Rows never leave this repository with their hash except for authentication (IdentityRepository). */
-const PUBLIC_FIELDS = { id: true, name: true, role: true, tenantId: true, clusterName: true, createdBy: true, createdAt: true, lastUsedAt: true, revokedAt: true, lookupId: true, secretHash: false } as const;
+const PUBLIC_FIELDS = {
+  id: true,
+  name: true,
+  role: true,
+  tenantId: true,
+  clusterName: true,
+  createdBy: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+  lookupId: true,
+  secretHash: false,
+} as const;
 
 @Injectable()
 export class ApiKeysRepository {
@@ -33,7 +45,13 @@ export class ApiKeysRepository {
   create(caller: Caller, data: NewKey) {
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.apiKey.create({ data, select: PUBLIC_FIELDS });
-      await recordAudit(tx, caller, { action: 'api-key.create', targetType: 'ApiKey', targetId: row.id, tenantId: row.tenantId, after: { name: row.name, role: row.role, cluster: row.clusterName } });
+      await recordAudit(tx, caller, {
+        action: 'api-key.create',
+        targetType: 'ApiKey',
+        targetId: row.id,
+        tenantId: row.tenantId,
+        after: { name: row.name, role: row.role, cluster: row.clusterName },
+      });
       return row;
     });
   }
@@ -41,7 +59,13 @@ export class ApiKeysRepository {
   revoke(caller: Caller, id: string, at: Date) {
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.apiKey.update({ where: { id }, data: { revokedAt: at }, select: PUBLIC_FIELDS });
-      await recordAudit(tx, caller, { action: 'api-key.revoke', targetType: 'ApiKey', targetId: row.id, tenantId: row.tenantId, before: { name: row.name, role: row.role } });
+      await recordAudit(tx, caller, {
+        action: 'api-key.revoke',
+        targetType: 'ApiKey',
+        targetId: row.id,
+        tenantId: row.tenantId,
+        before: { name: row.name, role: row.role },
+      });
       return row;
     });
   }

@@ -46,11 +46,16 @@ export class ApiKeysService {
   /** A platform admin key, or (`role: 'cluster'`) a key that only reads one existing cluster's Flux inputs. */
   async createAdmin(caller: Caller, dto: CreateAdminApiKeyDto): Promise<CreatedApiKeyResponse> {
     if (dto.role !== 'cluster') {
-      if (dto.cluster !== undefined) throw new BadInputError('Invalid input: cluster', [{ field: 'cluster', code: 'not-allowed', message: 'only a key with role `cluster` names a cluster' }]);
+      if (dto.cluster !== undefined)
+        throw new BadInputError('Invalid input: cluster', [
+          { field: 'cluster', code: 'not-allowed', message: 'only a key with role `cluster` names a cluster' },
+        ]);
       return this.create(caller, { name: dto.name, role: 'admin', tenantId: null }, null);
     }
     if (!(await this.keys.clusterExists(dto.cluster!))) {
-      throw new UnprocessableError(`cluster '${dto.cluster}' does not exist`, [{ field: 'cluster', code: 'unknown-cluster', message: `cluster '${dto.cluster}' does not exist` }]);
+      throw new UnprocessableError(`cluster '${dto.cluster}' does not exist`, [
+        { field: 'cluster', code: 'unknown-cluster', message: `cluster '${dto.cluster}' does not exist` },
+      ]);
     }
     return this.create(caller, { name: dto.name, role: 'cluster', tenantId: null, clusterName: dto.cluster! }, null);
   }
@@ -62,10 +67,19 @@ export class ApiKeysService {
   private async page(tenantId: string | null, tenantName: string | null, query: PageQueryDto): Promise<Page<ApiKeyResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.keys.list(tenantId, limit, decodeCursor(query.cursor, isUuid));
-    return toPage(rows, limit, (r) => r.id, (r) => ApiKeyResponse.from(r as PublicKey as ApiKey, tenantName));
+    return toPage(
+      rows,
+      limit,
+      (r) => r.id,
+      (r) => ApiKeyResponse.from(r as PublicKey as ApiKey, tenantName),
+    );
   }
 
-  private async create(caller: Caller, spec: Pick<ApiKey, 'name' | 'role' | 'tenantId'> & { clusterName?: string }, tenantName: string | null): Promise<CreatedApiKeyResponse> {
+  private async create(
+    caller: Caller,
+    spec: Pick<ApiKey, 'name' | 'role' | 'tenantId'> & { clusterName?: string },
+    tenantName: string | null,
+  ): Promise<CreatedApiKeyResponse> {
     const { key, lookupId, secretHash } = generateApiKey();
     const row = await this.keys.create(caller, { ...spec, lookupId, secretHash, createdBy: caller.principal.actor });
     return { ...ApiKeyResponse.from(row as PublicKey as ApiKey, tenantName), key };

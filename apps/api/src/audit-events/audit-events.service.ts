@@ -43,6 +43,7 @@ function parseCursor(key: string | undefined): { at: Date; id: string } | undefi
   if (key === undefined) return undefined;
   const [at, id] = key.split('|');
   const date = new Date(at);
-  if (!id || !isUUID(id) || Number.isNaN(date.getTime())) throw new BadInputError('Invalid cursor', [{ field: 'cursor', code: 'invalid', message: 'not a cursor from this API' }]);
+  if (!id || !isUUID(id) || Number.isNaN(date.getTime()))
+    throw new BadInputError('Invalid cursor', [{ field: 'cursor', code: 'invalid', message: 'not a cursor from this API' }]);
   return { at: date, id };
 }

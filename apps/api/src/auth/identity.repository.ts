@@ -10,7 +10,16 @@ export class IdentityRepository {
   findApiKey(lookupId: string) {
     return this.prisma.apiKey.findUnique({
       where: { lookupId },
-      select: { id: true, name: true, secretHash: true, role: true, clusterName: true, revokedAt: true, lastUsedAt: true, tenant: { select: { id: true, name: true } } },
+      select: {
+        id: true,
+        name: true,
+        secretHash: true,
+        role: true,
+        clusterName: true,
+        revokedAt: true,
+        lastUsedAt: true,
+        tenant: { select: { id: true, name: true } },
+      },
     });
   }
 

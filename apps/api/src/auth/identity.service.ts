@@ -31,7 +31,8 @@ export class IdentityService {
     }
     const actor = `apikey:${key.name}(${key.id})`;
     if (key.role === 'admin') return { kind: 'apiKey', id: key.id, actor, groups: [], isAdmin: true, memberships: [] };
-    if (key.role === 'cluster') return { kind: 'apiKey', id: key.id, actor, groups: [], isAdmin: false, memberships: [], cluster: key.clusterName ?? undefined };
+    if (key.role === 'cluster')
+      return { kind: 'apiKey', id: key.id, actor, groups: [], isAdmin: false, memberships: [], cluster: key.clusterName ?? undefined };
     const memberships = key.tenant ? [{ tenantId: key.tenant.id, tenantName: key.tenant.name, role: key.role }] : [];
     return { kind: 'apiKey', id: key.id, actor, groups: [], isAdmin: false, memberships };
   }

@@ -39,18 +39,14 @@ export class JwtVerifier {
   private async verifyShared(token: string): Promise<JWTPayload> {
     if (!this.secret) throw new InvalidTokenError('HS256 tokens are not accepted (BERTH_JWT_SECRET is not set)');
     const { auth } = this.config;
-    return this.run(() =>
-      jwtVerify(token, this.secret!, { algorithms: ['HS256'], issuer: auth.jwtIssuer, audience: auth.jwtAudience }),
-    );
+    return this.run(() => jwtVerify(token, this.secret!, { algorithms: ['HS256'], issuer: auth.jwtIssuer, audience: auth.jwtAudience }));
   }
 
   private async verifyOidc(token: string): Promise<JWTPayload> {
     const { oidcIssuer, oidcAudience } = this.config.auth;
     if (!oidcIssuer) throw new InvalidTokenError('Token algorithm not accepted');
     const keys = await this.oidcKeys(oidcIssuer);
-    return this.run(() =>
-      jwtVerify(token, keys, { algorithms: ['RS256', 'ES256'], issuer: oidcIssuer, audience: oidcAudience }),
-    );
+    return this.run(() => jwtVerify(token, keys, { algorithms: ['RS256', 'ES256'], issuer: oidcIssuer, audience: oidcAudience }));
   }
 
   private async run(verify: () => Promise<{ payload: JWTPayload }>): Promise<JWTPayload> {

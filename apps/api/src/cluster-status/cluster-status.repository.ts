@@ -70,7 +70,10 @@ export class ClusterStatusRepository {
   async markFailed(ids: Array<{ id: string; commitSha: string }>, reason: string): Promise<number> {
     let count = 0;
     for (const { id, commitSha } of ids) {
-      const r = await this.prisma.namespace.updateMany({ where: { id, commitSha, state: 'Committed' }, data: { state: 'Failed', lastError: `${FLUX_ERROR_PREFIX}${reason}`.slice(0, 2000) } });
+      const r = await this.prisma.namespace.updateMany({
+        where: { id, commitSha, state: 'Committed' },
+        data: { state: 'Failed', lastError: `${FLUX_ERROR_PREFIX}${reason}`.slice(0, 2000) },
+      });
       count += r.count;
     }
     return count;
@@ -83,7 +86,12 @@ export class ClusterStatusRepository {
   async recordStatus(cluster: string, status: ClusterStatusRecord): Promise<void> {
     await this.prisma.cluster.updateMany({
       where: { name: cluster },
-      data: { statusReady: status.ready, statusRevision: status.revision, statusMessage: status.message?.slice(0, 2000) ?? null, statusCheckedAt: status.checkedAt },
+      data: {
+        statusReady: status.ready,
+        statusRevision: status.revision,
+        statusMessage: status.message?.slice(0, 2000) ?? null,
+        statusCheckedAt: status.checkedAt,
+      },
     });
   }
 
@@ -100,7 +108,8 @@ export class ClusterStatusRepository {
 
   /** Stores a webhook's digest; false when it was seen before (a replay). Old receipts are pruned. */
   async acceptReceipt(digest: string, cluster: string, pruneBefore: Date): Promise<boolean> {
-    const inserted = await this.prisma.$executeRaw`INSERT INTO "FluxEventReceipt" (digest, cluster, "receivedAt") VALUES (${digest}, ${cluster}, now()) ON CONFLICT (digest) DO NOTHING`;
+    const inserted = await this.prisma
+      .$executeRaw`INSERT INTO "FluxEventReceipt" (digest, cluster, "receivedAt") VALUES (${digest}, ${cluster}, now()) ON CONFLICT (digest) DO NOTHING`;
     if (inserted === 1 && Math.random() < 0.05) await this.prisma.fluxEventReceipt.deleteMany({ where: { receivedAt: { lt: pruneBefore } } });
     return inserted === 1;
   }

@@ -109,7 +109,9 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
     const results: ReconcileResult[] = [];
     for (const { name } of await this.store.clusters()) {
       if (this.stopping) break;
-      results.push(await this.reconcileCluster(name, { wait: false }).catch((error: Error) => ({ cluster: name, outcome: 'error' as const, error: error.message })));
+      results.push(
+        await this.reconcileCluster(name, { wait: false }).catch((error: Error) => ({ cluster: name, outcome: 'error' as const, error: error.message })),
+      );
     }
     return results;
   }
@@ -146,7 +148,9 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
     const applied = shaOfRevision(k.lastAppliedRevision);
     const attempted = shaOfRevision(k.lastAttemptedRevision) ?? applied;
     const awaiting = await this.store.awaiting(name);
-    const times = await this.store.commitTimes([...new Set([...awaiting.map((n) => n.commitSha!), ...(applied ? [applied] : []), ...(attempted ? [attempted] : [])])]);
+    const times = await this.store.commitTimes([
+      ...new Set([...awaiting.map((n) => n.commitSha!), ...(applied ? [applied] : []), ...(attempted ? [attempted] : [])]),
+    ]);
     const gitDir = this.config.fleet.workdir;
     const contains = async (revision: string | null, sha: string) => (revision ? containsCommit(revision, sha, times, gitDir) : null);
 

@@ -26,10 +26,15 @@ const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 function isAncestor(gitDir: string, ancestor: string, descendant: string): Promise<boolean | null> {
   if (!SHA.test(ancestor) || !SHA.test(descendant) || !existsSync(join(gitDir, 'objects'))) return Promise.resolve(null);
   return new Promise((resolve) => {
-    execFile('git', ['--git-dir', gitDir, 'merge-base', '--is-ancestor', ancestor, descendant], { timeout: 5000, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (error) => {
-      if (!error) return resolve(true);
-      // exit 1: not an ancestor; anything else (unknown object, no repo): cannot tell.
-      resolve((error as { code?: unknown }).code === 1 ? false : null);
-    });
+    execFile(
+      'git',
+      ['--git-dir', gitDir, 'merge-base', '--is-ancestor', ancestor, descendant],
+      { timeout: 5000, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
+      (error) => {
+        if (!error) return resolve(true);
+        // exit 1: not an ancestor; anything else (unknown object, no repo): cannot tell.
+        resolve((error as { code?: unknown }).code === 1 ? false : null);
+      },
+    );
   });
 }

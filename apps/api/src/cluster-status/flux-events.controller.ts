@@ -21,7 +21,12 @@ export class FluxEventsController {
   @ApiAcceptedResponse({ type: FluxEventAccepted })
   @ApiUnauthorizedResponse({ description: 'Missing or invalid signature, unknown cluster, or a stale event' })
   @ApiConflictResponse({ description: 'Replay: an event with this signature was already accepted' })
-  receive(@Query() { cluster }: FluxEventQueryDto, @Headers('x-signature') signature: string | undefined, @RawBody() raw: Buffer | undefined, @Body() body: unknown) {
+  receive(
+    @Query() { cluster }: FluxEventQueryDto,
+    @Headers('x-signature') signature: string | undefined,
+    @RawBody() raw: Buffer | undefined,
+    @Body() body: unknown,
+  ) {
     return this.events.receive(cluster, signature, raw, body);
   }
 }

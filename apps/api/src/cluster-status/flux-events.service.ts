@@ -51,7 +51,9 @@ export class FluxEventsService {
       throw new UnauthorizedError(`Event timestamp ${event.timestamp} is outside the accepted window (10 minutes)`, 'stale-event');
     }
     if (!(await this.store.acceptReceipt(digest, cluster, new Date(now - 2 * REPLAY_WINDOW_MS)))) {
-      throw new ConflictError('This event was already received (replay)', [{ field: 'X-Signature', code: 'replayed', message: 'an event with this signature was already accepted' }]);
+      throw new ConflictError('This event was already received (replay)', [
+        { field: 'X-Signature', code: 'replayed', message: 'an event with this signature was already accepted' },
+      ]);
     }
 
     const { kind, name, namespace } = event.involvedObject;
@@ -84,7 +86,9 @@ export class FluxEventsService {
   private async verify(cluster: string, header: string | undefined, raw: Buffer | undefined): Promise<string> {
     const given = typeof header === 'string' ? SIGNATURE.exec(header.trim()) : null;
     const secret = await this.secretOf(cluster);
-    const expected = createHmac('sha256', secret ?? this.decoyKey).update(raw ?? Buffer.alloc(0)).digest();
+    const expected = createHmac('sha256', secret ?? this.decoyKey)
+      .update(raw ?? Buffer.alloc(0))
+      .digest();
     const actual = Buffer.from(given?.[1] ?? '00'.repeat(32), 'hex');
     const match = timingSafeEqual(actual, expected);
     if (!given || !secret || !raw || !match) throw new UnauthorizedError();
@@ -110,7 +114,9 @@ export class FluxEventsService {
     const errors = validateSync(event, { whitelist: false, forbidUnknownValues: false });
     if (errors.length > 0) {
       const details = errors.flatMap((e) =>
-        [e, ...(e.children ?? []).map((c) => ({ ...c, property: `${e.property}.${c.property}` }))].flatMap((x) => Object.entries(x.constraints ?? {}).map(([code, message]) => ({ field: x.property, code, message }))),
+        [e, ...(e.children ?? []).map((c) => ({ ...c, property: `${e.property}.${c.property}` }))].flatMap((x) =>
+          Object.entries(x.constraints ?? {}).map(([code, message]) => ({ field: x.property, code, message })),
+        ),
       );
       throw new BadInputError(`Invalid Flux event: ${[...new Set(details.map((d) => d.field))].join(', ')}`, details);
     }

@@ -34,7 +34,12 @@ export class ClustersController {
 
   @Patch(':name')
   @Allow('update', 'Cluster')
-  update(@CurrentCaller() caller: Caller, @Param() { name }: NameParam, @Body() dto: UpdateClusterDto, @Headers('if-match') ifMatch?: string): Promise<ClusterResponse> {
+  update(
+    @CurrentCaller() caller: Caller,
+    @Param() { name }: NameParam,
+    @Body() dto: UpdateClusterDto,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<ClusterResponse> {
     return this.clusters.update(caller, name, dto, versionFromIfMatch(ifMatch));
   }
 

@@ -32,7 +32,10 @@ export class ClustersRepository {
   update(caller: Caller, name: string, version: number, data: Prisma.ClusterUpdateInput) {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.cluster.findUnique({ where: { name } });
-      const { count } = await tx.cluster.updateMany({ where: { name, version }, data: { ...data, version: { increment: 1 } } as Prisma.ClusterUpdateManyMutationInput });
+      const { count } = await tx.cluster.updateMany({
+        where: { name, version },
+        data: { ...data, version: { increment: 1 } } as Prisma.ClusterUpdateManyMutationInput,
+      });
       if (count === 0) return null;
       const after = await tx.cluster.findUniqueOrThrow({ where: { name } });
       await recordAudit(tx, caller, { action: 'cluster.update', targetType: 'Cluster', targetId: name, before, after });

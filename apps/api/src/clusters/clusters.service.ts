@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { assertVersion, ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, PreconditionFailedError, toPage } from '@berth/common';
+import {
+  assertVersion,
+  ConflictError,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  NotFoundError,
+  Page,
+  PageQueryDto,
+  PreconditionFailedError,
+  toPage,
+} from '@berth/common';
 import { ClustersRepository } from './clusters.repository';
 import { ClusterResponse } from './dto/cluster.response';
 import { CreateClusterDto, UpdateClusterDto } from './dto/create-cluster.dto';
@@ -47,7 +57,9 @@ export class ClustersService {
     const outcome = await this.clusters.delete(caller, name, current.version);
     if (outcome === 'stale') throw new PreconditionFailedError();
     if (outcome === 'in-use') {
-      throw new ConflictError(`Cluster ${name} still has namespaces; delete them first`, [{ field: 'name', code: 'cluster-in-use', message: 'namespaces live on this cluster' }]);
+      throw new ConflictError(`Cluster ${name} still has namespaces; delete them first`, [
+        { field: 'name', code: 'cluster-in-use', message: 'namespaces live on this cluster' },
+      ]);
     }
   }
 

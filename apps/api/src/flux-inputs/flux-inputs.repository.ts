@@ -26,7 +26,11 @@ export class FluxInputsRepository {
       ORDER BY id
       LIMIT ${take}::int`;
     if (ids.length === 0) return [];
-    return this.prisma.namespace.findMany({ where: { id: { in: ids.map((r) => r.id) } }, include: { tenant: { select: { name: true } } }, orderBy: { id: 'asc' } });
+    return this.prisma.namespace.findMany({
+      where: { id: { in: ids.map((r) => r.id) } },
+      include: { tenant: { select: { name: true } } },
+      orderBy: { id: 'asc' },
+    });
   }
 
   /** The preview rows behind some namespaces of a cluster (by tenant and name). */

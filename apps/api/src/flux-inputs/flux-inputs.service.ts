@@ -41,10 +41,20 @@ export class FluxInputsService {
     const limit = Math.min(query.limit ?? this.config.flux.inputsPageSize, this.config.flux.inputsPageSize);
     const shard = { index: query.shard ?? 0, count: query.shards ?? 1 };
     if (shard.index >= shard.count) {
-      throw new UnprocessableError('shard must be below shards', [{ field: 'shard', code: 'out-of-range', message: `shard ${shard.index} of ${shard.count} shards (0 … ${shard.count - 1})` }]);
+      throw new UnprocessableError('shard must be below shards', [
+        { field: 'shard', code: 'out-of-range', message: `shard ${shard.index} of ${shard.count} shards (0 … ${shard.count - 1})` },
+      ]);
     }
-    const rows = await this.inputs.page(query.cluster, limit + 1, decodeCursor(query.cursor, (k) => isUUID(k)), shard);
-    const previews = await this.inputs.previewsOf(query.cluster, rows.map((r) => ({ tenantId: r.tenantId, name: r.name })));
+    const rows = await this.inputs.page(
+      query.cluster,
+      limit + 1,
+      decodeCursor(query.cursor, (k) => isUUID(k)),
+      shard,
+    );
+    const previews = await this.inputs.previewsOf(
+      query.cluster,
+      rows.map((r) => ({ tenantId: r.tenantId, name: r.name })),
+    );
     const byNamespace = new Map(previews.map((p) => [`${p.tenantId}/${p.namespace}`, p]));
 
     const items: FluxInput[] = [];

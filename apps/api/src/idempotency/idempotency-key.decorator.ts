@@ -33,6 +33,8 @@ export const Idempotency = createParamDecorator((_: unknown, ctx: ExecutionConte
       { field: 'Idempotency-Key', code: 'invalid', message: 'expected e.g. a UUID' },
     ]);
   }
-  const fingerprint = createHash('sha256').update(`${req.method} ${req.url}\n${canonical(req.body)}`).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(`${req.method} ${req.url}\n${canonical(req.body)}`)
+    .digest('hex');
   return { key, fingerprint };
 });

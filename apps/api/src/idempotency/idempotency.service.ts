@@ -33,9 +33,12 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
 
   /** Expired keys are removed hourly (a claim also replaces an expired record, so this is only tidying). */
   onApplicationBootstrap(): void {
-    this.sweeper = setInterval(() => {
-      this.records.purgeExpired().catch((error: Error) => this.logger.warn(`idempotency sweep failed: ${error.message}`));
-    }, 60 * 60 * 1000);
+    this.sweeper = setInterval(
+      () => {
+        this.records.purgeExpired().catch((error: Error) => this.logger.warn(`idempotency sweep failed: ${error.message}`));
+      },
+      60 * 60 * 1000,
+    );
     this.sweeper.unref();
   }
 

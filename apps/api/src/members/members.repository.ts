@@ -23,7 +23,13 @@ export class MembersRepository {
   create(caller: Caller, data: Pick<Membership, 'tenantId' | 'subjectKind' | 'subjectName' | 'role'>) {
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.membership.create({ data });
-      await recordAudit(tx, caller, { action: 'member.add', targetType: 'Membership', targetId: `${row.subjectKind}:${row.subjectName}`, tenantId: row.tenantId, after: row });
+      await recordAudit(tx, caller, {
+        action: 'member.add',
+        targetType: 'Membership',
+        targetId: `${row.subjectKind}:${row.subjectName}`,
+        tenantId: row.tenantId,
+        after: row,
+      });
       return row;
     });
   }
@@ -40,7 +46,13 @@ export class MembersRepository {
         if (owners <= 1) return 'last-owner';
       }
       await tx.membership.delete({ where: { id: row.id } });
-      await recordAudit(tx, caller, { action: 'member.remove', targetType: 'Membership', targetId: `${row.subjectKind}:${row.subjectName}`, tenantId: row.tenantId, before: row });
+      await recordAudit(tx, caller, {
+        action: 'member.remove',
+        targetType: 'Membership',
+        targetId: `${row.subjectKind}:${row.subjectName}`,
+        tenantId: row.tenantId,
+        before: row,
+      });
       return 'removed';
     });
   }

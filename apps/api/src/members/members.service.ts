@@ -41,7 +41,7 @@ export class MembersService {
     this.roles.clear();
     if (outcome === 'last-owner') {
       throw new ConflictError('A tenant must keep at least one owner; add another owner first', [
-        { field: 'id', code: 'last-owner', message: 'this is the tenant\'s last owner' },
+        { field: 'id', code: 'last-owner', message: "this is the tenant's last owner" },
       ]);
     }
   }

@@ -21,7 +21,14 @@ export class NamespaceRequestsController {
   @ApiCreatedResponse({ type: NamespaceRequestResponse, description: 'Approved or PendingApproval' })
   @ApiOkResponse({ type: DryRunResponse, description: '?dryRun=true: the decision only' })
   @ApiUnprocessableEntityResponse({ description: 'Denied by policy; `details` lists the reasons' })
-  async create(@CurrentCaller() caller: Caller, @Param() { tenant }: TenantParam, @Query() { dryRun }: DryRunQueryDto, @Body() dto: CreateNamespaceRequestDto, @Idempotency() idem: IdempotencyRequest | undefined, @Res() reply: Reply) {
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Param() { tenant }: TenantParam,
+    @Query() { dryRun }: DryRunQueryDto,
+    @Body() dto: CreateNamespaceRequestDto,
+    @Idempotency() idem: IdempotencyRequest | undefined,
+    @Res() reply: Reply,
+  ) {
     send(reply, await this.requests.create(caller, tenant, dto, dryRun === 'true', idem));
   }
 

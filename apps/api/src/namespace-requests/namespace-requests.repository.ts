@@ -48,7 +48,10 @@ export class NamespaceRequestsRepository {
   }
 
   createRequest(tx: PrismaTx, data: Omit<Prisma.NamespaceRequestUncheckedCreateInput, 'spec' | 'decision'> & { spec: unknown; decision: unknown }) {
-    return tx.namespaceRequest.create({ data: { ...data, spec: json(data.spec), decision: json(data.decision) }, include: { tenant: { select: { name: true } } } });
+    return tx.namespaceRequest.create({
+      data: { ...data, spec: json(data.spec), decision: json(data.decision) },
+      include: { tenant: { select: { name: true } } },
+    });
   }
 
   findRequest(visible: Prisma.NamespaceRequestWhereInput, id: string): Promise<RequestWithTenant | null> {
@@ -93,7 +96,15 @@ export class NamespaceRequestsRepository {
     target: { id?: string; tenantId: string; cluster: string; name: string },
     desired: { spec: unknown; resources: Record<string, string>; limitRange: unknown; expiresAt: Date | null; requestId: string },
   ): Promise<Namespace> {
-    const data = { spec: json(desired.spec), resources: json(desired.resources), limitRange: desired.limitRange ? json(desired.limitRange) : Prisma.DbNull, expiresAt: desired.expiresAt, requestId: desired.requestId, state: 'Approved' as const, lastError: null };
+    const data = {
+      spec: json(desired.spec),
+      resources: json(desired.resources),
+      limitRange: desired.limitRange ? json(desired.limitRange) : Prisma.DbNull,
+      expiresAt: desired.expiresAt,
+      requestId: desired.requestId,
+      state: 'Approved' as const,
+      lastError: null,
+    };
     const row = target.id
       ? await tx.namespace.update({ where: { id: target.id }, data: { ...data, version: { increment: 1 } } })
       : await tx.namespace.create({ data: { ...data, tenantId: target.tenantId, cluster: target.cluster, name: target.name } });

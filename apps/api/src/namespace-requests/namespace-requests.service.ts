@@ -100,9 +100,22 @@ export class NamespaceRequestsService {
       const state = await this.requests.policyState(tx, locked.tenantId, locked.cluster, locked.namespace);
       const decision = this.judge(state, askOf(locked));
       if (decision.outcome === 'deny') return { decision };
-      const approved = await this.requests.updateRequest(tx, id, { state: 'Approved', decision, decidedBy: caller.principal.actor, decidedAt: new Date(), comment: dto.comment });
+      const approved = await this.requests.updateRequest(tx, id, {
+        state: 'Approved',
+        decision,
+        decidedBy: caller.principal.actor,
+        decidedAt: new Date(),
+        comment: dto.comment,
+      });
       await this.apply(tx, approved, state);
-      await recordAudit(tx, caller, { action: 'namespace-request.approve', targetType: 'NamespaceRequest', targetId: id, tenantId: locked.tenantId, before: { state: locked.state }, after: { state: approved.state, comment: dto.comment, decision } });
+      await recordAudit(tx, caller, {
+        action: 'namespace-request.approve',
+        targetType: 'NamespaceRequest',
+        targetId: id,
+        tenantId: locked.tenantId,
+        before: { state: locked.state },
+        after: { state: approved.state, comment: dto.comment, decision },
+      });
       return { approved };
     });
     if (!outcome.approved) throw policyDenied(outcome.decision);
@@ -146,7 +159,13 @@ export class NamespaceRequestsService {
       });
       await this.requests.markDeleting(tx, current.id, request.id);
       await this.fleet.enqueue(tx, request.id);
-      await recordAudit(tx, system, { action: 'namespace-request.create', targetType: 'NamespaceRequest', targetId: request.id, tenantId, after: { kind: 'Delete', namespace: current.name, cluster: current.cluster, reason: request.reason } });
+      await recordAudit(tx, system, {
+        action: 'namespace-request.create',
+        targetType: 'NamespaceRequest',
+        targetId: request.id,
+        tenantId,
+        after: { kind: 'Delete', namespace: current.name, cluster: current.cluster, reason: request.reason },
+      });
       return true;
     });
   }
@@ -162,7 +181,13 @@ export class NamespaceRequestsService {
       const decision = this.judge(state, ask);
       if (decision.outcome === 'deny') {
         // Refusals are part of the trail too (who asked for what, and why policy said no).
-        await recordAudit(tx, caller, { action: 'namespace-request.deny', targetType: 'NamespaceRequest', targetId: `${ask.cluster}/${ask.name}`, tenantId: tenant.id, after: { kind: ask.kind, spec: ask.spec, decision } });
+        await recordAudit(tx, caller, {
+          action: 'namespace-request.deny',
+          targetType: 'NamespaceRequest',
+          targetId: `${ask.cluster}/${ask.name}`,
+          tenantId: tenant.id,
+          after: { kind: ask.kind, spec: ask.spec, decision },
+        });
         return { decision };
       }
       const approved = decision.outcome === 'approve';
@@ -180,7 +205,13 @@ export class NamespaceRequestsService {
         decidedAt: approved ? new Date() : null,
       });
       if (approved) await this.apply(tx, request, state);
-      await recordAudit(tx, caller, { action: 'namespace-request.create', targetType: 'NamespaceRequest', targetId: request.id, tenantId: tenant.id, after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: request.state, decision } });
+      await recordAudit(tx, caller, {
+        action: 'namespace-request.create',
+        targetType: 'NamespaceRequest',
+        targetId: request.id,
+        tenantId: tenant.id,
+        after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: request.state, decision },
+      });
       return { request };
     });
     if ('busy' in outcome) {
@@ -224,7 +255,14 @@ export class NamespaceRequestsService {
     const closed = await this.requests.withTenantLock(request.tenantId, async (tx) => {
       const locked = await this.pending(tx, id);
       const row = await this.requests.updateRequest(tx, id, { state, decidedBy: caller.principal.actor, decidedAt: new Date(), comment });
-      await recordAudit(tx, caller, { action: `namespace-request.${state === 'Rejected' ? 'reject' : 'cancel'}`, targetType: 'NamespaceRequest', targetId: id, tenantId: locked.tenantId, before: { state: locked.state }, after: { state, comment } });
+      await recordAudit(tx, caller, {
+        action: `namespace-request.${state === 'Rejected' ? 'reject' : 'cancel'}`,
+        targetType: 'NamespaceRequest',
+        targetId: id,
+        tenantId: locked.tenantId,
+        before: { state: locked.state },
+        after: { state, comment },
+      });
       return row;
     });
     return toResponse(closed);
@@ -254,5 +292,11 @@ export class NamespaceRequestsService {
 }
 
 function askOf(request: NamespaceRequest): Ask {
-  return { kind: request.kind, name: request.namespace, cluster: request.cluster, spec: request.spec as unknown as DesiredSpec, reason: request.reason ?? undefined };
+  return {
+    kind: request.kind,
+    name: request.namespace,
+    cluster: request.cluster,
+    spec: request.spec as unknown as DesiredSpec,
+    reason: request.reason ?? undefined,
+  };
 }

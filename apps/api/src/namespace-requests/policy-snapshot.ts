@@ -5,7 +5,12 @@ import { DesiredSpec, effectiveLabels, policyRequest } from './desired-spec';
 import type { PolicyState } from './namespace-requests.repository';
 
 export function tiersOf(state: PolicyState): Tier[] {
-  return state.tiers.map((t) => ({ name: t.name, resources: t.resources as Record<string, string>, limitRange: t.limitRange ?? undefined, autoApprove: t.autoApprove }));
+  return state.tiers.map((t) => ({
+    name: t.name,
+    resources: t.resources as Record<string, string>,
+    limitRange: t.limitRange ?? undefined,
+    autoApprove: t.autoApprove,
+  }));
 }
 
 function usage(ns: Namespace): NamespaceUsage {

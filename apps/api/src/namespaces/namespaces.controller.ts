@@ -32,14 +32,27 @@ export class NamespacesController {
   @Patch('namespaces/:name')
   @Allow('update', 'Namespace')
   @ApiCreatedResponse({ type: NamespaceRequestResponse, description: 'A Change request (Approved or PendingApproval)' })
-  async change(@CurrentCaller() caller: Caller, @Param() { tenant, name }: NamespaceParam, @Query() { cluster, dryRun }: ClusterQueryDto, @Body() dto: ChangeNamespaceDto, @Idempotency() idem: IdempotencyRequest | undefined, @Res() reply: Reply) {
+  async change(
+    @CurrentCaller() caller: Caller,
+    @Param() { tenant, name }: NamespaceParam,
+    @Query() { cluster, dryRun }: ClusterQueryDto,
+    @Body() dto: ChangeNamespaceDto,
+    @Idempotency() idem: IdempotencyRequest | undefined,
+    @Res() reply: Reply,
+  ) {
     send(reply, await this.namespaces.change(caller, tenant, name, dto, { cluster, dryRun: dryRun === 'true', idem }));
   }
 
   @Delete('namespaces/:name')
   @Allow('delete', 'Namespace')
   @ApiAcceptedResponse({ type: NamespaceRequestResponse, description: 'A Delete request (Approved or PendingApproval)' })
-  async remove(@CurrentCaller() caller: Caller, @Param() { tenant, name }: NamespaceParam, @Query() { cluster, dryRun }: ClusterQueryDto, @Idempotency() idem: IdempotencyRequest | undefined, @Res() reply: Reply) {
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param() { tenant, name }: NamespaceParam,
+    @Query() { cluster, dryRun }: ClusterQueryDto,
+    @Idempotency() idem: IdempotencyRequest | undefined,
+    @Res() reply: Reply,
+  ) {
     send(reply, await this.namespaces.remove(caller, tenant, name, { cluster, dryRun: dryRun === 'true', idem }));
   }
 

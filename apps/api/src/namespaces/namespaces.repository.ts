@@ -8,7 +8,12 @@ export class NamespacesRepository {
 
   list(tenantId: string, filter: { state?: NamespaceState; cluster?: string }, limit: number, after?: string) {
     return this.prisma.namespace.findMany({
-      where: { tenantId, ...(filter.state ? { state: filter.state } : {}), ...(filter.cluster ? { cluster: filter.cluster } : {}), ...(after ? { id: { gt: after } } : {}) },
+      where: {
+        tenantId,
+        ...(filter.state ? { state: filter.state } : {}),
+        ...(filter.cluster ? { cluster: filter.cluster } : {}),
+        ...(after ? { id: { gt: after } } : {}),
+      },
       orderBy: { id: 'asc' },
       take: limit + 1,
     });

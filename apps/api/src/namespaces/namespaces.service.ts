@@ -26,7 +26,12 @@ export class NamespacesService {
     const tenant = await this.readable(caller, tenantName);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const rows = await this.namespaces.list(tenant.id, { state: query.state, cluster: query.cluster }, limit, decodeCursor(query.cursor));
-    return toPage(rows, limit, (r) => r.id, (r) => NamespaceResponse.from(r, tenant.name));
+    return toPage(
+      rows,
+      limit,
+      (r) => r.id,
+      (r) => NamespaceResponse.from(r, tenant.name),
+    );
   }
 
   async get(caller: Caller, tenantName: string, name: string, cluster?: string): Promise<NamespaceResponse> {
@@ -35,7 +40,13 @@ export class NamespacesService {
   }
 
   /** PATCH: a Change request with the merged desired state, through the same policy and approvals. */
-  async change(caller: Caller, tenantName: string, name: string, dto: ChangeNamespaceDto, opts: { cluster?: string; dryRun: boolean; idem?: IdempotencyRequest }): Promise<HttpResult> {
+  async change(
+    caller: Caller,
+    tenantName: string,
+    name: string,
+    dto: ChangeNamespaceDto,
+    opts: { cluster?: string; dryRun: boolean; idem?: IdempotencyRequest },
+  ): Promise<HttpResult> {
     const tenant = await this.readable(caller, tenantName);
     assertCan(caller.ability, 'update', 'Namespace', { tenantId: tenant.id });
     if (dto.protected !== undefined) assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id }, 'protected');
@@ -50,7 +61,13 @@ export class NamespacesService {
     const tenant = await this.readable(caller, tenantName);
     assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id });
     const current = await this.live(tenant, name, opts.cluster);
-    const result = await this.requests.submit(caller, tenant, { kind: 'Delete', name, cluster: current.cluster, spec: current.spec as unknown as DesiredSpec }, opts.dryRun, opts.idem);
+    const result = await this.requests.submit(
+      caller,
+      tenant,
+      { kind: 'Delete', name, cluster: current.cluster, spec: current.spec as unknown as DesiredSpec },
+      opts.dryRun,
+      opts.idem,
+    );
     return result.status === 201 ? { ...result, status: 202 } : result;
   }
 
@@ -99,7 +116,8 @@ export class NamespacesService {
 
   private async live(tenant: Tenant, name: string, cluster?: string): Promise<Namespace> {
     const row = await this.one(tenant, name, cluster);
-    if (row.state === 'Deleting') throw new ConflictError(`Namespace ${name} is being deleted`, [{ field: 'name', code: 'deleting', message: 'namespace is being deleted' }]);
+    if (row.state === 'Deleting')
+      throw new ConflictError(`Namespace ${name} is being deleted`, [{ field: 'name', code: 'deleting', message: 'namespace is being deleted' }]);
     return row;
   }
 }

@@ -17,7 +17,9 @@ export class PreviewsController {
   @Allow('create', 'Preview')
   @ApiCreatedResponse({ type: PreviewResponse, description: 'A new preview: its Create request' })
   @ApiOkResponse({ type: PreviewResponse, description: 'An existing preview refreshed (TTL restarted, head commit recorded): its Change request' })
-  @ApiUnprocessableEntityResponse({ description: '`preview.limit-reached`, a missing default (`preview.cluster-required`, `preview.tier-required`) or a policy denial' })
+  @ApiUnprocessableEntityResponse({
+    description: '`preview.limit-reached`, a missing default (`preview.cluster-required`, `preview.tier-required`) or a policy denial',
+  })
   @ApiConflictResponse({ description: 'The previous namespace of this pull request is still being deleted, or a create is in flight' })
   async upsert(@CurrentCaller() caller: Caller, @Param() { tenant }: TenantParam, @Body() dto: CreatePreviewDto, @Res() reply: Reply) {
     send(reply, await this.previews.upsert(caller, tenant, dto));
@@ -32,7 +34,7 @@ export class PreviewsController {
 
   @Delete(':pullRequest')
   @Allow('delete', 'Preview')
-  @ApiAcceptedResponse({ type: PreviewResponse, description: 'The namespace\'s Delete request (the fleet writer removes it later); the preview is gone' })
+  @ApiAcceptedResponse({ type: PreviewResponse, description: "The namespace's Delete request (the fleet writer removes it later); the preview is gone" })
   async remove(@CurrentCaller() caller: Caller, @Param() { tenant, pullRequest }: PreviewParam, @Res() reply: Reply) {
     send(reply, await this.previews.remove(caller, tenant, pullRequest));
   }

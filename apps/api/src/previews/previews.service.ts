@@ -42,7 +42,12 @@ export class PreviewsService {
   async upsert(caller: Caller, tenantName: string, dto: CreatePreviewDto): Promise<HttpResult<PreviewResponse>> {
     const tenant = await this.tenants.resolveForMember(caller, tenantName);
     assertCan(caller.ability, 'create', 'Preview', { tenantId: tenant.id });
-    const fields = { repository: dto.repository, pullRequest: dto.pullRequest, headSha: dto.headSha.toLowerCase(), namespace: this.nameFor(tenant.name, dto.pullRequest) };
+    const fields = {
+      repository: dto.repository,
+      pullRequest: dto.pullRequest,
+      headSha: dto.headSha.toLowerCase(),
+      namespace: this.nameFor(tenant.name, dto.pullRequest),
+    };
     const plan = await this.plan(caller, tenant, dto, fields);
     const reason = `Preview of ${dto.repository}#${dto.pullRequest} at ${fields.headSha}`;
 
@@ -78,10 +83,15 @@ export class PreviewsService {
     const refs = page.map((r) => ({ cluster: r.cluster, name: r.namespace }));
     const [namespaces, pending] = await Promise.all([this.previews.namespaces(tenant.id, refs), this.previews.pendingCreates(tenant.id, refs)]);
     const byRef = new Map(namespaces.map((n) => [`${n.cluster}/${n.name}`, n]));
-    return toPage(rows, limit, (r) => String(r.pullRequest), (r) => {
-      const ref = `${r.cluster}/${r.namespace}`;
-      return PreviewResponse.from(r, tenant.name, byRef.get(ref) ?? null, pending.has(ref));
-    });
+    return toPage(
+      rows,
+      limit,
+      (r) => String(r.pullRequest),
+      (r) => {
+        const ref = `${r.cluster}/${r.namespace}`;
+        return PreviewResponse.from(r, tenant.name, byRef.get(ref) ?? null, pending.has(ref));
+      },
+    );
   }
 
   /** DELETE: a Delete request for the namespace (the fleet writer removes its folder), and the row goes. */
@@ -99,12 +109,30 @@ export class PreviewsService {
     }
     let request: NamespaceRequestResponse | null = null;
     if (ns && ns.state !== 'Deleting') {
-      const result = await this.requests.submit(caller, tenant, { kind: 'Delete', name: ns.name, cluster: ns.cluster, spec: ns.spec as unknown as DesiredSpec, reason: `Preview of ${row.repository}#${row.pullRequest} closed` }, false);
+      const result = await this.requests.submit(
+        caller,
+        tenant,
+        {
+          kind: 'Delete',
+          name: ns.name,
+          cluster: ns.cluster,
+          spec: ns.spec as unknown as DesiredSpec,
+          reason: `Preview of ${row.repository}#${row.pullRequest} closed`,
+        },
+        false,
+      );
       request = result.body as NamespaceRequestResponse;
     }
     await this.previews.transaction(async (tx) => {
       await this.previews.remove(tx, row.id);
-      await recordAudit(tx, caller, { action: 'preview.delete', targetType: 'Preview', targetId: `${tenant.name}#${row.pullRequest}`, tenantId: tenant.id, before: fieldsOf(row), after: { request: request?.id ?? null } });
+      await recordAudit(tx, caller, {
+        action: 'preview.delete',
+        targetType: 'Preview',
+        targetId: `${tenant.name}#${row.pullRequest}`,
+        tenantId: tenant.id,
+        before: fieldsOf(row),
+        after: { request: request?.id ?? null },
+      });
     });
     const after = await this.previews.namespace(tenant.id, ref);
     return { status: 202, body: PreviewResponse.from(row, tenant.name, after, false, request) };
@@ -116,7 +144,12 @@ export class PreviewsService {
    * any API process serialize on that lock, so the cap can never be exceeded; the unique
    * (tenantId, pullRequest) key makes a second row for one pull request impossible besides.
    */
-  private plan(caller: Caller, tenant: Tenant, dto: CreatePreviewDto, fields: Omit<Preview, 'id' | 'tenantId' | 'cluster' | 'createdAt' | 'updatedAt'>): Promise<Plan> {
+  private plan(
+    caller: Caller,
+    tenant: Tenant,
+    dto: CreatePreviewDto,
+    fields: Omit<Preview, 'id' | 'tenantId' | 'cluster' | 'createdAt' | 'updatedAt'>,
+  ): Promise<Plan> {
     return this.previews.withTenantLock(tenant.id, async (tx) => {
       const now = Date.now();
       const leaseSince = new Date(now - RESERVATION_LEASE_MS);
@@ -145,13 +178,28 @@ export class PreviewsService {
       this.defaultTier(tenant, dto);
       const [limit, live] = await Promise.all([this.previews.previewLimit(tx, tenant.id), this.previews.countLive(tx, tenant.id, leaseSince, row?.id)]);
       if (live >= limit) {
-        throw new UnprocessableError(`Preview limit reached: ${live} of ${limit} previews exist; delete one (DELETE …/previews/{pullRequest}) or ask an admin to raise previewLimit`, [
-          { field: 'pullRequest', code: 'preview.limit-reached', message: `tenant ${tenant.name} has ${live} of at most ${limit} previews`, limit, current: live },
-        ]);
+        throw new UnprocessableError(
+          `Preview limit reached: ${live} of ${limit} previews exist; delete one (DELETE …/previews/{pullRequest}) or ask an admin to raise previewLimit`,
+          [
+            {
+              field: 'pullRequest',
+              code: 'preview.limit-reached',
+              message: `tenant ${tenant.name} has ${live} of at most ${limit} previews`,
+              limit,
+              current: live,
+            },
+          ],
+        );
       }
       const data = { ...fields, cluster };
       const reserved = row ? await this.previews.reuse(tx, row.id, data) : await this.previews.create(tx, tenant.id, data);
-      await recordAudit(tx, caller, { action: 'preview.create', targetType: 'Preview', targetId: `${tenant.name}#${dto.pullRequest}`, tenantId: tenant.id, after: fieldsOf(reserved) });
+      await recordAudit(tx, caller, {
+        action: 'preview.create',
+        targetType: 'Preview',
+        targetId: `${tenant.name}#${dto.pullRequest}`,
+        tenantId: tenant.id,
+        after: fieldsOf(reserved),
+      });
       return { mode: 'create' as const, reserved };
     });
   }
@@ -186,4 +234,10 @@ export class PreviewsService {
   }
 }
 
-const fieldsOf = (row: Preview) => ({ repository: row.repository, pullRequest: row.pullRequest, headSha: row.headSha, namespace: row.namespace, cluster: row.cluster });
+const fieldsOf = (row: Preview) => ({
+  repository: row.repository,
+  pullRequest: row.pullRequest,
+  headSha: row.headSha,
+  namespace: row.namespace,
+  cluster: row.cluster,
+});

@@ -34,7 +34,12 @@ export class QuotaTiersController {
 
   @Patch(':name')
   @Allow('update', 'QuotaTier')
-  update(@CurrentCaller() caller: Caller, @Param() { name }: NameParam, @Body() dto: UpdateQuotaTierDto, @Headers('if-match') ifMatch?: string): Promise<QuotaTierResponse> {
+  update(
+    @CurrentCaller() caller: Caller,
+    @Param() { name }: NameParam,
+    @Body() dto: UpdateQuotaTierDto,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<QuotaTierResponse> {
     return this.tiers.update(caller, name, dto, versionFromIfMatch(ifMatch));
   }
 

@@ -32,7 +32,10 @@ export class QuotaTiersRepository {
   update(caller: Caller, name: string, version: number, data: Prisma.QuotaTierUpdateInput) {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.quotaTier.findUnique({ where: { name } });
-      const { count } = await tx.quotaTier.updateMany({ where: { name, version }, data: { ...data, version: { increment: 1 } } as Prisma.QuotaTierUpdateManyMutationInput });
+      const { count } = await tx.quotaTier.updateMany({
+        where: { name, version },
+        data: { ...data, version: { increment: 1 } } as Prisma.QuotaTierUpdateManyMutationInput,
+      });
       if (count === 0) return null;
       const after = await tx.quotaTier.findUniqueOrThrow({ where: { name } });
       await recordAudit(tx, caller, { action: 'quota-tier.update', targetType: 'QuotaTier', targetId: name, before, after });

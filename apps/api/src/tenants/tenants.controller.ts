@@ -34,7 +34,12 @@ export class TenantsController {
 
   @Patch(':tenant')
   @Allow('update', 'Tenant')
-  update(@CurrentCaller() caller: Caller, @Param() { tenant }: TenantParam, @Body() dto: UpdateTenantDto, @Headers('if-match') ifMatch?: string): Promise<TenantResponse> {
+  update(
+    @CurrentCaller() caller: Caller,
+    @Param() { tenant }: TenantParam,
+    @Body() dto: UpdateTenantDto,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<TenantResponse> {
     return this.tenants.update(caller, tenant, dto, versionFromIfMatch(ifMatch));
   }
 

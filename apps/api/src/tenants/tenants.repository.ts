@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
 import { lockTenant, PrismaService } from '@berth/prisma';
+import { FleetQueue } from '@berth/gitops/writer';
 import { recordAudit } from '../audit-events/audit.writer';
 
 @Injectable()
 export class TenantsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly fleet: FleetQueue,
+  ) {}
 
   /** The tenant only if `visible` (the caller's CASL read filter) admits it. */
   findVisible(visible: Prisma.TenantWhereInput, name: string) {
@@ -47,12 +51,14 @@ export class TenantsRepository {
   }
 
   /** Optimistic update: returns null when the row no longer has `version`. */
-  update(caller: Caller, id: string, version: number, data: Prisma.TenantUpdateManyMutationInput) {
+  /** Optimistic update; with `refreshFleet`, the fleet writer's job to re-render the tenant is in the same transaction. */
+  update(caller: Caller, id: string, version: number, data: Prisma.TenantUpdateManyMutationInput, refreshFleet = false) {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.tenant.findUnique({ where: { id } });
       const { count } = await tx.tenant.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
       if (count === 0 || !before) return null;
       const after = await tx.tenant.findUniqueOrThrow({ where: { id } });
+      if (refreshFleet) await this.fleet.enqueueTenant(tx, after.name);
       await recordAudit(tx, caller, { action: 'tenant.update', targetType: 'Tenant', targetId: after.name, tenantId: id, before, after });
       return after;
     });

@@ -78,6 +78,7 @@ export class TenantsService {
         previewTier: dto.previewTier ?? null,
         previewCluster: dto.previewCluster ?? null,
         previewLimit: dto.previewLimit,
+        syncRepo: dto.syncRepo ? { ...dto.syncRepo } : Prisma.DbNull,
       },
       dedupeSubjects(dto.owners ?? []),
     );
@@ -104,12 +105,14 @@ export class TenantsService {
       previewTier: dto.previewTier,
       previewCluster: dto.previewCluster,
       previewLimit: dto.previewLimit,
+      syncRepo: dto.syncRepo === undefined ? undefined : dto.syncRepo === null ? Prisma.DbNull : { ...dto.syncRepo },
     };
     if (dto.budget) {
       const { resources, namespaces } = splitBudget(dto.budget);
       Object.assign(data, { budget: resources, budgetNamespaces: namespaces });
     }
-    const row = await this.tenants.update(caller, current.id, current.version, data);
+    // A new app repository changes the tenant's onboarding files: the fleet writer re-renders them.
+    const row = await this.tenants.update(caller, current.id, current.version, data, dto.syncRepo !== undefined);
     if (!row) throw new PreconditionFailedError();
     return TenantResponse.from(row);
   }
@@ -131,10 +134,26 @@ export class TenantsService {
   /** Unknown clusters or tiers are a 422 naming each one, not a silent grant of nothing. */
   private async assertCatalogueNames(clusters?: string[], tiers?: string[], previewCluster?: string | null, previewTier?: string | null): Promise<void> {
     const details: ErrorDetail[] = [
-      ...(await this.tenants.missingNames('cluster', clusters ?? [])).map((n) => ({ field: 'allowedClusters', code: 'unknown-cluster', message: `cluster '${n}' does not exist` })),
-      ...(await this.tenants.missingNames('quotaTier', tiers ?? [])).map((n) => ({ field: 'allowedTiers', code: 'unknown-tier', message: `quota tier '${n}' does not exist` })),
-      ...(await this.tenants.missingNames('cluster', previewCluster ? [previewCluster] : [])).map((n) => ({ field: 'previewCluster', code: 'unknown-cluster', message: `cluster '${n}' does not exist` })),
-      ...(await this.tenants.missingNames('quotaTier', previewTier ? [previewTier] : [])).map((n) => ({ field: 'previewTier', code: 'unknown-tier', message: `quota tier '${n}' does not exist` })),
+      ...(await this.tenants.missingNames('cluster', clusters ?? [])).map((n) => ({
+        field: 'allowedClusters',
+        code: 'unknown-cluster',
+        message: `cluster '${n}' does not exist`,
+      })),
+      ...(await this.tenants.missingNames('quotaTier', tiers ?? [])).map((n) => ({
+        field: 'allowedTiers',
+        code: 'unknown-tier',
+        message: `quota tier '${n}' does not exist`,
+      })),
+      ...(await this.tenants.missingNames('cluster', previewCluster ? [previewCluster] : [])).map((n) => ({
+        field: 'previewCluster',
+        code: 'unknown-cluster',
+        message: `cluster '${n}' does not exist`,
+      })),
+      ...(await this.tenants.missingNames('quotaTier', previewTier ? [previewTier] : [])).map((n) => ({
+        field: 'previewTier',
+        code: 'unknown-tier',
+        message: `quota tier '${n}' does not exist`,
+      })),
     ];
     if (details.length > 0) throw new UnprocessableError(details.map((d) => d.message).join('; '), details);
   }

@@ -33,7 +33,12 @@ export interface Plan {
 
 /** The renderer's input for one namespace row. */
 export function namespaceSpecOf(ns: LiveNamespace): NamespaceSpec {
-  const spec = ns.spec as { labels?: Record<string, string>; annotations?: Record<string, string>; access?: NamespaceSpec['access']; networkPolicy?: NamespaceSpec['networkPolicy'] };
+  const spec = ns.spec as {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    access?: NamespaceSpec['access'];
+    networkPolicy?: NamespaceSpec['networkPolicy'];
+  };
   return {
     tenant: ns.tenant.name,
     name: ns.name,
@@ -137,5 +142,9 @@ export function relocate(file: string, cluster: string, ctx: IndexContext): stri
 
 /** The paths Berth may touch: the tenants tree and each cluster's Flux Kustomization file. */
 export function ownedPaths(options: RenderOptions, clusters: Array<{ name: string; fleetPath: string }>): string[] {
-  return [`${options.tenantsRoot}/`, ...clusters.map((c) => `${c.fleetPath}/${CLUSTER_SYNC_FILE}`), ...clusters.map((c) => `${options.clustersRoot}/${c.name}/${CLUSTER_SYNC_FILE}`)];
+  return [
+    `${options.tenantsRoot}/`,
+    ...clusters.map((c) => `${c.fleetPath}/${CLUSTER_SYNC_FILE}`),
+    ...clusters.map((c) => `${options.clustersRoot}/${c.name}/${CLUSTER_SYNC_FILE}`),
+  ];
 }

@@ -6,7 +6,10 @@ import type { PrismaTx } from '@berth/prisma';
 export const FLEET_QUEUE = 'fleet-sync';
 
 export interface FleetJob {
-  requestId: string;
+  /** An approved request to commit. */
+  requestId?: string;
+  /** A tenant whose onboarding files (service account, app repository) must be re-rendered. */
+  tenant?: string;
 }
 
 /** pg-boss runs its SQL through this when a job must be part of the caller's transaction. */
@@ -47,7 +50,15 @@ export class FleetQueue implements OnModuleInit, OnApplicationShutdown {
     if (!(await this.boss.getQueue(FLEET_QUEUE))) {
       // A job is only a wake-up call: the database holds what to commit, so retries are cheap and safe.
       await this.boss
-        .createQueue(FLEET_QUEUE, { name: FLEET_QUEUE, policy: 'standard', retryLimit: 50, retryDelay: 2, retryBackoff: true, expireInSeconds: 300, retentionMinutes: 60 })
+        .createQueue(FLEET_QUEUE, {
+          name: FLEET_QUEUE,
+          policy: 'standard',
+          retryLimit: 50,
+          retryDelay: 2,
+          retryBackoff: true,
+          expireInSeconds: 300,
+          retentionMinutes: 60,
+        })
         .catch((error: Error) => {
           if (!/duplicate|exists/i.test(error.message)) throw error;
         });
@@ -57,6 +68,11 @@ export class FleetQueue implements OnModuleInit, OnApplicationShutdown {
   /** The outbox record of an approved change, written in the approval's transaction. */
   async enqueue(tx: PrismaTx, requestId: string): Promise<void> {
     await this.boss.send(FLEET_QUEUE, { requestId } satisfies FleetJob, { db: inTransaction(tx) });
+  }
+
+  /** The tenant's onboarding changed (e.g. its app repository): re-render it, in the change's transaction. */
+  async enqueueTenant(tx: PrismaTx, tenant: string): Promise<void> {
+    await this.boss.send(FLEET_QUEUE, { tenant } satisfies FleetJob, { db: inTransaction(tx) });
   }
 
   /** A wake-up outside any transaction (sweeps, retries). */

@@ -57,7 +57,11 @@ export class FleetWriterRepository {
 
   /** Every namespace of the desired state (drift and reconcile). */
   allLive(): Promise<LiveNamespace[]> {
-    return this.prisma.namespace.findMany({ where: { state: { not: 'Deleting' } }, include: { tenant: { select: { name: true, syncRepo: true } } }, orderBy: [{ cluster: 'asc' }, { name: 'asc' }] });
+    return this.prisma.namespace.findMany({
+      where: { state: { not: 'Deleting' } },
+      include: { tenant: { select: { name: true, syncRepo: true } } },
+      orderBy: [{ cluster: 'asc' }, { name: 'asc' }],
+    });
   }
 
   tenantsByName(names: string[]) {
@@ -74,7 +78,10 @@ export class FleetWriterRepository {
    */
   async markCommitted(requestIds: string[], sha: string, rendered: Array<{ id: string; version: number; deleting: boolean }>): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      await tx.namespaceRequest.updateMany({ where: { id: { in: requestIds }, state: 'Approved' }, data: { state: 'Committed', commitSha: sha, lastError: null } });
+      await tx.namespaceRequest.updateMany({
+        where: { id: { in: requestIds }, state: 'Approved' },
+        data: { state: 'Committed', commitSha: sha, lastError: null },
+      });
       for (const ns of rendered) {
         if (ns.deleting) await tx.namespace.deleteMany({ where: { id: ns.id, version: ns.version, state: 'Deleting' } });
         else await tx.namespace.updateMany({ where: { id: ns.id, version: ns.version }, data: { state: 'Committed', commitSha: sha, lastError: null } });
@@ -88,7 +95,10 @@ export class FleetWriterRepository {
    */
   async markRecovered(requestId: string, sha: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const updated = await tx.namespaceRequest.updateMany({ where: { id: requestId, state: 'Approved' }, data: { state: 'Committed', commitSha: sha, lastError: null } });
+      const updated = await tx.namespaceRequest.updateMany({
+        where: { id: requestId, state: 'Approved' },
+        data: { state: 'Committed', commitSha: sha, lastError: null },
+      });
       if (updated.count === 0) return;
       await tx.namespace.deleteMany({ where: { requestId, state: 'Deleting' } });
       await tx.namespace.updateMany({ where: { requestId, state: 'Approved' }, data: { state: 'Committed', commitSha: sha, lastError: null } });
@@ -108,17 +118,28 @@ export class FleetWriterRepository {
    * change's fault, so it never fails a request: it is retried until the remote is back.
    */
   async recordAttempt(requestIds: string[], error: string): Promise<void> {
-    await this.prisma.namespaceRequest.updateMany({ where: { id: { in: requestIds }, state: 'Approved' }, data: { attempts: { increment: 1 }, lastError: error } });
+    await this.prisma.namespaceRequest.updateMany({
+      where: { id: { in: requestIds }, state: 'Approved' },
+      data: { attempts: { increment: 1 }, lastError: error },
+    });
   }
 
   async recordPush(sha: string): Promise<void> {
     const now = new Date();
-    await this.prisma.fleetStatus.upsert({ where: { id: FLEET_STATUS_ID }, create: { id: FLEET_STATUS_ID, lastPushSha: sha, lastPushAt: now }, update: { lastPushSha: sha, lastPushAt: now } });
+    await this.prisma.fleetStatus.upsert({
+      where: { id: FLEET_STATUS_ID },
+      create: { id: FLEET_STATUS_ID, lastPushSha: sha, lastPushAt: now },
+      update: { lastPushSha: sha, lastPushAt: now },
+    });
   }
 
   async recordError(error: string): Promise<void> {
     const now = new Date();
-    await this.prisma.fleetStatus.upsert({ where: { id: FLEET_STATUS_ID }, create: { id: FLEET_STATUS_ID, lastError: error, lastErrorAt: now }, update: { lastError: error, lastErrorAt: now } });
+    await this.prisma.fleetStatus.upsert({
+      where: { id: FLEET_STATUS_ID },
+      create: { id: FLEET_STATUS_ID, lastError: error, lastErrorAt: now },
+      update: { lastError: error, lastErrorAt: now },
+    });
   }
 
   status() {

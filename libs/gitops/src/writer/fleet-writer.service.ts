@@ -37,6 +37,8 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
   /** This process drains the queue (BERTH_FLEET_WRITER=inline); drift and reconcile work either way. */
   private writing = false;
   private draining?: Promise<void>;
+  /** Tenants whose onboarding files must be re-rendered (from `tenant` jobs). */
+  private readonly tenantsToRefresh = new Set<string>();
   private opening?: Promise<FleetRepo>;
 
   constructor(
@@ -59,7 +61,12 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     this.repo = this.openRepo();
     await this.repo.open();
     this.writing = true;
-    await this.queue.work(() => this.drain());
+    await this.queue.work(async (jobs) => {
+      for (const job of jobs) if (job.data?.tenant) this.tenantsToRefresh.add(job.data.tenant);
+      await this.drain();
+      // A drain that was already past its last check when these jobs arrived: run one more.
+      if (this.tenantsToRefresh.size > 0) await this.drain();
+    });
     this.sweep = setInterval(() => void this.drain(), SWEEP_INTERVAL_MS);
     this.sweep.unref();
     void this.drain();
@@ -109,17 +116,20 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     const repo = await this.ensureRepo();
     const expected = await this.renderAll();
     const report: DriftReport = { head: null, changed: [], missing: [], unexpected: [] };
-    await repo.commitBatch(async (tree) => {
-      report.changed = [];
-      report.missing = [];
-      report.unexpected = [];
-      for (const [path, content] of expected.files) {
-        const actual = await tree.read(path);
-        if (actual === null) report.missing.push(path);
-        else if (actual !== content) report.changed.push(path);
-      }
-      for (const dir of await this.ownedDirs(tree)) if (!expected.dirs.has(dir)) report.unexpected.push(`${dir}/`);
-    }, { message: 'drift check (never committed)', author: this.author(), owned: ownedPaths(this.options, expected.clusters) });
+    await repo.commitBatch(
+      async (tree) => {
+        report.changed = [];
+        report.missing = [];
+        report.unexpected = [];
+        for (const [path, content] of expected.files) {
+          const actual = await tree.read(path);
+          if (actual === null) report.missing.push(path);
+          else if (actual !== content) report.changed.push(path);
+        }
+        for (const dir of await this.ownedDirs(tree)) if (!expected.dirs.has(dir)) report.unexpected.push(`${dir}/`);
+      },
+      { message: 'drift check (never committed)', author: this.author(), owned: ownedPaths(this.options, expected.clusters) },
+    );
     report.head = await repo.headSha();
     return report;
   }
@@ -129,11 +139,14 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     const repo = await this.ensureRepo();
     return this.withLock(async () => {
       const expected = await this.renderAll();
-      const { sha } = await repo.commitBatch(async (tree) => {
-        for (const dir of await this.ownedDirs(tree)) if (!expected.dirs.has(dir)) await tree.removeDir(dir);
-        for (const dir of expected.dirs) await tree.removeDir(dir);
-        for (const [path, content] of expected.files) await tree.write(path, content);
-      }, { message: 'Reconcile fleet repository with Berth\'s desired state', author: this.author(), owned: ownedPaths(this.options, expected.clusters) });
+      const { sha } = await repo.commitBatch(
+        async (tree) => {
+          for (const dir of await this.ownedDirs(tree)) if (!expected.dirs.has(dir)) await tree.removeDir(dir);
+          for (const dir of expected.dirs) await tree.removeDir(dir);
+          for (const [path, content] of expected.files) await tree.write(path, content);
+        },
+        { message: "Reconcile fleet repository with Berth's desired state", author: this.author(), owned: ownedPaths(this.options, expected.clusters) },
+      );
       if (sha) await this.store.recordPush(sha);
       return sha;
     });
@@ -143,12 +156,41 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       await this.withLock(async () => {
         while (!this.stopping && (await this.commitNextBatch()) > 0);
+        if (!this.stopping && this.tenantsToRefresh.size > 0) await this.refreshTenants();
       });
     } catch (error) {
       const message = (error as Error).message;
       this.logger.warn(`fleet writer: ${message}`);
       await this.store.recordError(message).catch(() => undefined);
       throw error;
+    }
+  }
+
+  /**
+   * Re-renders the onboarding files of tenants whose settings changed (their app repository) on every
+   * cluster where they have a folder, in one commit. Namespaces are untouched.
+   */
+  private async refreshTenants(): Promise<void> {
+    const tenants = [...this.tenantsToRefresh];
+    const repo = this.requireRepo();
+    const ctx = await this.indexContext(tenants);
+    const { sha } = await repo.commitBatch(
+      async (tree) => {
+        for (const cluster of await tree.listDirs(this.options.tenantsRoot)) {
+          const present = new Set(await tree.listDirs(clusterTenantsDir(this.options, cluster)));
+          for (const tenant of tenants) if (present.has(tenant)) await writeTenant(tree, cluster, tenant, ctx);
+        }
+      },
+      {
+        message: `Update onboarding of tenant${tenants.length > 1 ? 's' : ''} ${tenants.join(', ')}`,
+        author: this.author(),
+        owned: ownedPaths(this.options, await this.store.clusters()),
+      },
+    );
+    for (const tenant of tenants) this.tenantsToRefresh.delete(tenant);
+    if (sha) {
+      await this.store.recordPush(sha);
+      this.logger.log(`pushed ${sha.slice(0, 12)}: onboarding of ${tenants.join(', ')}`);
     }
   }
 
@@ -161,10 +203,18 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     // Crash recovery: a previous writer may have pushed these and died before recording it.
     let landed: Map<string, string>;
     try {
-      landed = await repo.findCommitsWithTrailer(TRAILER, batch.map((r) => r.id), { maxCommits: 5000 });
+      landed = await repo.findCommitsWithTrailer(
+        TRAILER,
+        batch.map((r) => r.id),
+        { maxCommits: 5000 },
+      );
     } catch (error) {
       // The remote is down before anything was tried: still show it on the requests (they stay Approved).
-      if (error instanceof FleetRemoteError) await this.store.recordAttempt(batch.map((r) => r.id), (error as Error).message);
+      if (error instanceof FleetRemoteError)
+        await this.store.recordAttempt(
+          batch.map((r) => r.id),
+          (error as Error).message,
+        );
       throw error;
     }
     if (landed.size > 0) {
@@ -178,7 +228,11 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.warn(`request ${failure.requestId} cannot be committed: ${failure.reason}`);
       await this.store.markFailed(failure.requestId, failure.reason, failure.namespaceId);
     }
-    if (plan.requestIds.length > 0) await this.commit(batch.filter((r) => plan.requestIds.includes(r.id)), plan);
+    if (plan.requestIds.length > 0)
+      await this.commit(
+        batch.filter((r) => plan.requestIds.includes(r.id)),
+        plan,
+      );
     return landed.size + batch.length;
   }
 
@@ -310,7 +364,12 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
       branch: fleet.branch,
       workdir: fleet.workdir,
       owned: [`${this.options.tenantsRoot}/`],
-      auth: { sshKeyFile: fleet.auth.sshKeyFile, sshKnownHostsFile: fleet.auth.sshKnownHostsFile, username: fleet.auth.username, tokenFile: fleet.auth.tokenFile },
+      auth: {
+        sshKeyFile: fleet.auth.sshKeyFile,
+        sshKnownHostsFile: fleet.auth.sshKnownHostsFile,
+        username: fleet.auth.username,
+        tokenFile: fleet.auth.tokenFile,
+      },
       logger: this.logger,
     });
   }
@@ -346,10 +405,11 @@ function memoryTree(files: Map<string, string>): FleetTree {
   const dirsUnder = (path: string) => {
     const prefix = `${path}/`;
     const names = new Set<string>();
-    for (const key of files.keys()) if (key.startsWith(prefix)) {
-      const rest = key.slice(prefix.length);
-      if (rest.includes('/')) names.add(rest.slice(0, rest.indexOf('/')));
-    }
+    for (const key of files.keys())
+      if (key.startsWith(prefix)) {
+        const rest = key.slice(prefix.length);
+        if (rest.includes('/')) names.add(rest.slice(0, rest.indexOf('/')));
+      }
     return [...names].sort();
   };
   return {
@@ -367,7 +427,8 @@ function memoryTree(files: Map<string, string>): FleetTree {
 function commitMessage(requests: PendingRequest[]): string {
   const lines = requests.slice(0, 50).map((r) => `- ${r.kind} ${r.cluster}/${r.namespace} (tenant ${r.tenant.name})`);
   if (requests.length > 50) lines.push(`- … and ${requests.length - 50} more`);
-  const subject = requests.length === 1 ? `${requests[0].kind} namespace ${requests[0].namespace} on ${requests[0].cluster}` : `Apply ${requests.length} namespace changes`;
+  const subject =
+    requests.length === 1 ? `${requests[0].kind} namespace ${requests[0].namespace} on ${requests[0].cluster}` : `Apply ${requests.length} namespace changes`;
   return `${subject}\n\n${lines.join('\n')}`;
 }
 

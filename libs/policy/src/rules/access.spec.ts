@@ -27,9 +27,7 @@ describe('access', () => {
   });
 
   it('allowed roles are configurable', () => {
-    expect(codes(evaluate(snapshot({ access: [grant('User', 'a', 'admin')] }), { allowedClusterRoles: ['view'] }))).toEqual([
-      'access.role-not-allowed',
-    ]);
+    expect(codes(evaluate(snapshot({ access: [grant('User', 'a', 'admin')] }), { allowedClusterRoles: ['view'] }))).toEqual(['access.role-not-allowed']);
   });
 
   it('network policy mode is checked', () => {

@@ -4,8 +4,7 @@ import { codes, NAMESPACES, snapshot } from '../testing/fixtures';
 import type { PolicySnapshot } from '../types';
 
 // Fixture usage: requests.cpu 4 of 8, limits.memory 40Gi of 48Gi, requests.storage 10Gi of 100Gi.
-const explicit = (resources: Record<string, string>, patch: Partial<PolicySnapshot> = {}) =>
-  snapshot({ tier: undefined, resources }, patch);
+const explicit = (resources: Record<string, string>, patch: Partial<PolicySnapshot> = {}) => snapshot({ tier: undefined, resources }, patch);
 
 describe('budget', () => {
   it.each<[string, Record<string, string>, string[]]>([
@@ -56,8 +55,7 @@ describe('budget', () => {
 
   it('Change excludes the namespace being changed', () => {
     // acme-b holds 32Gi; changing it to 40Gi: 8Gi (acme-a) + 40Gi = 48Gi fits.
-    const change = (mem: string) =>
-      snapshot({ kind: 'Change', name: 'acme-b', tier: undefined, resources: { 'limits.memory': mem } });
+    const change = (mem: string) => snapshot({ kind: 'Change', name: 'acme-b', tier: undefined, resources: { 'limits.memory': mem } });
     expect(codes(evaluate(change('40Gi')))).toEqual(['resources.exceeds-tier']);
     const over = evaluate(change('41Gi'));
     expect(over.reasons.find((r) => r.code === 'budget.exceeded')?.message).toBe('limits.memory 41Gi exceeds budget: used 8Gi of 48Gi');

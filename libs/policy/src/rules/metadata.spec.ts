@@ -49,8 +49,6 @@ describe('annotations', () => {
   });
 
   it('allow-list', () => {
-    expect(codes(evaluate(snapshot({ annotations: { x: 'y' } }), { allowedAnnotationKeys: ['description'] }))).toEqual([
-      'annotations.not-allowed',
-    ]);
+    expect(codes(evaluate(snapshot({ annotations: { x: 'y' } }), { allowedAnnotationKeys: ['description'] }))).toEqual(['annotations.not-allowed']);
   });
 });

@@ -43,11 +43,14 @@ describe('naming (Create)', () => {
 
   it('uniqueness is per cluster for the tenant list', () => {
     const d = evaluate(
-      snapshot({ name: 'acme-a', cluster: 'prod-2' }, {
-        cluster: { name: 'prod-2', labels: {} },
-        takenNames: new Set(),
-        tenant: { ...snapshot().tenant, allowedClusters: ['prod-1', 'prod-2'] },
-      }),
+      snapshot(
+        { name: 'acme-a', cluster: 'prod-2' },
+        {
+          cluster: { name: 'prod-2', labels: {} },
+          takenNames: new Set(),
+          tenant: { ...snapshot().tenant, allowedClusters: ['prod-1', 'prod-2'] },
+        },
+      ),
     );
     expect(d.outcome).toBe('approve');
   });
@@ -57,5 +60,3 @@ describe('naming (Create)', () => {
     expect(codes(evaluate(snapshot({ kind: 'Change', name: 'acme-zzz' })))).toEqual(['namespace.not-found']);
   });
 });
-
-

@@ -88,9 +88,7 @@ function checkExplicit(ctx: RuleContext, resources: Record<string, string>, out:
     } else if (!closest || distance < closest.distance) closest = { tier, parsed, distance };
   }
   if (fitsApprovalOnly) {
-    out.push(
-      needsApproval('tier.requires-approval', `resources fit tier ${show(fitsApprovalOnly.name)}, which requires approval`, { field: 'resources' }),
-    );
+    out.push(needsApproval('tier.requires-approval', `resources fit tier ${show(fitsApprovalOnly.name)}, which requires approval`, { field: 'resources' }));
     return;
   }
   if (!closest) {

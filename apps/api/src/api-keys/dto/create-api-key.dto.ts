@@ -27,7 +27,8 @@ export class CreateAdminApiKeyDto {
   name: string;
 
   @ApiPropertyOptional({ enum: GLOBAL_KEY_ROLES, default: 'admin', description: '`cluster`: a Flux Operator reading GET /v1/flux/inputs for `cluster`' })
-  @IsOptional() @IsIn(GLOBAL_KEY_ROLES)
+  @IsOptional()
+  @IsIn(GLOBAL_KEY_ROLES)
   role?: (typeof GLOBAL_KEY_ROLES)[number];
 
   @ApiPropertyOptional({ example: 'prod-eu-1', description: 'Required with role `cluster` (an existing cluster), refused otherwise' })

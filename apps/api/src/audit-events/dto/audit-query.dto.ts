@@ -5,15 +5,18 @@ import { IsDnsLabel, PageQueryDto } from '@berth/common';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Tenant name' })
-  @IsOptional() @IsDnsLabel(30, 2)
+  @IsOptional()
+  @IsDnsLabel(30, 2)
   tenant?: string;
 
   @ApiPropertyOptional({ description: 'Events at or after this time (ISO 8601)' })
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional()
+  @IsDateString({ strict: true })
   since?: string;
 
   @ApiPropertyOptional({ description: 'Events before this time (ISO 8601)' })
-  @IsOptional() @IsDateString({ strict: true })
+  @IsOptional()
+  @IsDateString({ strict: true })
   until?: string;
 }
 

@@ -21,7 +21,10 @@ export class FluxObjectReference {
  */
 export class FluxEventDto {
   @ApiProperty({ type: FluxObjectReference })
-  @IsDefined() @IsObject() @ValidateNested() @Type(() => FluxObjectReference)
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => FluxObjectReference)
   involvedObject: FluxObjectReference;
 
   @ApiProperty({ enum: ['info', 'error', 'trace'] }) @IsIn(['info', 'error', 'trace']) severity: string;
@@ -34,7 +37,10 @@ export class FluxEventDto {
 
 export class FluxEventAccepted {
   @ApiProperty() cluster: string;
-  @ApiProperty({ enum: ['reconciled', 'applied', 'ignored'], description: 'reconciled: Berth read the cluster at once; applied: the event itself was applied (no cluster credentials); ignored: not about berth-tenants' })
+  @ApiProperty({
+    enum: ['reconciled', 'applied', 'ignored'],
+    description: 'reconciled: Berth read the cluster at once; applied: the event itself was applied (no cluster credentials); ignored: not about berth-tenants',
+  })
   action: string;
   @ApiPropertyOptional({ nullable: true, type: String }) revision?: string | null;
   @ApiPropertyOptional() ready?: number;

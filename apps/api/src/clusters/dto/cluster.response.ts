@@ -22,9 +22,7 @@ export class ClusterResponse {
       fleetPath: row.fleetPath,
       apiServer: row.apiServer,
       credentialsRef: row.credentialsRef,
-      status: row.statusCheckedAt
-        ? { ready: row.statusReady, revision: row.statusRevision, message: row.statusMessage, checkedAt: row.statusCheckedAt }
-        : null,
+      status: row.statusCheckedAt ? { ready: row.statusReady, revision: row.statusRevision, message: row.statusMessage, checkedAt: row.statusCheckedAt } : null,
       version: row.version,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,

@@ -11,23 +11,33 @@ export class CreateClusterDto {
   name: string;
 
   @ApiPropertyOptional({ example: 'Production EU 1' })
-  @IsOptional() @IsString() @IsPlainText() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @IsPlainText()
+  @MaxLength(100)
   displayName?: string;
 
   @ApiPropertyOptional({ example: { env: 'prod', region: 'eu-west-1' } })
-  @IsOptionalNonNull() @IsLabelMap()
+  @IsOptionalNonNull()
+  @IsLabelMap()
   labels?: Record<string, string>;
 
   @ApiPropertyOptional({ example: 'clusters/prod-eu-1', description: 'Folder of this cluster in the fleet repository (default clusters/<name>)' })
-  @IsOptionalNonNull() @Matches(FLEET_PATH, { message: 'fleetPath must be a relative path of lowercase segments (no leading dots, at most 8 segments)' }) @MaxLength(200)
+  @IsOptionalNonNull()
+  @Matches(FLEET_PATH, { message: 'fleetPath must be a relative path of lowercase segments (no leading dots, at most 8 segments)' })
+  @MaxLength(200)
   fleetPath?: string;
 
   @ApiPropertyOptional({ example: 'https://10.0.0.1:6443' })
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['https', 'http'], require_protocol: true }) @MaxLength(500)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'], require_protocol: true })
+  @MaxLength(500)
   apiServer?: string;
 
   @ApiPropertyOptional({ example: 'prod-eu-1', description: 'Name of the kubeconfig/secret Berth reads credentials from (never the credentials themselves)' })
-  @IsOptional() @Matches(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/) @MaxLength(253)
+  @IsOptional()
+  @Matches(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
+  @MaxLength(253)
   credentialsRef?: string;
 }
 

@@ -10,22 +10,38 @@ export class FluxInputsQueryDto {
   @IsDnsLabel()
   cluster: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5000, description: 'Page size (API clients). Without limit and cursor the answer is complete or a 422 (the mode for Flux)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000)
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 5000,
+    description: 'Page size (API clients). Without limit and cursor the answer is complete or a 422 (the mode for Flux)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
   limit?: number;
 
   @ApiPropertyOptional({ description: '`nextCursor` of the previous page' })
-  @IsOptional() @IsString() @MaxLength(512)
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_SHARDS, description: 'Split the cluster into this many stable shards (one ResourceSetInputProvider each)' })
   @ValidateIf((q: FluxInputsQueryDto) => q.shards !== undefined || q.shard !== undefined)
-  @Type(() => Number) @IsInt() @Min(1) @Max(MAX_SHARDS)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SHARDS)
   shards?: number;
 
   @ApiPropertyOptional({ minimum: 0, description: 'Which shard (0 … shards-1): inputs whose id falls into it' })
   @ValidateIf((q: FluxInputsQueryDto) => q.shards !== undefined || q.shard !== undefined)
-  @Type(() => Number) @IsInt() @Min(0) @Max(MAX_SHARDS - 1)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SHARDS - 1)
   shard?: number;
 }
 
@@ -39,16 +55,20 @@ export class FluxPreviewInput {
 
 /** One namespace as a ResourceSet input (ResourceSetInputProvider `ExternalService` format). */
 export class FluxInput {
-  @ApiProperty({ format: 'uuid', description: 'Stable: the namespace id, unchanged for the namespace\'s life' }) id: string;
+  @ApiProperty({ format: 'uuid', description: "Stable: the namespace id, unchanged for the namespace's life" }) id: string;
   @ApiProperty() tenant: string;
   @ApiProperty() name: string;
   @ApiProperty() cluster: string;
   @ApiPropertyOptional({ nullable: true, type: String }) tier: string | null;
   @ApiProperty({ ...STRING_MAP, description: 'ResourceQuota hard limits' }) resources: Record<string, string>;
-  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'LimitRange (default, defaultRequest, max, min)' }) limitRange: Record<string, unknown> | null;
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'LimitRange (default, defaultRequest, max, min)' })
+  limitRange: Record<string, unknown> | null;
   @ApiProperty(STRING_MAP) labels: Record<string, string>;
   @ApiProperty(STRING_MAP) annotations: Record<string, string>;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: '[{subject:{kind,name},role}] → RoleBindings' }) access: Array<{ subject: { kind: string; name: string }; role: string }>;
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: '[{subject:{kind,name},role}] → RoleBindings' }) access: Array<{
+    subject: { kind: string; name: string };
+    role: string;
+  }>;
   @ApiProperty({ enum: ['isolated', 'tenant', 'open'] }) networkPolicy: string;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) expiresAt: string | null;
   @ApiPropertyOptional({ nullable: true, type: FluxPreviewInput, description: 'Set for pull-request previews' }) preview: FluxPreviewInput | null;

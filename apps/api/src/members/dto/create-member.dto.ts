@@ -8,7 +8,9 @@ export const TENANT_ROLES = ['viewer', 'developer', 'owner'] as const;
 
 export class CreateMemberDto {
   @ApiProperty({ type: SubjectDto })
-  @IsObject() @ValidateNested() @Type(() => SubjectDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SubjectDto)
   subject: SubjectDto;
 
   @ApiProperty({ enum: TENANT_ROLES })

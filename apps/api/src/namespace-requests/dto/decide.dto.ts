@@ -4,19 +4,25 @@ import { PageQueryDto } from '@berth/common';
 
 export class ApproveDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   comment?: string;
 }
 
 export class RejectDto {
   @ApiProperty({ description: 'Why the request is rejected (required)' })
-  @IsString() @MinLength(1) @MaxLength(2000)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
   comment: string;
 }
 
 export class CancelDto {
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   comment?: string;
 }
 
@@ -24,12 +30,14 @@ export const REQUEST_STATES = ['PendingApproval', 'Approved', 'Rejected', 'Cance
 
 export class RequestListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: REQUEST_STATES })
-  @IsOptional() @IsIn(REQUEST_STATES)
+  @IsOptional()
+  @IsIn(REQUEST_STATES)
   state?: (typeof REQUEST_STATES)[number];
 }
 
 export class DryRunQueryDto {
   @ApiPropertyOptional({ description: 'true: evaluate policy and answer the decision; store nothing' })
-  @IsOptional() @IsIn(['true', 'false'])
+  @IsOptional()
+  @IsIn(['true', 'false'])
   dryRun?: 'true' | 'false';
 }

@@ -12,56 +12,74 @@ const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } } 
 
 export class AccessEntryDto {
   @ApiProperty({ type: SubjectDto })
-  @IsObject() @ValidateNested() @Type(() => SubjectDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SubjectDto)
   subject: SubjectDto;
 
   @ApiProperty({ example: 'edit', description: 'A ClusterRole from the allow-list (view, edit, admin by default)' })
-  @IsString() @MaxLength(253)
+  @IsString()
+  @MaxLength(253)
   role: string;
 }
 
 /** The parts of a namespace's desired state a team can ask for (and later change). */
 export class NamespaceChangeDto {
   @ApiPropertyOptional({ example: 'small', description: 'A quota tier the tenant may use; or give `resources`' })
-  @IsOptional() @IsDnsLabel()
+  @IsOptional()
+  @IsDnsLabel()
   tier?: string;
 
   @ApiPropertyOptional({ ...STRING_MAP, example: { 'requests.cpu': '1', 'limits.memory': '4Gi' } })
-  @IsOptional() @IsQuantityMap()
+  @IsOptional()
+  @IsQuantityMap()
   resources?: Record<string, string>;
 
   @ApiPropertyOptional({ type: LimitRangeDto })
-  @IsOptional() @ValidateNested() @Type(() => LimitRangeDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LimitRangeDto)
   limitRange?: LimitRangeDto;
 
   @ApiPropertyOptional({ ...STRING_MAP, example: { team: 'payments' } })
-  @IsOptional() @IsStringMap(64, 1024)
+  @IsOptional()
+  @IsStringMap(64, 1024)
   labels?: Record<string, string>;
 
   @ApiPropertyOptional(STRING_MAP)
-  @IsOptional() @IsStringMap()
+  @IsOptional()
+  @IsStringMap()
   annotations?: Record<string, string>;
 
   @ApiPropertyOptional({ type: [AccessEntryDto] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AccessEntryDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => AccessEntryDto)
   access?: AccessEntryDto[];
 
   @ApiPropertyOptional({ enum: NETWORK_POLICIES, default: 'isolated' })
-  @IsOptional() @IsIn(NETWORK_POLICIES)
+  @IsOptional()
+  @IsIn(NETWORK_POLICIES)
   networkPolicy?: NetworkPolicyProfile;
 
   @ApiPropertyOptional({ example: '72h', description: 'Ephemeral namespace: deleted this long after approval (e.g. 72h, 7d)' })
-  @IsOptional() @IsString() @MaxLength(32)
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
   ttl?: string;
 
-  @ApiPropertyOptional({ description: 'Owners only: deleting a protected namespace needs a platform admin\'s approval' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: "Owners only: deleting a protected namespace needs a platform admin's approval" })
+  @IsOptional()
+  @IsBoolean()
   protected?: boolean;
 }
 
 export class CreateNamespaceRequestDto extends NamespaceChangeDto {
   @ApiProperty({ example: 'payments-api', description: 'Namespace name: a DNS label starting with `<tenant>-`' })
-  @IsString() @MaxLength(253)
+  @IsString()
+  @MaxLength(253)
   name: string;
 
   @ApiProperty({ example: 'prod-eu-1' })
@@ -69,12 +87,16 @@ export class CreateNamespaceRequestDto extends NamespaceChangeDto {
   cluster: string;
 
   @ApiPropertyOptional({ description: 'Why this namespace is needed (shown to approvers)' })
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   reason?: string;
 }
 
 export class ChangeNamespaceDto extends NamespaceChangeDto {
   @ApiPropertyOptional({ description: 'Why this change is needed (shown to approvers)' })
-  @IsOptional() @IsString() @MaxLength(2000)
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   reason?: string;
 }

@@ -19,7 +19,12 @@ export class NamespaceResponse {
   @ApiProperty({ format: 'uuid', description: 'The request that produced the current desired state' }) requestId: string;
   @ApiPropertyOptional({ nullable: true, type: String }) commitSha: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) lastError: string | null;
-  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: { type: 'string' }, description: 'ResourceQuota status.used, as last read back from the cluster' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'ResourceQuota status.used, as last read back from the cluster',
+  })
   used: Record<string, string> | null;
   @ApiPropertyOptional({ nullable: true, type: Date, description: 'When the cluster first reported this desired state applied (Ready)' })
   readyAt: Date | null;
@@ -55,11 +60,13 @@ export class NamespacePage {
 
 export class NamespaceListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: NAMESPACE_STATES })
-  @IsOptional() @IsIn(NAMESPACE_STATES)
+  @IsOptional()
+  @IsIn(NAMESPACE_STATES)
   state?: (typeof NAMESPACE_STATES)[number];
 
   @ApiPropertyOptional()
-  @IsOptional() @IsDnsLabel()
+  @IsOptional()
+  @IsDnsLabel()
   cluster?: string;
 }
 
@@ -70,11 +77,13 @@ export class NamespaceParam {
 
 export class ClusterQueryDto {
   @ApiPropertyOptional({ description: 'Needed only when the tenant has namespaces of this name on several clusters' })
-  @IsOptional() @IsDnsLabel()
+  @IsOptional()
+  @IsDnsLabel()
   cluster?: string;
 
   @ApiPropertyOptional({ description: 'true: evaluate policy and answer the decision; store nothing' })
-  @IsOptional() @IsIn(['true', 'false'])
+  @IsOptional()
+  @IsIn(['true', 'false'])
   dryRun?: 'true' | 'false';
 }
 
@@ -83,7 +92,11 @@ export class ResourceUsage {
   @ApiPropertyOptional({ nullable: true, type: String, example: '48Gi' }) budget: string | null;
   @ApiProperty({ example: '40Gi' }) allocated: string;
   @ApiPropertyOptional({ nullable: true, type: String, example: '8Gi' }) available: string | null;
-  @ApiPropertyOptional({ type: String, example: '12Gi', description: 'Sum of the namespaces\' ResourceQuota status.used as read back from the clusters; absent until a cluster reported this resource' })
+  @ApiPropertyOptional({
+    type: String,
+    example: '12Gi',
+    description: "Sum of the namespaces' ResourceQuota status.used as read back from the clusters; absent until a cluster reported this resource",
+  })
   used?: string;
 }
 

@@ -9,24 +9,33 @@ const MAX_PULL_REQUEST = 2_147_483_647;
 
 export class CreatePreviewDto {
   @ApiProperty({ example: 'acme/payments-api', description: '`org/repo` or the repository URL (at most 200 characters)' })
-  @IsString() @MaxLength(200)
+  @IsString()
+  @MaxLength(200)
   @Matches(REPOSITORY, { message: 'repository must be `org/repo` or an http(s):// or ssh:// repository URL' })
   repository: string;
 
   @ApiProperty({ example: 42, minimum: 1, description: 'Pull (merge) request number' })
-  @IsInt() @Min(1) @Max(MAX_PULL_REQUEST)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PULL_REQUEST)
   pullRequest: number;
 
   @ApiProperty({ example: '3f2c9e1', description: 'Head commit of the pull request: 7-64 hex digits' })
-  @IsString() @Matches(/^[0-9a-fA-F]{7,64}$/, { message: 'headSha must be 7-64 hexadecimal digits' })
+  @IsString()
+  @Matches(/^[0-9a-fA-F]{7,64}$/, { message: 'headSha must be 7-64 hexadecimal digits' })
   headSha: string;
 
   @ApiPropertyOptional({ example: 'small', description: "Quota tier; default: the tenant's previewTier, else its only allowed tier" })
-  @IsOptional() @IsDnsLabel()
+  @IsOptional()
+  @IsDnsLabel()
   tier?: string;
 
-  @ApiPropertyOptional({ example: 'preview-eu-1', description: "Cluster (first call only); default: the tenant's previewCluster, else its only allowed cluster" })
-  @IsOptional() @IsDnsLabel()
+  @ApiPropertyOptional({
+    example: 'preview-eu-1',
+    description: "Cluster (first call only); default: the tenant's previewCluster, else its only allowed cluster",
+  })
+  @IsOptional()
+  @IsDnsLabel()
   cluster?: string;
 }
 
@@ -36,6 +45,9 @@ export class PreviewParam {
   tenant: string;
 
   @ApiProperty({ example: 42 })
-  @Type(() => Number) @IsInt() @Min(1) @Max(MAX_PULL_REQUEST)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PULL_REQUEST)
   pullRequest: number;
 }

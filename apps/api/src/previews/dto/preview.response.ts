@@ -15,7 +15,11 @@ export class PreviewResponse {
   @ApiProperty({ enum: PREVIEW_STATES, description: "The namespace's state; PendingApproval while its Create request waits; Deleted once it is gone" })
   state: PreviewState;
   @ApiPropertyOptional({ nullable: true, type: Date, description: 'When the TTL deletes the namespace (renewed by every refresh)' }) expiresAt: Date | null;
-  @ApiPropertyOptional({ nullable: true, type: NamespaceRequestResponse, description: 'The request this call made (Create, Change or Delete); absent on lists' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: NamespaceRequestResponse,
+    description: 'The request this call made (Create, Change or Delete); absent on lists',
+  })
   request?: NamespaceRequestResponse | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;

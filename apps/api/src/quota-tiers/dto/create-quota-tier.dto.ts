@@ -8,19 +8,23 @@ const QUANTITIES = { type: 'object', additionalProperties: { type: 'string' } } 
 /** Container defaults written into each namespace's LimitRange. */
 export class LimitRangeDto {
   @ApiPropertyOptional({ ...QUANTITIES, example: { cpu: '500m', memory: '512Mi' } })
-  @IsOptional() @IsQuantityMap()
+  @IsOptional()
+  @IsQuantityMap()
   default?: Record<string, string>;
 
   @ApiPropertyOptional({ ...QUANTITIES, example: { cpu: '100m', memory: '128Mi' } })
-  @IsOptional() @IsQuantityMap()
+  @IsOptional()
+  @IsQuantityMap()
   defaultRequest?: Record<string, string>;
 
   @ApiPropertyOptional(QUANTITIES)
-  @IsOptional() @IsQuantityMap()
+  @IsOptional()
+  @IsQuantityMap()
   max?: Record<string, string>;
 
   @ApiPropertyOptional(QUANTITIES)
-  @IsOptional() @IsQuantityMap()
+  @IsOptional()
+  @IsQuantityMap()
   min?: Record<string, string>;
 }
 
@@ -30,7 +34,10 @@ export class CreateQuotaTierDto {
   name: string;
 
   @ApiPropertyOptional({ example: 'Small (2 CPU, 8Gi)' })
-  @IsOptional() @IsString() @IsPlainText() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @IsPlainText()
+  @MaxLength(100)
   displayName?: string;
 
   @ApiProperty({ ...QUANTITIES, example: { 'requests.cpu': '2', 'limits.memory': '8Gi', pods: '50' } })
@@ -38,11 +45,14 @@ export class CreateQuotaTierDto {
   resources: Record<string, string>;
 
   @ApiPropertyOptional({ type: LimitRangeDto })
-  @IsOptional() @ValidateNested() @Type(() => LimitRangeDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LimitRangeDto)
   limitRange?: LimitRangeDto;
 
   @ApiPropertyOptional({ default: true, description: 'Requests within this tier are approved without a platform admin' })
-  @IsOptionalNonNull() @IsBoolean()
+  @IsOptionalNonNull()
+  @IsBoolean()
   autoApprove?: boolean;
 }
 

@@ -1,9 +1,31 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsDnsLabel, IsLabelMap, IsOptionalNonNull, IsPlainText } from '@berth/common';
 import { IsBudget } from './is-budget';
 import { SubjectDto } from './subject.dto';
+
+/** The team's own app repository: Flux reconciles it into the tenant's namespaces under the tenant's service account. */
+export class SyncRepoDto {
+  @ApiProperty({ example: 'https://git.example.com/payments/deploy.git' })
+  @IsString()
+  @IsPlainText()
+  @MaxLength(500)
+  @Matches(/^(https?:\/\/|ssh:\/\/)\S+$/, { message: 'url must be an https:// or ssh:// repository URL' })
+  url: string;
+
+  @ApiProperty({ example: 'main' })
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^(?!\/|-|.*(\.\.|\/\/|@\{|\.lock$|\/$))[A-Za-z0-9._/-]+$/, { message: 'branch must be a valid git branch name' })
+  branch: string;
+
+  @ApiProperty({ example: './deploy/prod', description: 'Folder of the repository to reconcile' })
+  @IsString()
+  @MaxLength(300)
+  @Matches(/^(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]*$/, { message: 'path must be a relative folder without ..' })
+  path: string;
+}
 
 export class CreateTenantDto {
   @ApiProperty({ example: 'payments', description: 'DNS label, 2-30 characters; namespaces are prefixed with it' })
@@ -11,44 +33,80 @@ export class CreateTenantDto {
   name: string;
 
   @ApiPropertyOptional({ example: 'Payments team' })
-  @IsOptional() @IsString() @IsPlainText() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @IsPlainText()
+  @MaxLength(100)
   displayName?: string;
 
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
     example: { 'requests.cpu': '20', 'limits.memory': '64Gi', namespaces: 10 },
-    description: 'Caps summed over all the tenant\'s namespaces; `namespaces` caps their number',
+    description: "Caps summed over all the tenant's namespaces; `namespaces` caps their number",
   })
-  @IsOptionalNonNull() @IsBudget()
+  @IsOptionalNonNull()
+  @IsBudget()
   budget?: Record<string, string | number>;
 
   @ApiPropertyOptional({ type: [String], example: ['prod-eu-1'] })
-  @IsOptionalNonNull() @IsArray() @ArrayMaxSize(200) @IsDnsLabel(63, 1, { each: true })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsDnsLabel(63, 1, { each: true })
   allowedClusters?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['small', 'medium'] })
-  @IsOptionalNonNull() @IsArray() @ArrayMaxSize(200) @IsDnsLabel(63, 1, { each: true })
+  @IsOptionalNonNull()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsDnsLabel(63, 1, { each: true })
   allowedTiers?: string[];
 
   @ApiPropertyOptional({ example: { 'cost-center': 'cc-1234' } })
-  @IsOptionalNonNull() @IsLabelMap()
+  @IsOptionalNonNull()
+  @IsLabelMap()
   labels?: Record<string, string>;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'small', description: 'Platform admins: default quota tier of pull-request previews (null clears)' })
-  @IsOptional() @IsDnsLabel()
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'small',
+    description: 'Platform admins: default quota tier of pull-request previews (null clears)',
+  })
+  @IsOptional()
+  @IsDnsLabel()
   previewTier?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'preview-eu-1', description: 'Platform admins: default cluster of pull-request previews (null clears)' })
-  @IsOptional() @IsDnsLabel()
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'preview-eu-1',
+    description: 'Platform admins: default cluster of pull-request previews (null clears)',
+  })
+  @IsOptional()
+  @IsDnsLabel()
   previewCluster?: string | null;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 5, description: 'Platform admins: how many previews may exist at once' })
-  @IsOptionalNonNull() @IsInt() @Min(0) @Max(1000)
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
   previewLimit?: number;
 
+  @ApiPropertyOptional({ type: SyncRepoDto, nullable: true, description: "Owners and admins: the team's app repository (null removes it)" })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SyncRepoDto)
+  syncRepo?: SyncRepoDto | null;
+
   @ApiPropertyOptional({ type: [SubjectDto], description: 'Initial owners (users or OIDC groups)' })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => SubjectDto)
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => SubjectDto)
   owners?: SubjectDto[];
 }
 

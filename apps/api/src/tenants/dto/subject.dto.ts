@@ -8,7 +8,9 @@ export class SubjectDto {
   kind: 'User' | 'Group';
 
   @ApiProperty({ example: 'team-payments' })
-  @IsString() @MinLength(1) @MaxLength(256)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
   @Matches(/^[^\p{Cc}\p{Cf}\s][^\p{Cc}\p{Cf}]*$/u, { message: 'name must not start with a space or contain control characters' })
   name: string;
 }

@@ -12,6 +12,8 @@ export class TenantResponse {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Default quota tier of pull-request previews' }) previewTier: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Default cluster of pull-request previews' }) previewCluster: string | null;
   @ApiProperty({ description: 'How many previews may exist at once' }) previewLimit: number;
+  @ApiPropertyOptional({ nullable: true, description: "The team's app repository (url, branch, path)" })
+  syncRepo: { url: string; branch: string; path: string } | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -29,6 +31,7 @@ export class TenantResponse {
       previewTier: row.previewTier,
       previewCluster: row.previewCluster,
       previewLimit: row.previewLimit,
+      syncRepo: (row.syncRepo as { url: string; branch: string; path: string } | null) ?? null,
       version: row.version,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
