@@ -16,13 +16,14 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Logger, LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
 import { startBareServer } from './lib/bare-server';
 import { BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL, seed } from './lib/db';
 import { LoadResult, runLoad } from './lib/load';
 import { fmtMs, fmtRps, median, parseArgs } from './lib/stats';
+import { quietLogger } from './lib/quiet-logger';
 
 const TARGET_RATIO = 0.45;
 const args = parseArgs(process.argv.slice(2));
@@ -36,15 +37,6 @@ const PROFILE = args.profile === true;
 const JWT_SECRET = `bench-${randomBytes(24).toString('hex')}`;
 const ISSUER = 'https://idp.bench';
 const AUDIENCE = 'berth';
-
-/** Errors only: Nest's start-up route log would drown the results. */
-const quietLogger: LoggerService = {
-  log: () => undefined,
-  warn: () => undefined,
-  debug: () => undefined,
-  verbose: () => undefined,
-  error: (message: unknown, ...rest: unknown[]) => console.error('[berth]', message, ...rest),
-};
 
 interface Target {
   label: string;

@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Logger, LoggerService } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
@@ -24,6 +24,7 @@ import { initBareFleetRepo } from '../libs/gitops/src/init';
 import { sh } from '../libs/gitops/src/testing';
 import { BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL } from './lib/db';
 import { parseArgs } from './lib/stats';
+import { quietLogger } from './lib/quiet-logger';
 
 const TARGET_COMMITS = 10;
 const TARGET_P99_MS = 3000;
@@ -37,14 +38,6 @@ const ADMIN_KEY = `bench-admin-${randomBytes(24).toString('hex')}`;
 const ISSUER = 'https://idp.bench';
 const AUDIENCE = 'berth';
 const TRAILER = 'Berth-Request';
-
-const quietLogger: LoggerService = {
-  log: () => undefined,
-  warn: () => undefined,
-  debug: () => undefined,
-  verbose: () => undefined,
-  error: (message: unknown, ...rest: unknown[]) => console.error('[berth]', message, ...rest),
-};
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

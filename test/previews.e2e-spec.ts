@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NamespaceExpiryService } from '../apps/api/src/namespaces/namespace-expiry.service';
 import { http, startApp } from './helpers/app';
 import { expectErrorShape } from './helpers/errors';
-import { apiKeyHeader, bearer, newTenant, TenantFixture, uniqueName } from './helpers/fixtures';
+import { apiKeyHeader, bearer, TenantFixture, tenantOnCatalogue, uniqueName } from './helpers/fixtures';
 import { adminToken } from './helpers/tokens';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
@@ -11,19 +11,8 @@ const HOUR = 3600_000;
 /** A cluster, an auto-approved tier and a tenant allowed to use them, with `previewLimit` previews. */
 async function world(app: NestFastifyApplication, previewLimit = 2) {
   const api = http(app);
-  const admin = await adminToken();
-  const cluster = uniqueName('c');
-  const tier = uniqueName('tier');
-  await api.post('/v1/clusters').set(bearer(admin)).send({ name: cluster }).expect(201);
-  await api
-    .post('/v1/quota-tiers')
-    .set(bearer(admin))
-    .send({ name: tier, resources: { 'requests.cpu': '100m', 'limits.memory': '128Mi' } })
-    .expect(201);
-  const tenant = await newTenant(api, {
+  const { admin, cluster, tier, tenant } = await tenantOnCatalogue(api, {
     budget: { 'requests.cpu': '10', 'limits.memory': '10Gi', namespaces: 20 },
-    allowedClusters: [cluster],
-    allowedTiers: [tier],
     previewLimit,
   });
   // The tenant owner issues the CI key: `preview` keys are the owners' to hand out.

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { migrateDeploy } from '../../libs/prisma/src/migrate';
+import { createTestDatabase } from '../../test/setup/test-database';
 
 export const DEFAULT_SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 
@@ -9,12 +9,6 @@ export interface BenchDatabase {
   url: string;
   drop(): Promise<void>;
 }
-
-const withDatabase = (url: string, database: string) => {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-};
 
 async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
@@ -28,26 +22,24 @@ async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promis
 
 /** A uniquely named, migrated database on the server of `serverUrl`; `drop()` removes it (WITH (FORCE)). */
 export async function createBenchDatabase(serverUrl: string): Promise<BenchDatabase> {
-  const name = `berth_bench_${Date.now()}_${randomBytes(4).toString('hex')}`;
-  const admin = withDatabase(serverUrl, 'postgres');
-  await withClient(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
+  const db = await createTestDatabase(serverUrl, 'berth_bench');
   let dropped = false;
-  const db: BenchDatabase = {
-    name,
-    url: withDatabase(serverUrl, name),
+  const bench: BenchDatabase = {
+    name: new URL(db.url).pathname.slice(1),
+    url: db.url,
     drop: async () => {
       if (dropped) return;
       dropped = true;
-      await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await db.drop();
     },
   };
   try {
-    await migrateDeploy(db.url);
+    await migrateDeploy(bench.url);
   } catch (error) {
-    await db.drop().catch(() => undefined);
+    await bench.drop().catch(() => undefined);
     throw error;
   }
-  return db;
+  return bench;
 }
 
 export interface Seed {

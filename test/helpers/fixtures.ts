@@ -16,7 +16,7 @@ export interface TenantFixture {
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** A cluster and quota tier created by a platform admin over the API. */
-export async function catalogue(api: TestAgent) {
+export async function catalogue(api: TestAgent, tierResources: Record<string, string> = { 'requests.cpu': '2', 'limits.memory': '8Gi', pods: '50' }) {
   const admin = await adminToken();
   const cluster = uniqueName('c');
   const tier = uniqueName('tier');
@@ -25,11 +25,7 @@ export async function catalogue(api: TestAgent) {
     .set(bearer(admin))
     .send({ name: cluster, labels: { env: 'test' } })
     .expect(201);
-  await api
-    .post('/v1/quota-tiers')
-    .set(bearer(admin))
-    .send({ name: tier, resources: { 'requests.cpu': '2', 'limits.memory': '8Gi', pods: '50' } })
-    .expect(201);
+  await api.post('/v1/quota-tiers').set(bearer(admin)).send({ name: tier, resources: tierResources }).expect(201);
   return { admin, cluster, tier };
 }
 
@@ -70,3 +66,12 @@ export async function tenantApiKey(api: TestAgent, tenant: string, role: 'viewer
 }
 
 export const apiKeyHeader = (key: string) => ({ 'X-API-Key': key });
+
+export const SMALL_TIER = { 'requests.cpu': '100m', 'limits.memory': '128Mi' };
+
+/** A cluster, an auto-approved small tier, and a new tenant allowed to use both (plus `tenantBody`). */
+export async function tenantOnCatalogue(api: TestAgent, tenantBody: Record<string, unknown> = {}, tierResources = SMALL_TIER) {
+  const { admin, cluster, tier } = await catalogue(api, tierResources);
+  const tenant = await newTenant(api, { allowedClusters: [cluster], allowedTiers: [tier], ...tenantBody });
+  return { admin, cluster, tier, tenant };
+}

@@ -8,8 +8,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { initBareFleetRepo } from '../../libs/gitops/src';
 import { sh } from '../../libs/gitops/src/testing';
 import { http } from './app';
-import { bearer, newTenant, TenantFixture, uniqueName } from './fixtures';
-import { adminToken } from './tokens';
+import { bearer, tenantOnCatalogue, TenantFixture } from './fixtures';
 
 export const TRAILER = 'Berth-Request';
 const execFileAsync = promisify(execFile);
@@ -152,23 +151,8 @@ export async function kustomizeObjects(dir: string): Promise<string[]> {
 }
 
 /** A cluster, an auto-approved tier and a tenant with budget for `namespaces` namespaces of it. */
-export async function fleetWorld(app: NestFastifyApplication, namespaces = 20) {
-  const api = http(app);
-  const admin = await adminToken();
-  const cluster = uniqueName('c');
-  const tier = uniqueName('tier');
-  await api.post('/v1/clusters').set(bearer(admin)).send({ name: cluster }).expect(201);
-  await api
-    .post('/v1/quota-tiers')
-    .set(bearer(admin))
-    .send({ name: tier, resources: { 'requests.cpu': '100m', 'limits.memory': '128Mi' } })
-    .expect(201);
-  const tenant = await newTenant(api, {
-    budget: { 'requests.cpu': String(namespaces), 'limits.memory': `${namespaces}Gi`, namespaces },
-    allowedClusters: [cluster],
-    allowedTiers: [tier],
-  });
-  return { admin, cluster, tier, tenant };
+export function fleetWorld(app: NestFastifyApplication, namespaces = 20) {
+  return tenantOnCatalogue(http(app), { budget: { 'requests.cpu': String(namespaces), 'limits.memory': `${namespaces}Gi`, namespaces } });
 }
 
 /** Asks for namespace `name` (auto-approved); returns the request id. */

@@ -11,20 +11,20 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const withDatabase = (url: string, database: string) => {
+export const withDatabase = (url: string, database: string) => {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
 };
 
 /**
- * A fresh, uniquely named database for one test run: on the server of DATABASE_URL when it is set
- * (CI: postgres@127.0.0.1:5432), otherwise on an embedded PostgreSQL started for this run.
+ * A fresh, uniquely named database for one test (or benchmark) run: on the server of `server` (default
+ * DATABASE_URL; CI: postgres@127.0.0.1:5432) when set, otherwise on an embedded PostgreSQL started for it.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `berth_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
+export async function createTestDatabase(server = process.env.DATABASE_URL, prefix = 'berth_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${Date.now()}_${randomBytes(4).toString('hex')}`;
   let embedded: EmbeddedDatabase | undefined;
-  let serverUrl = process.env.DATABASE_URL;
+  let serverUrl = server;
   let dataDir: string | undefined;
   if (!serverUrl) {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-pg-'));

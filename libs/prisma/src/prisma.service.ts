@@ -3,12 +3,17 @@ import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 
-/** The one PrismaClient of the process, on the pg driver adapter (no native query engine). */
+/** Prisma on the pg driver adapter (no native query engine), with a pool of `max` connections. */
+export function pgAdapter(config: BerthConfig, pool: { max: number; applicationName: string }): PrismaPg {
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (embedded mode sets it before the app starts)');
+  return new PrismaPg({ connectionString: config.databaseUrl, max: pool.max, application_name: pool.applicationName });
+}
+
+/** The PrismaClient of the API's repositories. */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
-    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (embedded mode sets it before the app starts)');
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 20 }) });
+    super({ adapter: pgAdapter(config, { max: 20, applicationName: 'berth' }) });
   }
 
   async onModuleInit(): Promise<void> {

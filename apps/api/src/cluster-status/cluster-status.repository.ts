@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import { PrismaService } from '@berth/prisma';
+import { FLUX_ERROR_PREFIX } from '@berth/gitops/writer';
 
 /** Prefix of `lastError` when Flux (not the fleet writer) failed a namespace; such a Failed may recover. */
-export const FLUX_ERROR_PREFIX = 'Flux: ';
 
 export interface ClusterStatusRecord {
   ready: boolean | null;
@@ -98,12 +98,6 @@ export class ClusterStatusRepository {
   /** A failed read: the message and time change, the last known Ready/revision stay. */
   async recordError(cluster: string, message: string, at: Date): Promise<void> {
     await this.prisma.cluster.updateMany({ where: { name: cluster }, data: { statusMessage: message.slice(0, 2000), statusCheckedAt: at } });
-  }
-
-  /** Quota usage read back from the clusters, per namespace of a tenant (for GET …/usage). */
-  async usedOfTenant(tenantId: string): Promise<Array<Record<string, string>>> {
-    const rows = await this.prisma.namespace.findMany({ where: { tenantId, state: { not: 'Deleting' } }, select: { used: true } });
-    return rows.flatMap((r) => (r.used && typeof r.used === 'object' && !Array.isArray(r.used) ? [r.used as Record<string, string>] : []));
   }
 
   /** Stores a webhook's digest; false when it was seen before (a replay). Old receipts are pruned. */

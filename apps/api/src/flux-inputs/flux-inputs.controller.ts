@@ -3,7 +3,7 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResp
 import { Allow, Caller, CurrentCaller } from '@berth/authz';
 import { FluxInputsQueryDto, FluxInputsResponse } from './dto/flux-inputs.dto';
 import { FluxInputsService } from './flux-inputs.service';
-import { sendWithHeaders, HeaderReply } from './send-with-headers';
+import { Reply, send } from '../common/send';
 
 @ApiTags('flux')
 @Controller('flux')
@@ -15,7 +15,7 @@ export class FluxInputsController {
   @ApiOkResponse({ type: FluxInputsResponse, description: 'ResourceSetInputProvider `ExternalService` answer: one input per namespace of the cluster' })
   @ApiNotFoundResponse({ description: 'Unknown cluster, or a cluster key of another cluster' })
   @ApiUnprocessableEntityResponse({ description: '`inputs.too-large`: the complete answer would not fit one page; use shards or limit/cursor' })
-  async list(@CurrentCaller() caller: Caller, @Query() query: FluxInputsQueryDto, @Res() reply: HeaderReply) {
-    sendWithHeaders(reply, await this.inputs.list(caller, query));
+  async list(@CurrentCaller() caller: Caller, @Query() query: FluxInputsQueryDto, @Res() reply: Reply) {
+    send(reply, await this.inputs.list(caller, query));
   }
 }

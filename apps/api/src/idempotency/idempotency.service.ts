@@ -6,6 +6,8 @@ import { IdempotencyRepository } from './idempotency.repository';
 export interface HttpResult<T = unknown> {
   status: number;
   body: T;
+  /** Response headers the service chose (e.g. a pagination `Link`). */
+  headers?: Record<string, string>;
 }
 
 export interface IdempotencyRequest {

@@ -41,4 +41,10 @@ export class NamespacesRepository {
       select: { id: true, tenantId: true },
     });
   }
+
+  /** Quota usage read back from the clusters (ResourceQuota status.used), per live namespace of a tenant. */
+  async used(tenantId: string): Promise<Array<Record<string, string>>> {
+    const rows = await this.prisma.namespace.findMany({ where: { tenantId, state: { not: 'Deleting' } }, select: { used: true } });
+    return rows.flatMap((r) => (r.used && typeof r.used === 'object' && !Array.isArray(r.used) ? [r.used as Record<string, string>] : []));
+  }
 }

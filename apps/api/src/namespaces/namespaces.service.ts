@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Namespace, Tenant } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
-import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, toPage } from '@berth/common';
-import { canonicalResourceKey, formatResource, parseResources } from '@berth/policy';
-import { ClusterStatusRepository } from '../cluster-status/cluster-status.repository';
+import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, isValidQuantity, NotFoundError, Page, toPage } from '@berth/common';
+import { canonicalResourceKey, formatResource, parseResources, sumResources } from '@berth/policy';
 import type { HttpResult, IdempotencyRequest } from '../idempotency/idempotency.service';
 import { DesiredSpec, mergeSpec } from '../namespace-requests/desired-spec';
 import { ChangeNamespaceDto } from '../namespace-requests/dto/namespace-spec.dto';
@@ -19,7 +18,6 @@ export class NamespacesService {
     private readonly tenants: TenantsService,
     private readonly namespaces: NamespacesRepository,
     private readonly requests: NamespaceRequestsService,
-    private readonly clusterStatus: ClusterStatusRepository,
   ) {}
 
   async list(caller: Caller, tenantName: string, query: NamespaceListQueryDto): Promise<Page<NamespaceResponse>> {
@@ -77,7 +75,7 @@ export class NamespacesService {
    */
   async usage(caller: Caller, tenantName: string): Promise<UsageResponse> {
     const tenant = await this.readable(caller, tenantName);
-    const [{ perResource, namespaces }, usedMaps] = await Promise.all([this.namespaces.allocated(tenant.id), this.clusterStatus.usedOfTenant(tenant.id)]);
+    const [{ perResource, namespaces }, usedMaps] = await Promise.all([this.namespaces.allocated(tenant.id), this.namespaces.used(tenant.id)]);
     const budget = parseResources(tenant.budget as Record<string, string>);
     const observed = sumObserved(usedMaps);
     const keys = [...new Set([...budget.keys(), ...perResource.keys()].map(canonicalResourceKey))].sort();
@@ -127,17 +125,5 @@ export class NamespacesService {
  * spelling: canonical keys, exact sums; a value that does not parse is skipped rather than failing the page.
  */
 function sumObserved(maps: Array<Record<string, string>>): Map<string, bigint> {
-  const total = new Map<string, bigint>();
-  for (const used of maps) {
-    for (const [key, value] of Object.entries(used)) {
-      let parsed: Map<string, bigint>;
-      try {
-        parsed = parseResources({ [key]: value });
-      } catch {
-        continue;
-      }
-      for (const [k, milli] of parsed) total.set(k, (total.get(k) ?? 0n) + milli);
-    }
-  }
-  return total;
+  return sumResources(maps.map((used) => Object.fromEntries(Object.entries(used).filter(([, value]) => isValidQuantity(value)))));
 }

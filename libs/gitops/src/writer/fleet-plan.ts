@@ -13,6 +13,12 @@ import {
 import type { FleetTree } from '../tree';
 import type { LiveNamespace, PendingRequest } from './fleet-writer.repository';
 
+/**
+ * Prefix of `lastError` on a namespace Flux failed to apply (set by the status reconciler). Such a
+ * namespace is in the repository and stays there; one the writer itself could not render is left out.
+ */
+export const FLUX_ERROR_PREFIX = 'Flux: ';
+
 /** One namespace folder to write (rendered files) or to remove (null). */
 export interface NamespaceWrite {
   cluster: string;

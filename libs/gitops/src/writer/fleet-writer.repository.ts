@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import type { Namespace, NamespaceRequest } from '@prisma/client';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+import { pgAdapter } from '@berth/prisma';
 
 export type PendingRequest = NamespaceRequest & { tenant: { name: string } };
 export type LiveNamespace = Namespace & { tenant: { name: string; syncRepo: unknown } };
@@ -17,8 +17,7 @@ export const FLEET_STATUS_ID = 'fleet';
 @Injectable()
 export class FleetPrisma extends PrismaClient implements OnApplicationShutdown {
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
-    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: 4, application_name: 'berth-fleet-writer' }) });
+    super({ adapter: pgAdapter(config, { max: 4, applicationName: 'berth-fleet-writer' }) });
   }
 
   /** After the writer's beforeApplicationShutdown (its last batch) has run. */

@@ -5,7 +5,7 @@ import { clusterTenantsDir, namespaceDir, renderNamespace, resolveRenderOptions,
 import { FleetConflictError, FleetRemoteError } from '../errors';
 import { FleetRepo } from '../fleet-repo';
 import type { FleetTree } from '../tree';
-import { applyPlan, IndexContext, namespaceSpecOf, ownedPaths, planBatch, writeClusterIndex, writeTenant } from './fleet-plan';
+import { applyPlan, FLUX_ERROR_PREFIX, IndexContext, namespaceSpecOf, ownedPaths, planBatch, writeClusterIndex, writeTenant } from './fleet-plan';
 import { FleetQueue } from './fleet-queue.service';
 import { FleetWriterRepository, LiveNamespace, PendingRequest } from './fleet-writer.repository';
 
@@ -299,9 +299,8 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     const dirs = new Set<string>();
     const memory = memoryTree(files);
     const byTenant = new Map<string, LiveNamespace[]>();
-    // A namespace the writer could never render stays out; one Flux failed to apply ("Flux: …", set by
-    // the status reconciler) is in the repository and stays there.
-    for (const ns of live.filter((n) => n.state !== 'Failed' || n.lastError?.startsWith('Flux:'))) {
+    // A namespace the writer could never render stays out; one Flux failed to apply stays in.
+    for (const ns of live.filter((n) => n.state !== 'Failed' || n.lastError?.startsWith(FLUX_ERROR_PREFIX))) {
       const dir = namespaceDir(this.options, ns.cluster, ns.tenant.name, ns.name);
       for (const [file, content] of Object.entries(renderNamespace(namespaceSpecOf(ns), this.options))) files.set(`${dir}/${file}`, content);
       dirs.add(dir);
