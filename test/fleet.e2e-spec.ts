@@ -234,6 +234,9 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
       expect(status.body.pendingRequests).toBeGreaterThanOrEqual(1);
       const req = await http(app).get(`/v1/namespace-requests/${id}`).set(bearer(world.admin)).expect(200);
       expect(req.body).toMatchObject({ state: 'Approved', lastError: expect.any(String) });
+      // Drift needs the remote: a 503 in the error shape, not a 500.
+      const drift = await http(app).get('/v1/fleet/drift').set(bearer(world.admin)).expect(503);
+      expect(drift.body.details).toEqual([expect.objectContaining({ code: 'fleet-unreachable' })]);
     } finally {
       await rename(away, env.repo);
     }

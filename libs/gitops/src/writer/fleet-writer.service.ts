@@ -8,6 +8,7 @@ import type { FleetTree } from '../tree';
 import { applyPlan, FLUX_ERROR_PREFIX, IndexContext, namespaceSpecOf, ownedPaths, planBatch, writeClusterIndex, writeTenant } from './fleet-plan';
 import { FleetQueue } from './fleet-queue.service';
 import { FleetWriterRepository, LiveNamespace, PendingRequest } from './fleet-writer.repository';
+import { ConflictError, DomainError } from '@berth/common';
 
 export const TRAILER = 'Berth-Request';
 /** Any constant works: it names "the fleet writer" among PostgreSQL advisory locks. */
@@ -112,7 +113,16 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Compares what Berth would render with the remote head, for every path Berth owns. */
-  async drift(): Promise<DriftReport> {
+  drift(): Promise<DriftReport> {
+    return unreachableAs503(() => this.computeDrift());
+  }
+
+  /** Rewrites every path Berth owns from the database in one commit (null when nothing drifted). */
+  reconcile(): Promise<string | null> {
+    return unreachableAs503(() => this.rewriteOwnedPaths());
+  }
+
+  private async computeDrift(): Promise<DriftReport> {
     const repo = await this.ensureRepo();
     const expected = await this.renderAll();
     const report: DriftReport = { head: null, changed: [], missing: [], unexpected: [] };
@@ -134,8 +144,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     return report;
   }
 
-  /** Rewrites every path Berth owns from the database in one commit (null when nothing drifted). */
-  async reconcile(): Promise<string | null> {
+  private async rewriteOwnedPaths(): Promise<string | null> {
     const repo = await this.ensureRepo();
     return this.withLock(async () => {
       const expected = await this.renderAll();
@@ -379,7 +388,11 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
    */
   private async ensureRepo(): Promise<FleetRepo> {
     if (this.repo) return this.repo;
-    if (!this.config.fleet.repoUrl) throw new Error('No fleet repository is configured (BERTH_FLEET_REPO_URL)');
+    if (!this.config.fleet.repoUrl) {
+      throw new ConflictError('No fleet repository is configured (BERTH_FLEET_REPO_URL)', [
+        { code: 'no-fleet-repository', message: 'set BERTH_FLEET_REPO_URL' },
+      ]);
+    }
     this.opening ??= (async () => {
       const repo = this.openRepo();
       await repo.open();
@@ -396,6 +409,20 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
 
   private author() {
     return this.config.fleet.author;
+  }
+}
+
+/** The fleet repository's remote being down is not the caller's fault, nor ours: 503, retry later. */
+async function unreachableAs503<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof FleetRemoteError || error instanceof FleetConflictError) {
+      throw new DomainError(503, `The fleet repository cannot be reached: ${(error as Error).message}`, [
+        { code: 'fleet-unreachable', message: (error as Error).message },
+      ]);
+    }
+    throw error;
   }
 }
 
