@@ -14,3 +14,16 @@ export {
 export { renderClusterIndex, CLUSTER_SYNC_NAME, CLUSTER_SYNC_FILE } from './cluster';
 export { MANAGED_BY_LABEL, TENANT_LABEL, FLUX_TENANT_LABEL, REQUEST_ID_ANNOTATION, EXPIRES_AT_ANNOTATION, POD_SECURITY_ENFORCE_LABEL } from './common';
 export { isDnsLabel, isDnsSubdomain } from './validation';
+export {
+  normalizeFleetPath,
+  pathsOverlap,
+  fleetPathClash,
+  fleetClaims,
+  findCollisions,
+  assertSingleOwners,
+  clusterOfOwner,
+  OwnershipCollisionError,
+  type FleetPathClash,
+  type OwnershipClaims,
+  type OwnershipCollision,
+} from './ownership';
