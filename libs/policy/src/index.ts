@@ -14,3 +14,4 @@ export {
 } from './resources';
 export { parseDuration, formatDuration } from './duration';
 export { PROTECTED_LABEL } from './rules/delete';
+export { tenantPrefix, prefixCandidates, prefixOwner, enclosingTenantCandidates } from './prefix';

@@ -5,6 +5,7 @@ export const REASON_CODES = [
   'request.invalid-kind',
   'name.invalid',
   'name.prefix',
+  'name.tenant-prefix',
   'name.reserved',
   'name.taken',
   'namespace.not-found',

@@ -83,6 +83,11 @@ export interface PolicySnapshot {
   /** The tenant's namespaces, raw or prepared once with `prepareNamespaces` (fast path). */
   namespaces: readonly NamespaceUsage[] | PreparedNamespaces;
   takenNames: TakenNames;
+  /**
+   * Other tenants whose name prefix the requested name starts with (look them up with `prefixCandidates`).
+   * The name belongs to the tenant with the longest prefix: a Create by any other tenant is denied.
+   */
+  prefixTenants?: readonly string[];
   request: NamespaceRequest;
 }
 

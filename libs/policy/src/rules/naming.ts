@@ -1,4 +1,5 @@
 import type { RuleContext } from '../context';
+import { prefixOwner } from '../prefix';
 import { deny, show } from '../reasons';
 import type { Reason, TakenNames } from '../types';
 
@@ -27,6 +28,14 @@ export function checkName(ctx: RuleContext, out: Reason[]): void {
   const prefix = ctx.options.namePrefix.replaceAll('{tenant}', ctx.snapshot.tenant.name);
   if (prefix.length > 0 && (!name.startsWith(prefix) || name.length === prefix.length)) {
     out.push(deny('name.prefix', `name ${show(name)} must start with ${show(prefix)} followed by at least one character`, { field }));
+  } else if (prefix.length > 0) {
+    // A name belongs to the tenant with the longest prefix it starts with (x-web-api is x-web's, not x's).
+    const template = ctx.options.namePrefix;
+    const owner = prefixOwner(name, template, [ctx.snapshot.tenant.name, ...(ctx.snapshot.prefixTenants ?? [])]);
+    if (owner !== undefined && owner !== ctx.snapshot.tenant.name) {
+      const theirs = template.replaceAll('{tenant}', owner);
+      out.push(deny('name.tenant-prefix', `name ${show(name)} falls in the prefix ${show(theirs)} of tenant ${show(owner)}`, { field }));
+    }
   }
   if (ctx.options.reservedNames.has(name) || name.startsWith('kube-')) {
     out.push(deny('name.reserved', `name ${show(name)} is reserved`, { field }));
