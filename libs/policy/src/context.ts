@@ -64,8 +64,14 @@ export function hasResources(request: NamespaceRequest): boolean {
   return false;
 }
 
+/** A Change that keeps the approved quota: its resources are the namespace's current ones. */
+export function keepsResources(ctx: Pick<RuleContext, 'request' | 'current'>): boolean {
+  return ctx.request.kind === 'Change' && ctx.request.keepResources === true && ctx.current !== undefined;
+}
+
 function requestedResources(ctx: Omit<RuleContext, 'requested'>): ParsedResources | null {
   const { request } = ctx;
+  if (keepsResources(ctx)) return ctx.current!.parsed;
   const tier = hasTier(request);
   if (tier === hasResources(request)) return null;
   if (tier) {

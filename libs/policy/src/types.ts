@@ -70,6 +70,12 @@ export interface NamespaceRequest {
   networkPolicy?: NetworkPolicyMode;
   /** Go-style duration, e.g. 72h, 1h30m, 7d. */
   ttl?: string;
+  /**
+   * Change only: the namespace keeps the quota it was approved with (the change names no other tier or
+   * resources). Its resources are the current ones, whatever its tier's definition is now: tier and
+   * resource rules do not re-judge them and the budget sees no increase.
+   */
+  keepResources?: boolean;
 }
 
 /** Names already used on the request's cluster by ANY tenant. */

@@ -1,5 +1,5 @@
 import { isValidQuantity } from '@berth/common/quantity';
-import { hasResources, hasTier, tierResources, type RuleContext } from '../context';
+import { hasResources, hasTier, keepsResources, tierResources, type RuleContext } from '../context';
 import { deny, needsApproval, show } from '../reasons';
 import { canonicalResourceKey, formatResource } from '../resources';
 import type { ParsedResources, Reason, Tier } from '../types';
@@ -37,6 +37,8 @@ export function tierDistance(requested: ParsedResources, tier: ParsedResources):
  * closest allowed tier (smallest tierDistance; ties go to the first in tenant.allowedTiers).
  */
 export function checkTierAndResources(ctx: RuleContext, out: Reason[]): void {
+  // The quota was judged when it was approved; a change that keeps it does not re-open that decision.
+  if (keepsResources(ctx)) return;
   const { request } = ctx;
   const tier = hasTier(request);
   const resources = hasResources(request);
