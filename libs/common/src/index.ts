@@ -6,3 +6,5 @@ export * from './quantity';
 export * from './validators';
 export * from './validation-pipe';
 export * from './all-exceptions.filter';
+export * from './periodic-task';
+export * from './last-resort';
