@@ -5,7 +5,9 @@ import { sql } from './helpers/db';
 import { expectErrorShape } from './helpers/errors';
 import { apiKeyHeader, bearer, newTenant, uniqueName } from './helpers/fixtures';
 import { adminToken, tokenFor, unsignedToken } from './helpers/tokens';
-import { ADMIN_GROUP } from './helpers/constants';
+import { SignJWT } from 'jose';
+import { validateEnv } from '@berth/config';
+import { ADMIN_GROUP, TEST_AUDIENCE, TEST_ISSUER, TEST_JWT_SECRET } from './helpers/constants';
 
 let app: NestFastifyApplication;
 const api = () => http(app);
@@ -115,6 +117,108 @@ describe('JWT authentication', () => {
     const token = await tokenFor({ sub: uniqueName('u'), groups: [`${t.name}-viewers`, `${t.name}-devs`] });
     const me = await api().get('/v1/me').set(bearer(token)).expect(200);
     expect(me.body.tenants).toEqual([{ name: t.name, role: 'developer' }]);
+  });
+});
+
+/** An HS256 token with exactly these claims (times in seconds from now; `null` leaves the claim out). */
+async function rawToken(claims: Record<string, unknown>, times: { iat?: number | null; nbf?: number; exp?: number | null } = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const body: Record<string, unknown> = { iss: TEST_ISSUER, aud: TEST_AUDIENCE, sub: `user-${randomBytes(4).toString('hex')}`, ...claims };
+  if (times.iat !== null) body.iat = now + (times.iat ?? 0);
+  if (times.nbf !== undefined) body.nbf = now + times.nbf;
+  if (times.exp !== null) body.exp = now + (times.exp ?? 3600);
+  return new SignJWT(body).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(TEST_JWT_SECRET));
+}
+
+describe('token lifetime and clock skew (BERTH_JWT_CLOCK_SKEW_SECONDS, default 60)', () => {
+  const REFUSED: Array<[string, () => Promise<string>]> = [
+    ['an HS256 token without exp', () => rawToken({}, { exp: null })],
+    ['iat in the future beyond the skew', () => rawToken({}, { iat: 5 * 60 })],
+    ['nbf in the future beyond the skew', () => rawToken({}, { nbf: 5 * 60 })],
+    ['exp in the past beyond the skew', () => rawToken({}, { iat: -600, exp: -5 * 60 })],
+  ];
+  it.each(REFUSED)('refuses %s (401)', async (_what, token) => {
+    expectErrorShape(
+      await api()
+        .get('/v1/me')
+        .set(bearer(await token())),
+      401,
+    );
+  });
+
+  const ACCEPTED: Array<[string, () => Promise<string>]> = [
+    ['iat 30 s ahead (a clock within the skew)', () => rawToken({}, { iat: 30 })],
+    ['nbf 30 s ahead', () => rawToken({}, { nbf: 30 })],
+    ['exp 30 s ago', () => rawToken({}, { iat: -600, exp: -30 })],
+    ['no iat', () => rawToken({}, { iat: null })],
+  ];
+  it.each(ACCEPTED)('accepts %s', async (_what, token) => {
+    await api()
+      .get('/v1/me')
+      .set(bearer(await token()))
+      .expect(200);
+  });
+
+  it.each([['-1'], ['abc'], ['3601'], ['1.5']])('refuses BERTH_JWT_CLOCK_SKEW_SECONDS=%s at start', (value) => {
+    expect(() => validateEnv({ ...process.env, BERTH_JWT_CLOCK_SKEW_SECONDS: value })).toThrow(/BERTH_JWT_CLOCK_SKEW_SECONDS/);
+  });
+
+  it('reads BERTH_JWT_CLOCK_SKEW_SECONDS (0 allows no skew at all)', async () => {
+    const saved = process.env.BERTH_JWT_CLOCK_SKEW_SECONDS;
+    process.env.BERTH_JWT_CLOCK_SKEW_SECONDS = '0';
+    const strict = await startApp();
+    try {
+      expectErrorShape(
+        await http(strict)
+          .get('/v1/me')
+          .set(bearer(await rawToken({}, { iat: 30 }))),
+        401,
+      );
+      await http(strict)
+        .get('/v1/me')
+        .set(bearer(await rawToken({})))
+        .expect(200);
+    } finally {
+      await strict.close();
+      if (saved === undefined) delete process.env.BERTH_JWT_CLOCK_SKEW_SECONDS;
+      else process.env.BERTH_JWT_CLOCK_SKEW_SECONDS = saved;
+    }
+  });
+});
+
+describe('claims PostgreSQL cannot store are refused (401), never a 500', () => {
+  const CLAIMS: Array<[string, Record<string, unknown>]> = [
+    ['NUL in sub', { sub: 'alice\u0000' }],
+    ['a lone surrogate in sub', { sub: 'alice\ud800' }],
+    ['NUL in a group', { groups: ['team\u0000x'] }],
+    ['a lone surrogate in a group', { groups: ['\udfff'] }],
+    ['NUL in email', { email: 'a\u0000@example.com' }],
+  ];
+  it.each(CLAIMS)('%s → 401 in the error shape', async (_what, claims) => {
+    const res = await api()
+      .get('/v1/tenants')
+      .set(bearer(await rawToken(claims)));
+    expectErrorShape(res, 401);
+    expect(res.body.requestId).toEqual(expect.any(String));
+  });
+});
+
+describe('ambiguous credentials', () => {
+  it.each([
+    ['a JWT and an API key', async (key: string) => ({ ...bearer(await adminToken()), ...apiKeyHeader(key) })],
+    ['the same API key twice', async (key: string) => ({ ...bearer(key), ...apiKeyHeader(key) })],
+    ['a garbage bearer and a valid API key', async (key: string) => ({ Authorization: 'Bearer nope', ...apiKeyHeader(key) })],
+  ])('Authorization and X-API-Key together (%s) → 400, whatever their validity', async (_what, headers) => {
+    const created = await api()
+      .post('/v1/api-keys')
+      .set(bearer(await adminToken()))
+      .send({ name: 'both' })
+      .expect(201);
+    const res = await api()
+      .get('/v1/me')
+      .set(await headers(created.body.key));
+    expectErrorShape(res, 400);
+    expect(res.body.message).toMatch(/ambiguous credentials/i);
   });
 });
 

@@ -5,6 +5,7 @@ const principal = (overrides: Partial<Principal>): Principal => ({
   kind: 'apiKey',
   id: 'k',
   actor: 'apikey:k',
+  accountable: 'user:owner',
   groups: [],
   isAdmin: false,
   memberships: [],
@@ -26,10 +27,26 @@ describe('accessibleWhere (CASL → Prisma where)', () => {
     expect(accessibleWhere(admin, 'read', 'Tenant')).not.toEqual({ id: { in: [] } });
   });
 
-  it('keeps four eyes even for admins', () => {
-    const admin = defineAbilityFor(principal({ kind: 'user', actor: 'user:alice', isAdmin: true }));
-    const own = { requestedBy: 'user:alice', tenantId: 't1' };
-    expect(admin.can('approve', { __caslSubjectType__: 'NamespaceRequest', ...own } as never)).toBe(false);
-    expect(admin.can('approve', { __caslSubjectType__: 'NamespaceRequest', ...own, requestedBy: 'user:bob' } as never)).toBe(true);
+  it('keeps four eyes even for admins, comparing the accountable person of any credential', () => {
+    const as = (overrides: Partial<Principal>) => defineAbilityFor(principal({ isAdmin: true, ...overrides }));
+    const request = (fields: object) => ({ __caslSubjectType__: 'NamespaceRequest', tenantId: 't1', ...fields }) as never;
+    const alice = as({ kind: 'user', actor: 'user:alice', accountable: 'user:alice' });
+    const alicesKey = as({ kind: 'apiKey', actor: 'apikey:k(1)', accountable: 'user:alice' });
+    const bob = as({ kind: 'user', actor: 'user:bob', accountable: 'user:bob' });
+    const asked = request({ requestedBy: 'apikey:ci(2)', accountable: 'user:alice' });
+    for (const ability of [alice, alicesKey]) {
+      expect(ability.can('approve', asked)).toBe(false);
+      expect(ability.can('reject', asked)).toBe(false);
+    }
+    expect(bob.can('approve', asked)).toBe(true);
+    // The credential itself, even if the accountable person were unknown (rows older than the column).
+    expect(alicesKey.can('approve', request({ requestedBy: 'apikey:k(1)', accountable: 'apikey:k(1)' }))).toBe(false);
+  });
+
+  it('lets the accountable person cancel their own request through another credential', () => {
+    const viewer = defineAbilityFor(principal({ accountable: 'user:alice', memberships: [{ tenantId: 't1', tenantName: 'a', role: 'viewer' }] }));
+    const request = (accountable: string) => ({ __caslSubjectType__: 'NamespaceRequest', tenantId: 't1', requestedBy: 'apikey:x', accountable }) as never;
+    expect(viewer.can('cancel', request('user:alice'))).toBe(true);
+    expect(viewer.can('cancel', request('user:bob'))).toBe(false);
   });
 });

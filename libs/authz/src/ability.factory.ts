@@ -34,10 +34,11 @@ export function defineAbilityFor(principal: Principal): AppAbility {
 
   if (principal.isAdmin) {
     can('manage', 'all');
-    // Four eyes: nobody decides their own request, not even a platform admin.
-    cannot(['approve', 'reject'], 'NamespaceRequest', { requestedBy: principal.actor }).because(
-      'Four-eyes rule: you cannot approve or reject your own request',
-    );
+    // Four eyes compares people: nobody decides a request they are accountable for, through any
+    // credential (their own sign-in, a key they minted, a key minted by such a key).
+    const fourEyes = 'Four-eyes rule: you cannot approve or reject a request you are accountable for';
+    cannot(['approve', 'reject'], 'NamespaceRequest', { accountable: principal.accountable }).because(fourEyes);
+    cannot(['approve', 'reject'], 'NamespaceRequest', { requestedBy: principal.actor }).because(fourEyes);
     return build();
   }
 
@@ -69,8 +70,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   can('read', ['Namespace', 'NamespaceRequest', 'Preview'], { tenantId: { in: viewerOf } });
   can('create', 'NamespaceRequest', { tenantId: { in: developerOf } });
   can('update', 'Namespace', { tenantId: { in: developerOf } });
-  // A requester may withdraw their own pending request; owners any of their tenant's.
-  can('cancel', 'NamespaceRequest', { tenantId: { in: viewerOf }, requestedBy: principal.actor });
+  // A requester (through any of their credentials) may withdraw their own pending request; owners any of their tenant's.
+  can('cancel', 'NamespaceRequest', { tenantId: { in: viewerOf }, accountable: principal.accountable });
   can('cancel', 'NamespaceRequest', { tenantId: { in: ownerOf } });
 
   // owner: decommission namespaces, run the tenant's people, keys and (some) settings, and read its audit trail.

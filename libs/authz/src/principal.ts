@@ -14,6 +14,11 @@ export interface Principal {
   id: string;
   /** Stable actor string for audit events and requests, e.g. `user:alice` or `apikey:<id>`. */
   actor: string;
+  /**
+   * The person answerable for what this credential does (four eyes compares it): `user:<sub>` for a
+   * user, the creator's person for an API key (`system:bootstrap` for the operator's bootstrap key).
+   */
+  accountable: string;
   email?: string;
   groups: string[];
   isAdmin: boolean;

@@ -12,6 +12,8 @@ export interface BerthConfig {
     jwtSecret?: string;
     jwtIssuer?: string;
     jwtAudience?: string;
+    /** Seconds of clock skew tolerated on exp, nbf and iat (BERTH_JWT_CLOCK_SKEW_SECONDS). */
+    clockSkewSeconds: number;
     oidcIssuer?: string;
     oidcAudience?: string;
     groupsClaim: string;
@@ -87,6 +89,7 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       oidcAudience: env.BERTH_OIDC_AUDIENCE,
       groupsClaim: env.BERTH_GROUPS_CLAIM,
       adminGroups: list(env.BERTH_ADMIN_GROUPS),
+      clockSkewSeconds: env.BERTH_JWT_CLOCK_SKEW_SECONDS,
       bootstrapAdminKey: env.BERTH_BOOTSTRAP_ADMIN_KEY,
       cacheSeconds: env.BERTH_AUTHZ_CACHE_SECONDS,
     },

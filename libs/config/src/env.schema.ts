@@ -70,6 +70,13 @@ export class BerthEnv {
   @IsString()
   BERTH_JWT_AUDIENCE?: string;
 
+  /** Clock skew tolerated on `exp`, `nbf` and `iat` of user tokens (seconds). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @IsInt({ message: 'BERTH_JWT_CLOCK_SKEW_SECONDS must be a whole number of seconds (0-3600)' })
+  @Min(0, { message: 'BERTH_JWT_CLOCK_SKEW_SECONDS must be a whole number of seconds (0-3600)' })
+  @Max(3600, { message: 'BERTH_JWT_CLOCK_SKEW_SECONDS must be a whole number of seconds (0-3600)' })
+  BERTH_JWT_CLOCK_SKEW_SECONDS = 60;
+
   @trimmed()
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.:/-]{1,100}$/, { message: 'BERTH_GROUPS_CLAIM must be a claim name' })

@@ -4,7 +4,7 @@ import type { Caller } from '@berth/authz';
 import { PrismaService } from '@berth/prisma';
 import { recordAudit } from '../audit-events/audit.writer';
 
-type NewKey = Pick<ApiKey, 'name' | 'lookupId' | 'secretHash' | 'role' | 'tenantId' | 'createdBy'> & { clusterName?: string | null };
+type NewKey = Pick<ApiKey, 'name' | 'lookupId' | 'secretHash' | 'role' | 'tenantId' | 'createdBy' | 'accountable'> & { clusterName?: string | null };
 
 /** Rows never leave this repository with their hash except for authentication (IdentityRepository). */
 const PUBLIC_FIELDS = {
@@ -14,6 +14,7 @@ const PUBLIC_FIELDS = {
   tenantId: true,
   clusterName: true,
   createdBy: true,
+  accountable: true,
   createdAt: true,
   lastUsedAt: true,
   revokedAt: true,

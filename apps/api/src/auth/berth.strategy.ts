@@ -1,4 +1,5 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { BadInputError } from '@berth/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-custom';
 import type { Principal } from '@berth/authz';
@@ -27,6 +28,12 @@ export class BerthStrategy extends PassportStrategy(Strategy, 'berth') {
   async validate(req: HeaderCarrier): Promise<Principal> {
     const apiKey = header(req, 'x-api-key');
     const authorization = header(req, 'authorization');
+    // Two credentials could name two different callers: refuse rather than guess which one counts.
+    if (apiKey !== undefined && authorization !== undefined) {
+      throw new BadInputError('Ambiguous credentials: send either Authorization or X-API-Key, not both', [
+        { field: 'X-API-Key', code: 'ambiguous-credentials', message: 'Authorization is also present' },
+      ]);
+    }
     try {
       if (apiKey) return await this.identity.fromApiKey(apiKey.trim());
       const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];

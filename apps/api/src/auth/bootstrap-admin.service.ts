@@ -4,6 +4,8 @@ import { PrismaService } from '@berth/prisma';
 import { generateApiKey, hashSecret, parseApiKey } from './api-key.codec';
 
 export const BOOTSTRAP_KEY_NAME = 'bootstrap-admin';
+/** The operator behind the bootstrap key: every key it mints acts for this principal too. */
+export const BOOTSTRAP_PRINCIPAL = 'system:bootstrap';
 
 /**
  * Makes sure someone can administer a fresh Berth: seeds BERTH_BOOTSTRAP_ADMIN_KEY as a global admin
@@ -26,7 +28,14 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
       const { lookupId, secret } = parseApiKey(configured);
       await this.prisma.apiKey.upsert({
         where: { lookupId },
-        create: { lookupId, secretHash: hashSecret(secret), name: BOOTSTRAP_KEY_NAME, role: 'admin', createdBy: 'system:bootstrap' },
+        create: {
+          lookupId,
+          secretHash: hashSecret(secret),
+          name: BOOTSTRAP_KEY_NAME,
+          role: 'admin',
+          createdBy: BOOTSTRAP_PRINCIPAL,
+          accountable: BOOTSTRAP_PRINCIPAL,
+        },
         update: { revokedAt: null },
       });
       return;
@@ -35,7 +44,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     if (admins > 0) return;
     const { key, lookupId, secretHash } = generateApiKey();
     await this.prisma.apiKey.create({
-      data: { lookupId, secretHash, name: BOOTSTRAP_KEY_NAME, role: 'admin', createdBy: 'system:bootstrap' },
+      data: { lookupId, secretHash, name: BOOTSTRAP_KEY_NAME, role: 'admin', createdBy: BOOTSTRAP_PRINCIPAL, accountable: BOOTSTRAP_PRINCIPAL },
     });
     this.generatedKey = key;
     this.logger.warn('Generated a bootstrap admin API key; it is shown once in the start banner and stored only as a hash');

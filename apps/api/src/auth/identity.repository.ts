@@ -16,6 +16,7 @@ export class IdentityRepository {
         secretHash: true,
         role: true,
         clusterName: true,
+        accountable: true,
         revokedAt: true,
         lastUsedAt: true,
         tenant: { select: { id: true, name: true } },

@@ -29,12 +29,12 @@ export class IdentityService {
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
       await this.identities.touchApiKey(key.id, now);
     }
-    const actor = `apikey:${key.name}(${key.id})`;
-    if (key.role === 'admin') return { kind: 'apiKey', id: key.id, actor, groups: [], isAdmin: true, memberships: [] };
-    if (key.role === 'cluster')
-      return { kind: 'apiKey', id: key.id, actor, groups: [], isAdmin: false, memberships: [], cluster: key.clusterName ?? undefined };
+    // A key acts for the person who created it (four eyes compares people, not credentials).
+    const base = { kind: 'apiKey' as const, id: key.id, actor: `apikey:${key.name}(${key.id})`, accountable: key.accountable, groups: [] };
+    if (key.role === 'admin') return { ...base, isAdmin: true, memberships: [] };
+    if (key.role === 'cluster') return { ...base, isAdmin: false, memberships: [], cluster: key.clusterName ?? undefined };
     const memberships = key.tenant ? [{ tenantId: key.tenant.id, tenantName: key.tenant.name, role: key.role }] : [];
-    return { kind: 'apiKey', id: key.id, actor, groups: [], isAdmin: false, memberships };
+    return { ...base, isAdmin: false, memberships };
   }
 
   async fromJwt(token: string): Promise<Principal> {
@@ -43,6 +43,7 @@ export class IdentityService {
     });
     const isAdmin = claims.groups.some((g) => this.config.auth.adminGroups.includes(g));
     const memberships = strongestRoles(await this.cache.get(claims.sub, claims.groups, () => this.identities.membershipsOf(claims.sub, claims.groups)));
-    return { kind: 'user', id: claims.sub, actor: `user:${claims.sub}`, email: claims.email, groups: claims.groups, isAdmin, memberships };
+    const actor = `user:${claims.sub}`;
+    return { kind: 'user', id: claims.sub, actor, accountable: actor, email: claims.email, groups: claims.groups, isAdmin, memberships };
   }
 }

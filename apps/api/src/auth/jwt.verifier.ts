@@ -10,10 +10,15 @@ export interface VerifiedClaims {
 
 export class InvalidTokenError extends Error {}
 
+/** Text PostgreSQL cannot store (NUL) or that is not valid Unicode (a lone UTF-16 surrogate). */
+const unstorable = (value: string) => value.includes('\u0000') || /\p{Cs}/u.test(value);
+
 /**
  * Verifies user tokens: RS256/ES256 from the OIDC issuer's JWKS in production, HS256 with
  * BERTH_JWT_SECRET for development and tests. `alg: none` and algorithm confusion are refused because
- * each key source only accepts its own algorithms.
+ * each key source only accepts its own algorithms. Every token must expire (`exp`), and `exp`, `nbf`
+ * and `iat` are checked with BERTH_JWT_CLOCK_SKEW_SECONDS of tolerance: a token issued in the future
+ * beyond it is refused too.
  */
 @Injectable()
 export class JwtVerifier {
@@ -39,14 +44,19 @@ export class JwtVerifier {
   private async verifyShared(token: string): Promise<JWTPayload> {
     if (!this.secret) throw new InvalidTokenError('HS256 tokens are not accepted (BERTH_JWT_SECRET is not set)');
     const { auth } = this.config;
-    return this.run(() => jwtVerify(token, this.secret!, { algorithms: ['HS256'], issuer: auth.jwtIssuer, audience: auth.jwtAudience }));
+    return this.run(() => jwtVerify(token, this.secret!, { algorithms: ['HS256'], issuer: auth.jwtIssuer, audience: auth.jwtAudience, ...this.timing() }));
   }
 
   private async verifyOidc(token: string): Promise<JWTPayload> {
     const { oidcIssuer, oidcAudience } = this.config.auth;
     if (!oidcIssuer) throw new InvalidTokenError('Token algorithm not accepted');
     const keys = await this.oidcKeys(oidcIssuer);
-    return this.run(() => jwtVerify(token, keys, { algorithms: ['RS256', 'ES256'], issuer: oidcIssuer, audience: oidcAudience }));
+    return this.run(() => jwtVerify(token, keys, { algorithms: ['RS256', 'ES256'], issuer: oidcIssuer, audience: oidcAudience, ...this.timing() }));
+  }
+
+  /** jose checks exp and nbf with the tolerance; a future iat only with maxTokenAge, so `claims` checks it. */
+  private timing() {
+    return { requiredClaims: ['exp'], clockTolerance: this.config.auth.clockSkewSeconds };
   }
 
   private async run(verify: () => Promise<{ payload: JWTPayload }>): Promise<JWTPayload> {
@@ -75,10 +85,15 @@ export class JwtVerifier {
   }
 
   private claims(payload: JWTPayload): VerifiedClaims {
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + this.config.auth.clockSkewSeconds) {
+      throw new InvalidTokenError('Token issued in the future (iat beyond the allowed clock skew)');
+    }
     if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new InvalidTokenError('Token has no subject (sub)');
     const rawGroups = (payload as Record<string, unknown>)[this.config.auth.groupsClaim];
     const groups = Array.isArray(rawGroups) ? rawGroups.filter((g): g is string => typeof g === 'string') : [];
     const email = typeof payload.email === 'string' ? payload.email : undefined;
+    // These reach PostgreSQL (memberships, audit, requests): refuse the token rather than fail later with a 500.
+    if ([payload.sub, email ?? '', ...groups].some(unstorable)) throw new InvalidTokenError('Token claims contain characters that cannot be stored');
     return { sub: payload.sub, email, groups };
   }
 }

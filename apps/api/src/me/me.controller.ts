@@ -11,6 +11,7 @@ export class MeResponse {
   @ApiProperty({ enum: ['user', 'apiKey'] }) kind: string;
   @ApiProperty({ description: 'OIDC subject or API key id' }) id: string;
   @ApiProperty({ example: 'user:alice' }) actor: string;
+  @ApiProperty({ example: 'user:alice', description: 'The person this credential acts for (an API key: its creator)' }) accountable: string;
   @ApiPropertyOptional() email?: string;
   @ApiProperty({ type: [String] }) groups: string[];
   @ApiProperty({ enum: ['admin', 'user'] }) platformRole: 'admin' | 'user';
@@ -22,6 +23,7 @@ function describe({ principal }: Caller): MeResponse {
     kind: principal.kind,
     id: principal.id,
     actor: principal.actor,
+    accountable: principal.accountable,
     email: principal.email,
     groups: principal.groups,
     platformRole: principal.isAdmin ? 'admin' : 'user',

@@ -26,7 +26,7 @@ export interface Ask {
 }
 
 export const POLICY_ACTOR = 'system:policy';
-const SYSTEM_TTL: Principal = { kind: 'system', id: 'ttl', actor: 'system:ttl', groups: [], isAdmin: true, memberships: [] };
+const SYSTEM_TTL: Principal = { kind: 'system', id: 'ttl', actor: 'system:ttl', accountable: 'system:ttl', groups: [], isAdmin: true, memberships: [] };
 
 /** A policy deny as the API answers it: 422 with one detail per reason, ready to show next to fields. */
 export function policyDenied(decision: Decision): UnprocessableError {
@@ -157,6 +157,7 @@ export class NamespaceRequestsService {
         decidedBy: SYSTEM_TTL.actor,
         decidedAt: now,
       });
+        accountable: SYSTEM_TTL.accountable,
       await this.requests.markDeleting(tx, current.id, request.id);
       await this.fleet.enqueue(tx, request.id);
       await recordAudit(tx, system, {
@@ -204,6 +205,7 @@ export class NamespaceRequestsService {
         decidedBy: approved ? POLICY_ACTOR : null,
         decidedAt: approved ? new Date() : null,
       });
+        accountable: caller.principal.accountable,
       if (approved) await this.apply(tx, request, state);
       await recordAudit(tx, caller, {
         action: 'namespace-request.create',

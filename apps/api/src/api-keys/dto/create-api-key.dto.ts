@@ -43,7 +43,9 @@ export class ApiKeyResponse {
   @ApiProperty({ enum: [...TENANT_KEY_ROLES, ...GLOBAL_KEY_ROLES] }) role: string;
   @ApiPropertyOptional({ nullable: true, type: String }) tenant: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'For role `cluster`: the cluster it reads inputs for' }) cluster: string | null;
-  @ApiProperty() createdBy: string;
+  @ApiProperty({ description: 'The credential that created the key' }) createdBy: string;
+  @ApiProperty({ description: 'The person the key acts for (four eyes): its creator, or `system:bootstrap`', example: 'user:alice' })
+  accountable: string;
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) lastUsedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) revokedAt: Date | null;
@@ -56,6 +58,7 @@ export class ApiKeyResponse {
       tenant,
       cluster: row.clusterName ?? null,
       createdBy: row.createdBy,
+      accountable: row.accountable,
       createdAt: row.createdAt,
       lastUsedAt: row.lastUsedAt,
       revokedAt: row.revokedAt,

@@ -27,7 +27,9 @@ export class NamespaceRequestResponse {
   @ApiProperty({ description: 'The desired namespace spec this request asks for' }) spec: Record<string, unknown>;
   @ApiProperty({ type: DecisionResponse }) decision: DecisionResponse;
   @ApiPropertyOptional({ nullable: true, type: String }) reason: string | null;
-  @ApiProperty() requestedBy: string;
+  @ApiProperty({ description: 'The credential that asked', example: 'apikey:ci(…)' }) requestedBy: string;
+  @ApiProperty({ description: 'The person accountable for the ask (for a key: the person it acts for); never its approver', example: 'user:alice' })
+  accountable: string;
   @ApiPropertyOptional({ nullable: true, type: String }) decidedBy: string | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) decidedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String }) comment: string | null;
@@ -49,6 +51,7 @@ export class NamespaceRequestResponse {
       decision: row.decision as unknown as Decision,
       reason: row.reason,
       requestedBy: row.requestedBy,
+      accountable: row.accountable,
       decidedBy: row.decidedBy,
       decidedAt: row.decidedAt,
       comment: row.comment,
