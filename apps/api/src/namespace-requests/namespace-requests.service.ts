@@ -154,10 +154,10 @@ export class NamespaceRequestsService {
         decision,
         reason: `TTL expired at ${current.expiresAt?.toISOString()}`,
         requestedBy: SYSTEM_TTL.actor,
+        accountable: SYSTEM_TTL.accountable,
         decidedBy: SYSTEM_TTL.actor,
         decidedAt: now,
       });
-        accountable: SYSTEM_TTL.accountable,
       await this.requests.markDeleting(tx, current.id, request.id);
       await this.fleet.enqueue(tx, request.id);
       await recordAudit(tx, system, {
@@ -202,10 +202,10 @@ export class NamespaceRequestsService {
         decision,
         reason: ask.reason,
         requestedBy: caller.principal.actor,
+        accountable: caller.principal.accountable,
         decidedBy: approved ? POLICY_ACTOR : null,
         decidedAt: approved ? new Date() : null,
       });
-        accountable: caller.principal.accountable,
       if (approved) await this.apply(tx, request, state);
       await recordAudit(tx, caller, {
         action: 'namespace-request.create',
