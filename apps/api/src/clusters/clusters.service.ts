@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
 import {
@@ -11,15 +11,32 @@ import {
   PageQueryDto,
   PreconditionFailedError,
   toPage,
+  UnprocessableError,
 } from '@berth/common';
+import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+import { fleetPathClash } from '@berth/manifests';
+import type { PrismaTx } from '@berth/prisma';
 import { ClustersRepository } from './clusters.repository';
 import { ClusterResponse } from './dto/cluster.response';
 import { CreateClusterDto, UpdateClusterDto } from './dto/create-cluster.dto';
 
-/** Clusters are a shared catalogue: every signed-in caller reads it, platform admins write it. */
+/**
+ * Clusters are a shared catalogue: every signed-in caller reads it, platform admins write it. A cluster's
+ * fleetPath is its Flux entry point: Flux applies everything under it to that cluster, and its
+ * `berth-tenants` Kustomization prunes. So no fleetPath may equal, contain or lie in another cluster's or
+ * the tenants root: one folder, one owner.
+ */
 @Injectable()
 export class ClustersService {
-  constructor(private readonly clusters: ClustersRepository) {}
+  /** Where the writer renders tenants (BERTH_FLEET_ROOT/tenants), repository-relative like fleetPath. */
+  private readonly tenantsRoot: string;
+
+  constructor(
+    private readonly clusters: ClustersRepository,
+    @Inject(BERTH_CONFIG) config: BerthConfig,
+  ) {
+    this.tenantsRoot = config.fleet.root ? `${config.fleet.root}/tenants` : 'tenants';
+  }
 
   async list(query: PageQueryDto): Promise<Page<ClusterResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -32,13 +49,18 @@ export class ClustersService {
   }
 
   async create(caller: Caller, dto: CreateClusterDto): Promise<ClusterResponse> {
-    const row = await this.clusters.create(caller, {
-      name: dto.name,
-      displayName: dto.displayName,
-      labels: dto.labels ?? {},
-      fleetPath: dto.fleetPath ?? `clusters/${dto.name}`,
-      apiServer: dto.apiServer,
-      credentialsRef: dto.credentialsRef,
+    const fleetPath = dto.fleetPath ?? `clusters/${dto.name}`;
+    const row = await this.clusters.withFleetPathLock(async (tx) => {
+      // `self`: a cluster of the same name is skipped here, so that case is the name's 409, not the path's.
+      await this.assertFleetPathFree(tx, fleetPath, dto.name);
+      return this.clusters.create(tx, caller, {
+        name: dto.name,
+        displayName: dto.displayName,
+        labels: dto.labels ?? {},
+        fleetPath,
+        apiServer: dto.apiServer,
+        credentialsRef: dto.credentialsRef,
+      });
     });
     return ClusterResponse.from(row);
   }
@@ -46,7 +68,10 @@ export class ClustersService {
   async update(caller: Caller, name: string, dto: UpdateClusterDto, ifMatch?: number): Promise<ClusterResponse> {
     const current = await this.load(name);
     assertVersion(ifMatch, current.version);
-    const row = await this.clusters.update(caller, name, current.version, dto as Prisma.ClusterUpdateInput);
+    const row = await this.clusters.withFleetPathLock(async (tx) => {
+      if (dto.fleetPath !== undefined) await this.assertFleetPathFree(tx, dto.fleetPath, name);
+      return this.clusters.update(tx, caller, name, current.version, dto as Prisma.ClusterUpdateInput);
+    });
     if (!row) throw new PreconditionFailedError();
     return ClusterResponse.from(row);
   }
@@ -61,6 +86,22 @@ export class ClustersService {
         { field: 'name', code: 'cluster-in-use', message: 'namespaces live on this cluster' },
       ]);
     }
+  }
+
+  /** 409 when another cluster owns an overlapping folder, 422 for the tenants root (inside the fleetPath lock). */
+  private async assertFleetPathFree(tx: PrismaTx, fleetPath: string, self: string) {
+    const clash = fleetPathClash(fleetPath, { tenantsRoot: this.tenantsRoot, clusters: await this.clusters.fleetPaths(tx), self });
+    if (!clash) return;
+    if (clash.kind === 'cluster') {
+      const message = `fleetPath ${fleetPath} overlaps ${clash.path}, the folder of cluster ${clash.cluster}: Flux would apply one cluster's files to the other`;
+      throw new ConflictError(message, [{ field: 'fleetPath', code: 'fleet-path-taken', message, cluster: clash.cluster, path: clash.path }]);
+    }
+    const message =
+      clash.kind === 'tenants-root'
+        ? `fleetPath ${fleetPath} overlaps the tenants folder ${clash.path}, which Berth renders for every cluster`
+        : `fleetPath ${fleetPath} is not a relative folder of the repository`;
+    const code = clash.kind === 'tenants-root' ? 'fleet-path-in-tenants-root' : 'fleet-path-invalid';
+    throw new UnprocessableError(message, [{ field: 'fleetPath', code, message, path: clash.path }]);
   }
 
   private async load(name: string) {

@@ -18,7 +18,10 @@ export class FleetController {
 
   @Get('drift')
   @Allow('manage', 'all')
-  @ApiOkResponse({ description: 'Paths Berth owns that differ from what it would render: changed, missing, unexpected' })
+  @ApiOkResponse({
+    description:
+      'Paths Berth owns that differ from what it would render: changed, missing, unexpected; collisions: files two owners would render (never written)',
+  })
   drift() {
     return this.writer.drift();
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NamespaceRequest, Tenant } from '@prisma/client';
 import { accessibleWhere, assertCan, Caller, Principal } from '@berth/authz';
-import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, toPage, UnprocessableError } from '@berth/common';
+import { assertVersion, ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NO_VERSION, NotFoundError, Page, toPage, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { Decision, evaluate, parseDuration, PolicyOptions, RequestKind } from '@berth/policy';
 import type { PrismaTx } from '@berth/prisma';
@@ -23,6 +23,8 @@ export interface Ask {
   cluster: string;
   spec: DesiredSpec;
   reason?: string;
+  /** Change/Delete with If-Match: the namespace version the caller last read (checked under the tenant's lock). */
+  ifMatch?: number;
 }
 
 export const POLICY_ACTOR = 'system:policy';
@@ -179,6 +181,11 @@ export class NamespaceRequestsService {
     const outcome = await this.requests.withTenantLock(tenant.id, async (tx) => {
       if (ask.kind !== 'Create' && (await this.requests.hasPendingFor(tx, tenant.id, ask.cluster, ask.name))) return { busy: true as const };
       const state = await this.requests.policyState(tx, tenant.id, ask.cluster, ask.name);
+      if (ask.ifMatch !== undefined) {
+        // Under the lock: a change approved since the caller's read makes their tag stale (nothing is stored).
+        const current = state.namespaces.find((n) => n.cluster === ask.cluster && n.name === ask.name);
+        assertVersion(ask.ifMatch, current?.version ?? NO_VERSION);
+      }
       const decision = this.judge(state, ask);
       if (decision.outcome === 'deny') {
         // Refusals are part of the trail too (who asked for what, and why policy said no).

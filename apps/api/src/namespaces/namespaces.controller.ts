@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, Param, Patch, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow, Caller, CurrentCaller } from '@berth/authz';
+import { versionFromIfMatch } from '@berth/common';
 import { TenantParam } from '../common/name.param';
 import { Reply, send } from '../common/send';
 import { Idempotency } from '../idempotency/idempotency-key.decorator';
@@ -38,9 +39,10 @@ export class NamespacesController {
     @Query() { cluster, dryRun }: ClusterQueryDto,
     @Body() dto: ChangeNamespaceDto,
     @Idempotency() idem: IdempotencyRequest | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res() reply: Reply,
   ) {
-    send(reply, await this.namespaces.change(caller, tenant, name, dto, { cluster, dryRun: dryRun === 'true', idem }));
+    send(reply, await this.namespaces.change(caller, tenant, name, dto, { cluster, dryRun: dryRun === 'true', idem, ifMatch: versionFromIfMatch(ifMatch) }));
   }
 
   @Delete('namespaces/:name')
@@ -51,9 +53,10 @@ export class NamespacesController {
     @Param() { tenant, name }: NamespaceParam,
     @Query() { cluster, dryRun }: ClusterQueryDto,
     @Idempotency() idem: IdempotencyRequest | undefined,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res() reply: Reply,
   ) {
-    send(reply, await this.namespaces.remove(caller, tenant, name, { cluster, dryRun: dryRun === 'true', idem }));
+    send(reply, await this.namespaces.remove(caller, tenant, name, { cluster, dryRun: dryRun === 'true', idem, ifMatch: versionFromIfMatch(ifMatch) }));
   }
 
   @Get('usage')

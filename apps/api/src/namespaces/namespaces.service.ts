@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Namespace, Tenant } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
-import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, isValidQuantity, NotFoundError, Page, toPage } from '@berth/common';
+import { assertVersion, ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, isValidQuantity, NotFoundError, Page, toPage } from '@berth/common';
 import { canonicalResourceKey, formatResource, parseResources, sumResources } from '@berth/policy';
 import type { HttpResult, IdempotencyRequest } from '../idempotency/idempotency.service';
 import { DesiredSpec, mergeSpec } from '../namespace-requests/desired-spec';
@@ -10,6 +10,14 @@ import { NamespaceRequestsService } from '../namespace-requests/namespace-reques
 import { TenantsService } from '../tenants/tenants.service';
 import { NamespaceListQueryDto, NamespaceResponse, ResourceUsage, UsageResponse } from './dto/namespace.response';
 import { NamespacesRepository } from './namespaces.repository';
+
+/** Options of a change or delete: which cluster (when ambiguous), dry run, Idempotency-Key, If-Match version. */
+interface WriteOptions {
+  cluster?: string;
+  dryRun: boolean;
+  idem?: IdempotencyRequest;
+  ifMatch?: number;
+}
 
 /** A tenant's namespaces as desired state; changing or deleting one goes through a request. */
 @Injectable()
@@ -38,31 +46,26 @@ export class NamespacesService {
   }
 
   /** PATCH: a Change request with the merged desired state, through the same policy and approvals. */
-  async change(
-    caller: Caller,
-    tenantName: string,
-    name: string,
-    dto: ChangeNamespaceDto,
-    opts: { cluster?: string; dryRun: boolean; idem?: IdempotencyRequest },
-  ): Promise<HttpResult> {
+  async change(caller: Caller, tenantName: string, name: string, dto: ChangeNamespaceDto, opts: WriteOptions): Promise<HttpResult> {
     const tenant = await this.readable(caller, tenantName);
     assertCan(caller.ability, 'update', 'Namespace', { tenantId: tenant.id });
     if (dto.protected !== undefined) assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id }, 'protected');
-    const current = await this.live(tenant, name, opts.cluster);
+    const current = await this.live(tenant, name, opts.cluster, opts.ifMatch);
     const { reason, ...patch } = dto;
     const spec = mergeSpec(current.spec as unknown as DesiredSpec, patch);
-    return this.requests.submit(caller, tenant, { kind: 'Change', name, cluster: current.cluster, spec, reason }, opts.dryRun, opts.idem);
+    const ask = { kind: 'Change' as const, name, cluster: current.cluster, spec, reason, ifMatch: opts.ifMatch };
+    return this.requests.submit(caller, tenant, ask, opts.dryRun, opts.idem);
   }
 
   /** DELETE: a Delete request (owners); a protected namespace needs a platform admin's approval. */
-  async remove(caller: Caller, tenantName: string, name: string, opts: { cluster?: string; dryRun: boolean; idem?: IdempotencyRequest }): Promise<HttpResult> {
+  async remove(caller: Caller, tenantName: string, name: string, opts: WriteOptions): Promise<HttpResult> {
     const tenant = await this.readable(caller, tenantName);
     assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id });
-    const current = await this.live(tenant, name, opts.cluster);
+    const current = await this.live(tenant, name, opts.cluster, opts.ifMatch);
     const result = await this.requests.submit(
       caller,
       tenant,
-      { kind: 'Delete', name, cluster: current.cluster, spec: current.spec as unknown as DesiredSpec },
+      { kind: 'Delete', name, cluster: current.cluster, spec: current.spec as unknown as DesiredSpec, ifMatch: opts.ifMatch },
       opts.dryRun,
       opts.idem,
     );
@@ -112,8 +115,13 @@ export class NamespacesService {
     return rows[0];
   }
 
-  private async live(tenant: Tenant, name: string, cluster?: string): Promise<Namespace> {
+  /**
+   * The namespace a change or delete applies to. A stale If-Match is refused here, before anything is
+   * stored (not even an Idempotency-Key record); the request path checks it again under the tenant's lock.
+   */
+  private async live(tenant: Tenant, name: string, cluster?: string, ifMatch?: number): Promise<Namespace> {
     const row = await this.one(tenant, name, cluster);
+    assertVersion(ifMatch, row.version);
     if (row.state === 'Deleting')
       throw new ConflictError(`Namespace ${name} is being deleted`, [{ field: 'name', code: 'deleting', message: 'namespace is being deleted' }]);
     return row;

@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { assertVersion, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, PreconditionFailedError, toPage } from '@berth/common';
+import {
+  assertVersion,
+  ConflictError,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  NotFoundError,
+  Page,
+  PageQueryDto,
+  PreconditionFailedError,
+  toPage,
+} from '@berth/common';
 import { QuotaTiersRepository } from './quota-tiers.repository';
 import { CreateQuotaTierDto, UpdateQuotaTierDto } from './dto/create-quota-tier.dto';
 import { QuotaTierResponse } from './dto/quota-tier.response';
@@ -51,7 +61,13 @@ export class QuotaTiersService {
   async remove(caller: Caller, name: string, ifMatch?: number): Promise<void> {
     const current = await this.load(name);
     assertVersion(ifMatch, current.version);
-    if (!(await this.tiers.delete(caller, name, current.version))) throw new PreconditionFailedError();
+    const outcome = await this.tiers.delete(caller, name, current.version);
+    if (outcome === 'stale') throw new PreconditionFailedError();
+    if (outcome !== 'deleted') {
+      const { namespaces, requests, tenants } = outcome;
+      const message = `Quota tier ${name} is in use (${namespaces} namespace(s), ${requests} pending request(s), tenants: ${tenants.join(', ') || 'none'}); move them off it first`;
+      throw new ConflictError(message, [{ field: 'name', code: 'tier-in-use', message, namespaces, requests, tenants }]);
+    }
   }
 
   private async load(name: string) {

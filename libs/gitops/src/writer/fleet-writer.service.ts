@@ -1,11 +1,30 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import { clusterTenantsDir, namespaceDir, renderNamespace, resolveRenderOptions, RenderOptions, tenantDir, TenantSyncRepo } from '@berth/manifests';
+import {
+  clusterTenantsDir,
+  namespaceDir,
+  OwnershipCollision,
+  renderNamespace,
+  resolveRenderOptions,
+  RenderOptions,
+  tenantDir,
+  TenantSyncRepo,
+} from '@berth/manifests';
 import { FleetConflictError, FleetRemoteError } from '../errors';
 import { FleetRepo } from '../fleet-repo';
 import type { FleetTree } from '../tree';
-import { applyPlan, FLUX_ERROR_PREFIX, IndexContext, namespaceSpecOf, ownedPaths, planBatch, writeClusterIndex, writeTenant } from './fleet-plan';
+import {
+  applyPlan,
+  FLUX_ERROR_PREFIX,
+  IndexContext,
+  namespaceSpecOf,
+  ownedPaths,
+  ownershipCollisions,
+  planBatch,
+  writeClusterIndex,
+  writeTenant,
+} from './fleet-plan';
 import { FleetQueue } from './fleet-queue.service';
 import { FleetWriterRepository, LiveNamespace, PendingRequest } from './fleet-writer.repository';
 import { ConflictError, DomainError } from '@berth/common';
@@ -20,6 +39,8 @@ export interface DriftReport {
   changed: string[];
   missing: string[];
   unexpected: string[];
+  /** Files two owners would render (e.g. two clusters with one fleetPath): nothing is written to them. */
+  collisions: OwnershipCollision[];
 }
 
 /**
@@ -125,7 +146,8 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
   private async computeDrift(): Promise<DriftReport> {
     const repo = await this.ensureRepo();
     const expected = await this.renderAll();
-    const report: DriftReport = { head: null, changed: [], missing: [], unexpected: [] };
+    const { collisions } = ownershipCollisions(this.options, expected.clusters);
+    const report: DriftReport = { head: null, changed: [], missing: [], unexpected: [], collisions };
     await repo.commitBatch(
       async (tree) => {
         report.changed = [];
@@ -148,6 +170,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     const repo = await this.ensureRepo();
     return this.withLock(async () => {
       const expected = await this.renderAll();
+      assertNoCollisions(this.options, expected.clusters);
       const { sha } = await repo.commitBatch(
         async (tree) => {
           for (const dir of await this.ownedDirs(tree)) if (!expected.dirs.has(dir)) await tree.removeDir(dir);
@@ -232,7 +255,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     }
 
     const namespaces = await this.store.namespaces(batch.map((r) => ({ cluster: r.cluster, name: r.namespace })));
-    const plan = planBatch(batch, namespaces, this.options);
+    const plan = planBatch(batch, namespaces, this.options, ownershipCollisions(this.options, await this.store.clusters()).blocked);
     for (const failure of plan.failed) {
       this.logger.warn(`request ${failure.requestId} cannot be committed: ${failure.reason}`);
       await this.store.markFailed(failure.requestId, failure.reason, failure.namespaceId);
@@ -424,6 +447,16 @@ async function unreachableAs503<T>(work: () => Promise<T>): Promise<T> {
     }
     throw error;
   }
+}
+
+/** Reconcile rewrites every owned path: with a file of two owners it would pick one at random, so it refuses (409). */
+function assertNoCollisions(options: RenderOptions, clusters: Array<{ name: string; fleetPath: string }>): void {
+  const { collisions } = ownershipCollisions(options, clusters);
+  if (collisions.length === 0) return;
+  throw new ConflictError(
+    `Refusing to reconcile: ${collisions.length} file(s) would have two owners; give each cluster its own fleetPath`,
+    collisions.map((c) => ({ code: 'fleet-ownership-collision', message: `${c.path} is claimed by ${c.owners.join(', ')}`, path: c.path, owners: c.owners })),
+  );
 }
 
 /** A FleetTree over a plain map, to render index files without a repository. */
