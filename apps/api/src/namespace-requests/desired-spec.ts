@@ -94,6 +94,50 @@ export function effectiveLimitRange(spec: DesiredSpec, tiers: readonly Tier[]): 
   return (tier?.limitRange as LimitRangeSpec | undefined) ?? null;
 }
 
+/** JSON with sorted keys: equal maps compare equal whatever order their keys were written in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Whether `next` keeps the quota of `current`: the same tier (by name) or the same explicit resources. A
+ * change that keeps it keeps the resources approved earlier, whatever the tier's definition is now: only
+ * naming another tier or other resources re-sizes a namespace (and goes through budget and policy).
+ */
+export function keepsQuota(current: DesiredSpec, next: DesiredSpec): boolean {
+  if (current.tier || next.tier) return current.tier === next.tier && !next.resources;
+  return canonical(current.resources ?? {}) === canonical(next.resources ?? {});
+}
+
+/**
+ * The ResourceQuota and LimitRange an approval writes: frozen at approval. A change that keeps the quota
+ * keeps the namespace's current resources (and its LimitRange, unless the override changed); anything
+ * else resolves them from the tier as it is now.
+ */
+export function approvedQuota(
+  spec: DesiredSpec,
+  current: { spec: unknown; resources: unknown; limitRange: unknown } | undefined,
+  tiers: readonly Tier[],
+): { resources: Record<string, string>; limitRange: LimitRangeSpec | null } {
+  const before = current?.spec as DesiredSpec | undefined;
+  const keep = before !== undefined && keepsQuota(before, spec);
+  return {
+    resources: keep ? { ...(current!.resources as Record<string, string>) } : effectiveResources(spec, tiers),
+    limitRange:
+      keep && canonical(before.limitRange ?? null) === canonical(spec.limitRange ?? null)
+        ? ((current!.limitRange as LimitRangeSpec | null) ?? null)
+        : effectiveLimitRange(spec, tiers),
+  };
+}
+
 /** What the policy engine is asked about. */
 export function policyRequest(kind: RequestKind, name: string, cluster: string, spec: DesiredSpec): PolicySnapshot['request'] {
   const request: PolicyRequest = {

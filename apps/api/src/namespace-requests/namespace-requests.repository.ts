@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Namespace, NamespaceRequest, Prisma, RequestState } from '@prisma/client';
-import { parseResources } from '@berth/policy';
+import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+import { parseResources, prefixCandidates } from '@berth/policy';
 import { PrismaService, PrismaTx, withTenantLock } from '@berth/prisma';
 
 export type RequestWithTenant = NamespaceRequest & { tenant: { name: string } };
@@ -14,13 +15,18 @@ export interface PolicyState {
   namespaces: Namespace[];
   /** Whether (cluster, name) is used by any namespace of any tenant. */
   nameTaken: boolean;
+  /** Other tenants whose namespace prefix the name starts with (the longest prefix owns the name). */
+  prefixTenants: string[];
 }
 
 const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
 @Injectable()
 export class NamespaceRequestsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+  ) {}
 
   /**
    * Runs `work` in a transaction holding the tenant's row lock: every decision that reads the tenant's
@@ -32,14 +38,16 @@ export class NamespaceRequestsRepository {
   }
 
   async policyState(db: PrismaTx | PrismaService, tenantId: string, cluster: string, name: string): Promise<PolicyState> {
-    const [tenant, tiers, clusterRow, namespaces, taken] = await Promise.all([
+    const prefixOf = prefixCandidates(name, this.config.policy.namePrefix);
+    const [tenant, tiers, clusterRow, namespaces, taken, prefixTenants] = await Promise.all([
       db.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
       db.quotaTier.findMany({ orderBy: { name: 'asc' } }),
       db.cluster.findUnique({ where: { name: cluster } }),
       db.namespace.findMany({ where: { tenantId, state: { not: 'Deleting' } }, orderBy: { name: 'asc' } }),
       db.namespace.count({ where: { cluster, name } }),
+      prefixOf.length > 0 ? db.tenant.findMany({ where: { name: { in: prefixOf }, id: { not: tenantId } }, select: { name: true } }) : [],
     ]);
-    return { tenant, tiers, cluster: clusterRow, namespaces, nameTaken: taken > 0 };
+    return { tenant, tiers, cluster: clusterRow, namespaces, nameTaken: taken > 0, prefixTenants: prefixTenants.map((t) => t.name) };
   }
 
   /** Policy state outside a lock (dry runs): the answer may be stale by the time anyone acts on it. */

@@ -9,7 +9,7 @@ import { FleetQueue } from '@berth/gitops/writer';
 import { recordAudit } from '../audit-events/audit.writer';
 import { HttpResult, IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
 import { TenantsService } from '../tenants/tenants.service';
-import { DesiredSpec, effectiveLimitRange, effectiveResources, specFromInput } from './desired-spec';
+import { approvedQuota, DesiredSpec, specFromInput } from './desired-spec';
 import { ApproveDto, CancelDto, RejectDto, RequestListQueryDto } from './dto/decide.dto';
 import { DryRunResponse, NamespaceRequestResponse } from './dto/namespace-request.response';
 import { CreateNamespaceRequestDto } from './dto/namespace-spec.dto';
@@ -251,8 +251,8 @@ export class NamespaceRequestsService {
       { id: request.kind === 'Change' ? current?.id : undefined, tenantId: request.tenantId, cluster: request.cluster, name: request.namespace },
       {
         spec,
-        resources: effectiveResources(spec, tiersOf(state)),
-        limitRange: effectiveLimitRange(spec, tiersOf(state)),
+        // Frozen at approval: a change that keeps the quota keeps the resources approved before.
+        ...approvedQuota(spec, request.kind === 'Change' ? current : undefined, tiersOf(state)),
         expiresAt: ttlSeconds ? new Date(Date.now() + ttlSeconds * 1000) : null,
         requestId: request.id,
       },

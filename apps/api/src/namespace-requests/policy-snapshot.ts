@@ -1,7 +1,7 @@
 import type { Namespace } from '@prisma/client';
 import type { NamespaceUsage, PolicyOptions, PolicySnapshot, RequestKind, Tier } from '@berth/policy';
 import type { BerthConfig } from '@berth/config';
-import { DesiredSpec, effectiveLabels, policyRequest } from './desired-spec';
+import { DesiredSpec, effectiveLabels, keepsQuota, policyRequest } from './desired-spec';
 import type { PolicyState } from './namespace-requests.repository';
 
 export function tiersOf(state: PolicyState): Tier[] {
@@ -20,6 +20,7 @@ function usage(ns: Namespace): NamespaceUsage {
 /** Turns database rows into the plain snapshot the pure policy engine judges. */
 export function buildSnapshot(state: PolicyState, kind: RequestKind, name: string, cluster: string, spec: DesiredSpec): PolicySnapshot {
   const { tenant } = state;
+  const current = kind === 'Change' ? state.namespaces.find((n) => n.cluster === cluster && n.name === name) : undefined;
   return {
     tenant: {
       name: tenant.name,
@@ -32,7 +33,9 @@ export function buildSnapshot(state: PolicyState, kind: RequestKind, name: strin
     cluster: state.cluster ? { name: state.cluster.name, labels: state.cluster.labels as Record<string, string> } : null,
     namespaces: state.namespaces.map(usage),
     takenNames: (candidate: string) => candidate === name && state.nameTaken,
-    request: policyRequest(kind, name, cluster, spec),
+    prefixTenants: state.prefixTenants,
+    // A change that names the same tier (or resources) keeps what was approved: never re-sized, never over budget.
+    request: { ...policyRequest(kind, name, cluster, spec), keepResources: current !== undefined && keepsQuota(current.spec as unknown as DesiredSpec, spec) },
   };
 }
 

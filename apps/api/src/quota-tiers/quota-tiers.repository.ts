@@ -4,6 +4,13 @@ import type { Caller } from '@berth/authz';
 import { PrismaService } from '@berth/prisma';
 import { recordAudit } from '../audit-events/audit.writer';
 
+/** What still refers to a tier (tenants: at most the first 20 names). */
+export interface TierReferences {
+  namespaces: number;
+  requests: number;
+  tenants: string[];
+}
+
 @Injectable()
 export class QuotaTiersRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -43,13 +50,31 @@ export class QuotaTiersRepository {
     });
   }
 
-  delete(caller: Caller, name: string, version: number) {
+  /**
+   * Deletes a tier nothing refers to: no namespace (live) and no request pending approval names it, and no
+   * tenant lists it (allowedTiers, previewTier). The tier's row is locked first, so a concurrent delete or
+   * update waits; a tenant cannot start using a tier it is not allowed, so counting here is race-free.
+   */
+  delete(caller: Caller, name: string, version: number): Promise<'deleted' | 'stale' | TierReferences> {
     return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM "QuotaTier" WHERE name = ${name} FOR UPDATE`;
       const before = await tx.quotaTier.findUnique({ where: { name } });
-      const { count } = await tx.quotaTier.deleteMany({ where: { name, version } });
-      if (count === 0) return false;
+      if (!before || before.version !== version) return 'stale';
+      const namesTier = { spec: { path: ['tier'], equals: name } };
+      const [namespaces, requests, tenants] = await Promise.all([
+        tx.namespace.count({ where: { ...namesTier, state: { not: 'Deleting' } } }),
+        tx.namespaceRequest.count({ where: { ...namesTier, state: 'PendingApproval' } }),
+        tx.tenant.findMany({
+          where: { OR: [{ allowedTiers: { has: name } }, { previewTier: name }] },
+          select: { name: true },
+          orderBy: { name: 'asc' },
+          take: 20,
+        }),
+      ]);
+      if (namespaces > 0 || requests > 0 || tenants.length > 0) return { namespaces, requests, tenants: tenants.map((t) => t.name) };
+      await tx.quotaTier.delete({ where: { name } });
       await recordAudit(tx, caller, { action: 'quota-tier.delete', targetType: 'QuotaTier', targetId: name, before });
-      return true;
+      return 'deleted';
     });
   }
 }

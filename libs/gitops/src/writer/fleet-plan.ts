@@ -1,6 +1,9 @@
 import {
   CLUSTER_SYNC_FILE,
+  clusterOfOwner,
   clusterTenantsDir,
+  fleetClaims,
+  findCollisions,
   namespaceDir,
   NamespaceSpec,
   renderClusterIndex,
@@ -9,6 +12,8 @@ import {
   RenderOptions,
   tenantDir,
   TenantSyncRepo,
+  OwnershipCollisionError,
+  type OwnershipCollision,
 } from '@berth/manifests';
 import type { FleetTree } from '../tree';
 import type { LiveNamespace, PendingRequest } from './fleet-writer.repository';
@@ -61,10 +66,36 @@ export function namespaceSpecOf(ns: LiveNamespace): NamespaceSpec {
 }
 
 /**
- * Renders what a batch of requests changes. Each namespace renders (and validates) on its own, so one
- * that cannot be rendered fails alone and the rest of the batch still lands.
+ * The render invariant "no file has two owners", over every cluster's files: the paths claimed twice, and
+ * for each cluster involved the reason its changes cannot be rendered (checked before every commit).
  */
-export function planBatch(requests: PendingRequest[], namespaces: LiveNamespace[], options: RenderOptions): Plan {
+export function ownershipCollisions(
+  options: RenderOptions,
+  clusters: ReadonlyArray<{ name: string; fleetPath: string }>,
+): { collisions: OwnershipCollision[]; blocked: Map<string, string> } {
+  const collisions = findCollisions(fleetClaims(options, clusters));
+  const blocked = new Map<string, string>();
+  for (const collision of collisions) {
+    const reason = `refusing to render files with two owners: ${collision.path} (${collision.owners.join(', ')}); give each cluster its own fleetPath`;
+    for (const owner of collision.owners) {
+      const cluster = clusterOfOwner(owner);
+      if (cluster && !blocked.has(cluster)) blocked.set(cluster, reason);
+    }
+  }
+  return { collisions, blocked };
+}
+
+/**
+ * Renders what a batch of requests changes. Each namespace renders (and validates) on its own, so one
+ * that cannot be rendered fails alone and the rest of the batch still lands. A request on a cluster in
+ * `blocked` (its files would have two owners) fails with that reason instead of being rendered.
+ */
+export function planBatch(
+  requests: PendingRequest[],
+  namespaces: LiveNamespace[],
+  options: RenderOptions,
+  blocked: ReadonlyMap<string, string> = new Map(),
+): Plan {
   const byRef = new Map(namespaces.map((n) => [`${n.cluster}/${n.name}`, n]));
   const plan: Plan = { writes: [], requestIds: [], rendered: [], failed: [] };
   const planned = new Set<string>();
@@ -76,6 +107,8 @@ export function planBatch(requests: PendingRequest[], namespaces: LiveNamespace[
       continue;
     }
     try {
+      const collision = blocked.get(request.cluster);
+      if (collision) throw new Error(collision);
       if (!ns || ns.state === 'Deleting') {
         plan.writes.push({ cluster: request.cluster, tenant: request.tenant.name, name: request.namespace, files: null });
         if (ns) plan.rendered.push({ id: ns.id, version: ns.version, deleting: true, ref });
@@ -108,6 +141,11 @@ export interface IndexContext {
  */
 export async function applyPlan(tree: FleetTree, writes: NamespaceWrite[], ctx: IndexContext): Promise<void> {
   const { options } = ctx;
+  // Defence in depth: never write a cluster's files while another owner claims one of them.
+  const touched = new Set(writes.map((w) => w.cluster));
+  const all = [...ctx.clusterPaths].map(([name, fleetPath]) => ({ name, fleetPath }));
+  const mine = findCollisions(fleetClaims(options, all)).filter((c) => c.owners.some((o) => touched.has(clusterOfOwner(o) ?? '')));
+  if (mine.length > 0) throw new OwnershipCollisionError(mine);
   const tenants = new Map<string, { cluster: string; tenant: string }>();
   for (const write of writes) {
     const dir = namespaceDir(options, write.cluster, write.tenant, write.name);
