@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { lockTenant, PrismaService } from '@berth/prisma';
+import { lockTenant, PrismaService, PrismaTx } from '@berth/prisma';
 import { FleetQueue } from '@berth/gitops/writer';
 import { recordAudit } from '../audit-events/audit.writer';
 
@@ -31,6 +31,31 @@ export class TenantsRepository {
     });
   }
 
+  /**
+   * Locks the rows of `tenants` (their namespace decisions, which hold the same lock, wait) and lists their
+   * namespaces and pending Create requests whose name starts with `prefix` (at most 20 of each).
+   */
+  async lockAndListPrefixed(tx: PrismaTx, tenants: string[], prefix: string): Promise<Array<{ tenant: string; name: string }>> {
+    if (tenants.length === 0) return [];
+    await tx.$queryRaw`SELECT id FROM "Tenant" WHERE name = ANY(${tenants}::text[]) ORDER BY name FOR UPDATE`;
+    const where = { tenant: { name: { in: tenants } } };
+    const [namespaces, requests] = await Promise.all([
+      tx.namespace.findMany({
+        where: { ...where, name: { startsWith: prefix } },
+        select: { name: true, tenant: { select: { name: true } } },
+        orderBy: { name: 'asc' },
+        take: 20,
+      }),
+      tx.namespaceRequest.findMany({
+        where: { ...where, kind: 'Create', state: 'PendingApproval', namespace: { startsWith: prefix } },
+        select: { namespace: true, tenant: { select: { name: true } } },
+        orderBy: { namespace: 'asc' },
+        take: 20,
+      }),
+    ]);
+    return [...namespaces.map((n) => ({ tenant: n.tenant.name, name: n.name })), ...requests.map((r) => ({ tenant: r.tenant.name, name: r.namespace }))];
+  }
+
   async missingNames(model: 'cluster' | 'quotaTier', names: string[]): Promise<string[]> {
     if (names.length === 0) return [];
     const delegate = model === 'cluster' ? this.prisma.cluster : this.prisma.quotaTier;
@@ -39,8 +64,10 @@ export class TenantsRepository {
     return names.filter((n) => !known.has(n));
   }
 
-  create(caller: Caller, data: Prisma.TenantCreateInput, owners: Array<{ kind: 'User' | 'Group'; name: string }>) {
+  /** Creates a tenant and its owners; `guard` runs first in the same transaction (it may lock rows or throw). */
+  create(caller: Caller, data: Prisma.TenantCreateInput, owners: Array<{ kind: 'User' | 'Group'; name: string }>, guard?: (tx: PrismaTx) => Promise<void>) {
     return this.prisma.$transaction(async (tx) => {
+      await guard?.(tx);
       const row = await tx.tenant.create({ data });
       for (const owner of owners) {
         await tx.membership.create({ data: { tenantId: row.id, subjectKind: owner.kind, subjectName: owner.name, role: 'owner' } });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, Tenant } from '@prisma/client';
 import { accessibleWhere, assertCan, Caller } from '@berth/authz';
 import {
@@ -14,6 +14,9 @@ import {
   toPage,
   UnprocessableError,
 } from '@berth/common';
+import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+import { enclosingTenantCandidates, tenantPrefix } from '@berth/policy';
+import type { PrismaTx } from '@berth/prisma';
 import { CreateTenantDto, UpdateTenantDto } from './dto/create-tenant.dto';
 import { splitBudget } from './dto/is-budget';
 import { TenantResponse } from './dto/tenant.response';
@@ -25,6 +28,7 @@ export class TenantsService {
   constructor(
     private readonly tenants: TenantsRepository,
     private readonly roles: MembershipCache,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
   /**
@@ -81,9 +85,27 @@ export class TenantsService {
         syncRepo: dto.syncRepo ? { ...dto.syncRepo } : Prisma.DbNull,
       },
       dedupeSubjects(dto.owners ?? []),
+      (tx) => this.assertStrandsNothing(tx, dto.name),
     );
     this.roles.clear();
     return TenantResponse.from(row);
+  }
+
+  /**
+   * Tenant `x-web` next to an existing `x` (prefix `{tenant}-`): names starting `x-web-` become x-web's, so any
+   * that `x` already has (or waits for) would be stranded in another tenant's prefix. Refused with 409 naming
+   * them; the rows of `x` stay locked until the tenant is stored, so no such name can slip in meanwhile.
+   */
+  private async assertStrandsNothing(tx: PrismaTx, name: string): Promise<void> {
+    const template = this.config.policy.namePrefix;
+    const prefix = tenantPrefix(template, name);
+    if (prefix.length === 0) return;
+    const taken = await this.tenants.lockAndListPrefixed(tx, enclosingTenantCandidates(name, template), prefix);
+    if (taken.length === 0) return;
+    const message = `Tenant ${name} would own the prefix ${prefix}, which tenant ${taken[0].tenant} already uses (${taken.map((t) => t.name).join(', ')})`;
+    throw new ConflictError(message, [
+      { field: 'name', code: 'tenant-prefix-in-use', message, tenant: taken[0].tenant, prefix, namespaces: [...new Set(taken.map((t) => t.name))] },
+    ]);
   }
 
   async update(caller: Caller, name: string, dto: UpdateTenantDto, ifMatch?: number): Promise<TenantResponse> {
