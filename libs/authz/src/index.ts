@@ -1,4 +1,5 @@
 export * from './principal';
 export * from './ability.factory';
 export * from './decorators';
+export * from './authz-subjects';
 export * from './policies.guard';

@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { AUTHZ_SUBJECTS } from '@berth/authz';
+import { AuthzSubjectsRepository } from './authz-subjects.repository';
 import { BerthStrategy } from './berth.strategy';
 import { BootstrapAdminService } from './bootstrap-admin.service';
 import { IdentityRepository } from './identity.repository';
@@ -10,7 +12,16 @@ import { MembershipCache } from './membership-cache';
 @Global()
 @Module({
   imports: [PassportModule],
-  providers: [BerthStrategy, IdentityService, IdentityRepository, JwtVerifier, BootstrapAdminService, MembershipCache],
-  exports: [BootstrapAdminService, MembershipCache],
+  providers: [
+    BerthStrategy,
+    IdentityService,
+    IdentityRepository,
+    JwtVerifier,
+    BootstrapAdminService,
+    MembershipCache,
+    // What the global PoliciesGuard loads to check each route's action on the tenant or request it names.
+    { provide: AUTHZ_SUBJECTS, useClass: AuthzSubjectsRepository },
+  ],
+  exports: [BootstrapAdminService, MembershipCache, AUTHZ_SUBJECTS],
 })
 export class AuthModule {}
