@@ -1,18 +1,56 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { toBerthConfig, validateEnv } from '@berth/config';
+import { errorBody } from '@berth/common';
+import { BerthConfig, toBerthConfig, validateEnv } from '@berth/config';
 import { AppModule } from './app.module';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-function fastifyAdapter(logRequests: boolean): FastifyAdapter {
+const METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'] as const;
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them: headers over 16 KiB (431), a request
+ * not received whole within the request timeout (408), bytes that are not HTTP (400). Answer those in
+ * the error shape too, with a fresh request id (there is no request to take one from).
+ */
+function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const message =
+    status === 408
+      ? 'The request was not received in time (is the body shorter than its Content-Length?)'
+      : status === 431
+        ? 'Request headers are too large'
+        : 'Malformed HTTP request';
+  const requestId = randomUUID();
+  const body = JSON.stringify(errorBody(status, message, [{ code: error.code ?? 'client-error', message }], requestId));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+function fastifyAdapter(config: BerthConfig): FastifyAdapter {
+  const requestTimeoutMs = config.http.requestTimeoutSeconds * 1000;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // A request must arrive whole within requestTimeout (else 408); an idle connection is closed after
+    // connectionTimeout. Node checks pending requests every connectionsCheckingInterval (default 30 s),
+    // so check often enough for the 408 to come within about a second of the timeout.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutSeconds * 1000,
+    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs / 2) },
+    clientErrorHandler,
     // Keep a caller's correlation id when it is sane; otherwise mint one.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
@@ -23,23 +61,29 @@ function fastifyAdapter(logRequests: boolean): FastifyAdapter {
     // request; answer those in Berth's error shape too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 400;
-      const message = error.message;
       void reply
         .code(status)
         .header('x-request-id', request.id)
-        .send({
-          statusCode: status,
-          error: status === 414 ? 'URI Too Long' : 'Bad Request',
-          message,
-          details: [{ code: error.code, message }],
-          requestId: request.id,
-        });
+        .send(errorBody(status, error.message, [{ code: error.code, message: error.message }], request.id));
     },
+  });
+  const instance = adapter.getInstance();
+  // A known path asked with a method it does not have: 405 with `Allow`, before authentication (the
+  // method is wrong whoever asks). Root hooks also run for requests no route matched.
+  instance.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const path = request.url.split('?')[0];
+    const allowed = METHODS.filter((method) => instance.findRoute({ method, url: path }) !== null);
+    if (allowed.length === 0) return;
+    const message = `${request.method} is not supported on ${path}; use ${allowed.join(', ')}`;
+    await reply
+      .code(405)
+      .header('allow', allowed.join(', '))
+      .send(errorBody(405, message, [{ code: 'method-not-allowed', message, allowed }], request.id));
   });
   // Signed webhooks (POST /v1/flux/events) check an HMAC of the exact bytes received: parse JSON with
   // Fastify's own parser (same body limit, same __proto__/constructor refusal) and keep the bytes as
   // `request.rawBody`.
-  const instance = adapter.getInstance();
   const parseJson = instance.getDefaultJsonParser('error', 'error');
   instance.removeContentTypeParser('application/json');
   instance.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
@@ -49,7 +93,7 @@ function fastifyAdapter(logRequests: boolean): FastifyAdapter {
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  if (logRequests) {
+  if (config.logRequests) {
     // One line per request: method, path (query values masked: they may carry cursors or tokens),
     // status, duration, request id and who asked. Never headers or bodies.
     const logger = new Logger('HTTP');
@@ -85,7 +129,7 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
 
 /** The HTTP application exactly as production runs it; tests boot the same thing. */
 export async function createHttpApp(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, fastifyAdapter(toBerthConfig(validateEnv(process.env)).logRequests), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, fastifyAdapter(toBerthConfig(validateEnv(process.env))), {
     // JSON only: Fastify's own JSON parser (same body limit and __proto__ refusal). Nest's default
     // parsers would also accept application/x-www-form-urlencoded bodies.
     bodyParser: false,

@@ -10,15 +10,23 @@ const REASON: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
+
+/** The one error body, for answers written outside Nest too (Fastify's router, Node's parser, 405). */
+export function errorBody(status: number, message: string, details: ErrorDetail[], requestId: string | undefined): ErrorBody {
+  return { statusCode: status, error: REASON[status] ?? 'Error', message, details, requestId };
+}
 
 interface Mapped {
   status: number;
@@ -87,14 +95,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (mapped.status >= 500) {
       this.logger.error(`${request.method} ${request.url} failed (request ${request.id})`, (exception as Error)?.stack ?? String(exception));
     }
-    const body: ErrorBody = {
-      statusCode: mapped.status,
-      error: REASON[mapped.status] ?? 'Error',
-      message: mapped.message,
-      details: mapped.details,
-      requestId: request.id,
-    };
-    reply.status(mapped.status).send(body);
+    if (exception instanceof DomainError) for (const [name, value] of Object.entries(exception.headers)) reply.header(name, value);
+    reply.status(mapped.status).send(errorBody(mapped.status, mapped.message, mapped.details, request.id));
   }
 
   private map(exception: unknown): Mapped {

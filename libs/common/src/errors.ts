@@ -24,6 +24,8 @@ export class DomainError extends Error {
     readonly status: number,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Response headers that belong to the error (e.g. `Retry-After` on a 409 or 503). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = new.target.name;
@@ -49,8 +51,8 @@ export class ForbiddenError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(message: string, details: ErrorDetail[] = []) {
-    super(409, message, details);
+  constructor(message: string, details: ErrorDetail[] = [], headers: Record<string, string> = {}) {
+    super(409, message, details, headers);
   }
 }
 

@@ -28,30 +28,42 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Cursors are opaque to clients: base64url of the sort key of the last item returned. */
-export function encodeCursor(key: string): string {
-  return Buffer.from(key, 'utf8').toString('base64url');
-}
-
 /**
- * The sort key a cursor holds. `valid` checks the key's type (e.g. a UUID for id-ordered lists), so a
- * forged cursor is a 400 rather than a database error.
+ * The cursors of one list. A cursor is opaque to clients: base64url of `<list>:<sort key of the last item
+ * returned>`. The list's name makes another list's cursor a 400, and `valid` checks the key's type (a UUID
+ * for id-ordered lists, a DNS label for name-ordered ones), so a forged cursor is refused at the edge
+ * rather than reaching the database as a value of the wrong type.
  */
-export function decodeCursor(cursor: string | undefined, valid: (key: string) => boolean = () => true): string | undefined {
-  if (cursor === undefined) return undefined;
-  const key = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!key || encodeCursor(key) !== cursor || hasControlCharacters(key) || !valid(key)) {
-    throw new BadInputError('Invalid cursor', [{ field: 'cursor', code: 'invalid', message: 'not a cursor from this API' }]);
+export class PageCursor {
+  constructor(
+    readonly list: string,
+    private readonly valid: (key: string) => boolean,
+  ) {}
+
+  encode(key: string): string {
+    return Buffer.from(`${this.list}:${key}`, 'utf8').toString('base64url');
   }
-  return key;
+
+  /** The sort key a cursor holds, undefined without a cursor; a cursor that is not this list's is a 400. */
+  decode(cursor: string | undefined): string | undefined {
+    if (cursor === undefined) return undefined;
+    const text = Buffer.from(cursor, 'base64url').toString('utf8');
+    const prefix = `${this.list}:`;
+    const key = text.startsWith(prefix) ? text.slice(prefix.length) : '';
+    // Re-encoding must give the same cursor: refuses padding, stray characters and bytes that are not UTF-8.
+    if (!key || this.encode(key) !== cursor || hasControlCharacters(key) || !this.valid(key)) {
+      throw new BadInputError('Invalid cursor', [{ field: 'cursor', code: 'invalid', message: `not a cursor of this list (${this.list}) from this API` }]);
+    }
+    return key;
+  }
 }
 
-/** Takes `limit + 1` fetched rows and turns them into a page. */
-export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => string, map: (row: R) => T): Page<T> {
+/** Takes `limit + 1` fetched rows and turns them into a page whose `nextCursor` is one of `cursor`'s list. */
+export function toPage<R, T>(cursor: PageCursor, rows: R[], limit: number, keyOf: (row: R) => string, map: (row: R) => T): Page<T> {
   const hasMore = rows.length > limit;
   const pageRows = hasMore ? rows.slice(0, limit) : rows;
   return {
     items: pageRows.map(map),
-    nextCursor: hasMore ? encodeCursor(keyOf(pageRows[pageRows.length - 1])) : null,
+    nextCursor: hasMore ? cursor.encode(keyOf(pageRows[pageRows.length - 1])) : null,
   };
 }

@@ -1,4 +1,16 @@
-import { compareQuantities, formatQuantity, isValidQuantity, parseQuantity, QuantityError, toMilli } from './quantity';
+import {
+  compareQuantities,
+  formatQuantity,
+  isQuantityWithin,
+  isValidQuantity,
+  MAX_QUANTITY,
+  MAX_QUANTITY_MILLI,
+  MAX_TENANT_TOTAL,
+  MAX_TENANT_TOTAL_MILLI,
+  parseQuantity,
+  QuantityError,
+  toMilli,
+} from './quantity';
 
 describe('parseQuantity', () => {
   it.each<[string, bigint]>([
@@ -117,5 +129,29 @@ describe('formatQuantity', () => {
   it.each(['500m', '2', '1k', '48Gi', '1Ki', '1536Ki', '1E'])('round-trips %s', (s) => {
     const hint = s.endsWith('i') ? 'binary' : 'decimal';
     expect(formatQuantity(parseQuantity(s), hint)).toBe(s);
+  });
+});
+
+describe('quantity limits (the ledger holds bigint milli-units)', () => {
+  it('puts both limits below 2^63-1 milli-units, the tenant total eight times one quantity', () => {
+    expect(parseQuantity(MAX_QUANTITY)).toBe(MAX_QUANTITY_MILLI);
+    expect(parseQuantity(MAX_TENANT_TOTAL)).toBe(MAX_TENANT_TOTAL_MILLI);
+    expect(MAX_TENANT_TOTAL_MILLI).toBe(8n * MAX_QUANTITY_MILLI);
+    expect(MAX_TENANT_TOTAL_MILLI).toBeLessThanOrEqual(2n ** 63n - 1n);
+  });
+
+  it.each([
+    ['1Pi', true],
+    ['1024Ti', true],
+    ['1125899906842624', true],
+    ['1125899906842624001m', false],
+    ['2Pi', false],
+    ['9Ei', false],
+    ['1e64', false],
+    ['9223372036854775807', false],
+    ['1e19', false],
+    ['2x', false],
+  ])('isQuantityWithin(%s, 1Pi) is %s', (input: string, ok: boolean) => {
+    expect(isQuantityWithin(input, MAX_QUANTITY_MILLI)).toBe(ok);
   });
 });

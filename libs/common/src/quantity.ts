@@ -116,3 +116,21 @@ export function compareQuantities(a: string, b: string): -1 | 0 | 1 {
   const y = parseQuantity(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/**
+ * Limits on quantities, so that every accepted value fits the quota ledger: PostgreSQL `bigint` milli-units,
+ * at most 2^63−1 ≈ 9.2·10^18 milli = 9.2·10^15 units. One quantity (a tier's, a request's, a LimitRange's)
+ * is at most 1Pi (2^50 units); a tenant's total of one resource, the sum the ledger and the budget check add
+ * up, at most 8Pi (2^53 units, 9.007·10^18 milli: below 2^63−1). So eight namespaces at the largest
+ * quantity fit, and the policy refuses the request that would take a tenant's total past 8Pi: no sum can
+ * overflow, and no tier can be stored that would make every later request fail.
+ */
+export const MAX_QUANTITY = '1Pi';
+export const MAX_QUANTITY_MILLI = 2n ** 50n * 1000n;
+export const MAX_TENANT_TOTAL = '8Pi';
+export const MAX_TENANT_TOTAL_MILLI = 2n ** 53n * 1000n;
+
+/** A valid quantity no larger than `maxMilli`. */
+export function isQuantityWithin(input: unknown, maxMilli: bigint): boolean {
+  return typeof input === 'string' && isValidQuantity(input) && parseQuantity(input) <= maxMilli;
+}

@@ -16,7 +16,8 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
 /** Deeper than any DTO goes; class-transformer recurses per level and overflows the stack on deep input. */
 export const MAX_INPUT_DEPTH = 32;
 
-function deeperThan(value: unknown, max: number): boolean {
+/** True when `value` holds objects or arrays nested `max` levels or deeper (walked without recursion). */
+export function deeperThan(value: unknown, max: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
@@ -27,42 +28,60 @@ function deeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
+/** The 400 for input nested deeper than {@link MAX_INPUT_DEPTH}. */
+export function tooDeepError(where: string): BadInputError {
+  const message = `input is nested deeper than ${MAX_INPUT_DEPTH} levels`;
+  return new BadInputError(`Invalid input: ${where}`, [{ field: where, code: 'too-deep', message }]);
+}
+
 /**
- * The path of the first string (value or key) holding a NUL character. PostgreSQL can store NUL in
- * neither text nor jsonb, so such input could only fail later, as a 500; it is refused here, whatever
- * the field.
+ * Characters PostgreSQL can store in neither text nor jsonb: NUL, and lone UTF-16 surrogates (a JSON
+ * `"\ud800"` escape parses to one; it has no UTF-8 encoding). Such input could only fail later, as a 500.
  */
-function nulPath(value: unknown, path: string): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+const UNSTORABLE: Array<[RegExp, string, string]> = [
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what this refuses
+  [/\u0000/, 'nul-character', 'NUL characters'],
+  [/\p{Cs}/u, 'lone-surrogate', 'lone UTF-16 surrogates (text that is not valid Unicode)'],
+];
+
+function unstorable(text: string): [string, string] | undefined {
+  for (const [pattern, code, what] of UNSTORABLE) if (pattern.test(text)) return [code, what];
+  return undefined;
+}
+
+/** The path of the first string (value or key) PostgreSQL cannot store, and why. */
+function unstorablePath(value: unknown, path: string): { path: string; code: string; what: string } | undefined {
+  if (typeof value === 'string') {
+    const bad = unstorable(value);
+    return bad ? { path, code: bad[0], what: bad[1] } : undefined;
+  }
   if (typeof value !== 'object' || value === null) return undefined;
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return childPath;
-    const found = nulPath(child, childPath);
+    const bad = unstorable(key);
+    if (bad) return { path: childPath, code: bad[0], what: bad[1] };
+    const found = unstorablePath(child, childPath);
     if (found) return found;
   }
   return undefined;
 }
 
-/** Refuses absurdly nested input and NUL characters (400) before class-transformer recurses into them. */
+/** Refuses absurdly nested input and text PostgreSQL cannot store (400) before class-transformer recurses into them. */
 class BerthValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata) {
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
-      if (deeperThan(value, MAX_INPUT_DEPTH)) {
-        const message = `input is nested deeper than ${MAX_INPUT_DEPTH} levels`;
-        throw new BadInputError(`Invalid input: ${metadata.type}`, [{ field: metadata.type, code: 'too-deep', message }]);
-      }
-      const path = nulPath(value, '');
-      if (path !== undefined) {
-        // Name the deepest field without NUL in its own name, and the top-level one (for map fields).
-        const segments = path.split('.');
-        const cut = segments.findIndex((segment) => segment.includes('\u0000'));
+      if (deeperThan(value, MAX_INPUT_DEPTH)) throw tooDeepError(metadata.type);
+      const found = unstorablePath(value, '');
+      if (found !== undefined) {
+        // Name the deepest field whose own name is clean, and the top-level one (for map fields).
+        const segments = found.path.split('.');
+        const cut = segments.findIndex((segment) => unstorable(segment) !== undefined);
         const clean = (cut === -1 ? segments : segments.slice(0, cut)).join('.') || metadata.type;
         const top = cut === 0 ? metadata.type : segments[0];
         const fields = [...new Set([clean, top])];
         throw new BadInputError(
           `Invalid input: ${fields.join(', ')}`,
-          fields.map((field) => ({ field, code: 'nul-character', message: `${field} must not contain NUL characters` })),
+          fields.map((field) => ({ field, code: found.code, message: `${field} must not contain ${found.what}` })),
         );
       }
     }

@@ -1,6 +1,6 @@
 import { registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
 import { hasControlCharacters, isDnsLabel, isLabelKey, isLabelValue } from './names';
-import { isValidQuantity } from './quantity';
+import { formatQuantity, isQuantityWithin, isValidQuantity, MAX_QUANTITY_MILLI } from './quantity';
 
 /** A Kubernetes resource name as ResourceQuota keys use it (`requests.cpu`, `requests.nvidia.com/gpu`): a qualified name. */
 export const isResourceName = (key: string): boolean => isLabelKey(key);
@@ -54,13 +54,23 @@ export function IsLabelMap(options?: ValidationOptions) {
   );
 }
 
-/** A map of resource names (e.g. `requests.cpu`) to Kubernetes quantities (e.g. `500m`, `8Gi`). */
-export function IsQuantityMap(options?: ValidationOptions) {
+/**
+ * A map of resource names (e.g. `requests.cpu`) to Kubernetes quantities (e.g. `500m`, `8Gi`), each at most
+ * `maxMilli` (default {@link MAX_QUANTITY_MILLI}, 1Pi: what the quota ledger can add up). The message names
+ * the first quantity over the limit, and the limit.
+ */
+export function IsQuantityMap(options?: ValidationOptions, maxMilli: bigint = MAX_QUANTITY_MILLI) {
+  const limit = formatQuantity(maxMilli, 'binary');
   return define(
     'isQuantityMap',
-    (v) =>
-      isPlainMap(v) && Object.keys(v).length <= 64 && Object.entries(v).every(([k, q]) => isResourceName(k) && typeof q === 'string' && isValidQuantity(q)),
-    (a) => `${a.property} must map resource names to valid, non-negative Kubernetes quantities (e.g. "500m", "2", "8Gi", "1e3")`,
+    (v) => isPlainMap(v) && Object.keys(v).length <= 64 && Object.entries(v).every(([k, q]) => isResourceName(k) && isQuantityWithin(q, maxMilli)),
+    (a) => {
+      const tooLarge = isPlainMap(a.value)
+        ? Object.entries(a.value).find(([, q]) => typeof q === 'string' && isValidQuantity(q) && !isQuantityWithin(q, maxMilli))
+        : undefined;
+      if (tooLarge) return `${a.property}.${tooLarge[0]}: ${String(tooLarge[1])} exceeds the largest quantity Berth accepts (${limit})`;
+      return `${a.property} must map resource names to valid, non-negative Kubernetes quantities of at most ${limit} (e.g. "500m", "2", "8Gi", "1e3")`;
+    },
     options,
   );
 }

@@ -22,6 +22,14 @@ export interface BerthConfig {
     cacheSeconds: number;
   };
   logRequests: boolean;
+  http: {
+    /** Seconds to receive a whole request before a 408 (BERTH_HTTP_REQUEST_TIMEOUT_SECONDS). */
+    requestTimeoutSeconds: number;
+    /** Seconds a connection may stay idle (BERTH_HTTP_CONNECTION_TIMEOUT_SECONDS). */
+    connectionTimeoutSeconds: number;
+  };
+  /** Seconds an unfinished Idempotency-Key blocks retries (BERTH_IDEMPOTENCY_LEASE_SECONDS). */
+  idempotencyLeaseSeconds: number;
   policy: {
     namePrefix: string;
     allowedClusterRoles: string[];
@@ -95,6 +103,8 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
     },
     // On by default, except under tests where a line per request is noise.
     logRequests: env.BERTH_LOG_REQUESTS ?? env.NODE_ENV !== 'test',
+    http: { requestTimeoutSeconds: env.BERTH_HTTP_REQUEST_TIMEOUT_SECONDS, connectionTimeoutSeconds: env.BERTH_HTTP_CONNECTION_TIMEOUT_SECONDS },
+    idempotencyLeaseSeconds: env.BERTH_IDEMPOTENCY_LEASE_SECONDS,
     policy: {
       namePrefix: env.BERTH_NAMESPACE_PREFIX,
       allowedClusterRoles: list(env.BERTH_ALLOWED_CLUSTER_ROLES),

@@ -104,6 +104,27 @@ export class BerthEnv {
   @IsBoolean()
   BERTH_LOG_REQUESTS?: boolean;
 
+  /** Longest time to receive one whole request (headers and body); a slower or short body is a 408. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  BERTH_HTTP_REQUEST_TIMEOUT_SECONDS = 30;
+
+  /** A connection idle this long (no byte either way, also while a request is being handled) is closed. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 120 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  BERTH_HTTP_CONNECTION_TIMEOUT_SECONDS = 120;
+
+  /** How long an Idempotency-Key whose request has not finished blocks retries (409); after it a retry runs again. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  BERTH_IDEMPOTENCY_LEASE_SECONDS = 60;
+
   /** Required namespace name prefix; `{tenant}` is replaced by the tenant name; empty disables. */
   @IsOptional()
   @Matches(/^[a-z0-9{}-]{0,40}$/, { message: 'BERTH_NAMESPACE_PREFIX must be lowercase letters, digits, "-" and {tenant}' })

@@ -19,6 +19,8 @@ export const REASON_CODES = [
   'resources.invalid-quantity',
   'resources.duplicate-key',
   'resources.exceeds-tier',
+  'resources.too-large',
+  'resources.tenant-total-too-large',
   'budget.exceeded',
   'budget.namespaces-exceeded',
   'labels.invalid-key',

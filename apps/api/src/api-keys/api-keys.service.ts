@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import type { ApiKey } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
-import { BadInputError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
+import { BadInputError, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
 import { generateApiKey } from '../auth/api-key.codec';
 import { TenantsService } from '../tenants/tenants.service';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -66,8 +66,9 @@ export class ApiKeysService {
 
   private async page(tenantId: string | null, tenantName: string | null, query: PageQueryDto): Promise<Page<ApiKeyResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.keys.list(tenantId, limit, decodeCursor(query.cursor, isUuid));
+    const rows = await this.keys.list(tenantId, limit, CURSOR.decode(query.cursor));
     return toPage(
+      CURSOR,
       rows,
       limit,
       (r) => r.id,
@@ -95,4 +96,4 @@ export class ApiKeysService {
 }
 
 /** These lists are ordered by id: a cursor must hold one. */
-const isUuid = (key: string) => isUUID(key);
+const CURSOR = new PageCursor('api-keys', (key) => isUUID(key));

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { accessibleWhere, assertCan, Caller } from '@berth/authz';
-import { BadInputError, decodeCursor, DEFAULT_PAGE_SIZE, Page, toPage } from '@berth/common';
+import { BadInputError, DEFAULT_PAGE_SIZE, Page, PageCursor, toPage } from '@berth/common';
 import { TenantsService } from '../tenants/tenants.service';
 import { AuditEventsRepository } from './audit-events.repository';
 import { AuditEventResponse, AuditQueryDto } from './dto/audit-query.dto';
+
+/** `<ISO time>|<id>` of the last event returned. */
+const CURSOR = new PageCursor('audit-events', (key) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\|/.test(key));
 
 /** The audit trail: platform admins see all of it, tenant owners their tenant's part. */
 @Injectable()
@@ -25,12 +28,13 @@ export class AuditEventsService {
         tenantId,
         since: query.since ? new Date(query.since) : undefined,
         until: query.until ? new Date(query.until) : undefined,
-        before: parseCursor(decodeCursor(query.cursor)),
+        before: parseCursor(CURSOR.decode(query.cursor)),
       },
       limit,
     );
     const names = await this.events.tenantNames([...new Set(rows.map((r) => r.tenantId).filter((id): id is string => !!id))]);
     return toPage(
+      CURSOR,
       rows,
       limit,
       (r) => `${r.at.toISOString()}|${r.id}`,

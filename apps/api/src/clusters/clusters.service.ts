@@ -4,10 +4,11 @@ import type { Caller } from '@berth/authz';
 import {
   assertVersion,
   ConflictError,
-  decodeCursor,
   DEFAULT_PAGE_SIZE,
+  isDnsLabel,
   NotFoundError,
   Page,
+  PageCursor,
   PageQueryDto,
   PreconditionFailedError,
   toPage,
@@ -19,6 +20,8 @@ import type { PrismaTx } from '@berth/prisma';
 import { ClustersRepository } from './clusters.repository';
 import { ClusterResponse } from './dto/cluster.response';
 import { CreateClusterDto, UpdateClusterDto } from './dto/create-cluster.dto';
+
+const CURSOR = new PageCursor('clusters', (key) => isDnsLabel(key));
 
 /**
  * Clusters are a shared catalogue: every signed-in caller reads it, platform admins write it. A cluster's
@@ -40,8 +43,8 @@ export class ClustersService {
 
   async list(query: PageQueryDto): Promise<Page<ClusterResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.clusters.list(limit, decodeCursor(query.cursor));
-    return toPage(rows, limit, (r) => r.name, ClusterResponse.from);
+    const rows = await this.clusters.list(limit, CURSOR.decode(query.cursor));
+    return toPage(CURSOR, rows, limit, (r) => r.name, ClusterResponse.from);
   }
 
   async get(name: string): Promise<ClusterResponse> {

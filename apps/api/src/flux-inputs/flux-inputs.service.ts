@@ -3,12 +3,14 @@ import { subject } from '@casl/ability';
 import { isUUID } from 'class-validator';
 import type { Preview } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { decodeCursor, encodeCursor, NotFoundError, UnprocessableError } from '@berth/common';
+import { NotFoundError, PageCursor, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import type { HttpResult } from '../idempotency/idempotency.service';
 import { DesiredSpec, effectiveLabels } from '../namespace-requests/desired-spec';
 import { FluxInput, FluxInputsQueryDto, FluxInputsResponse } from './dto/flux-inputs.dto';
 import { FluxInputsRepository, NamespaceWithTenant } from './flux-inputs.repository';
+
+const CURSOR = new PageCursor('flux-inputs', (key) => isUUID(key));
 
 /** Flux Operator refuses an ExternalService answer above 900 KiB; stay well below it, envelope included. */
 export const MAX_INPUTS_BYTES = 850 * 1024;
@@ -48,7 +50,7 @@ export class FluxInputsService {
     const rows = await this.inputs.page(
       query.cluster,
       limit + 1,
-      decodeCursor(query.cursor, (k) => isUUID(k)),
+      CURSOR.decode(query.cursor),
       shard,
     );
     const previews = await this.inputs.previewsOf(
@@ -73,7 +75,7 @@ export class FluxInputsService {
         [{ field: 'shards', code: 'inputs.too-large', message: 'the complete answer would exceed one page', limit: this.config.flux.inputsPageSize }],
       );
     }
-    const nextCursor = more && items.length > 0 ? encodeCursor(items[items.length - 1].id) : null;
+    const nextCursor = more && items.length > 0 ? CURSOR.encode(items[items.length - 1].id) : null;
     const headers: Record<string, string> = nextCursor ? { Link: `<${nextLink(query, limit, nextCursor)}>; rel="next"` } : {};
     return { status: 200, body: { inputs: items, nextCursor }, headers };
   }

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { BadInputError } from '@berth/common';
+import { BadInputError, deeperThan, MAX_INPUT_DEPTH, tooDeepError } from '@berth/common';
 import type { IdempotencyRequest } from './idempotency.service';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Printable ASCII without spaces, 1-255 characters (UUIDs, ULIDs, hashes all fit). */
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-/** JSON with sorted keys, so `{a,b}` and `{b,a}` are the same request. */
+/** JSON with sorted keys, so `{a,b}` and `{b,a}` are the same request (recursive: only for bounded depth). */
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -33,6 +33,8 @@ export const Idempotency = createParamDecorator((_: unknown, ctx: ExecutionConte
       { field: 'Idempotency-Key', code: 'invalid', message: 'expected e.g. a UUID' },
     ]);
   }
+  // Custom parameter decorators run before the validation pipe: bound the depth here, before recursing.
+  if (deeperThan(req.body, MAX_INPUT_DEPTH)) throw tooDeepError('body');
   const fingerprint = createHash('sha256')
     .update(`${req.method} ${req.url}\n${canonical(req.body)}`)
     .digest('hex');

@@ -1,47 +1,65 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
-import { PrismaService } from '@berth/prisma';
+import { PrismaService, PrismaTx } from '@berth/prisma';
 
 export interface StoredResponse {
   fingerprint: string;
   status: number | null;
   body: unknown;
+  /** When the request holding the key (status null) started: the lease runs from here. */
+  claimedAt: Date;
 }
+
+/** Either this call holds the key now (`claimedAt` identifies this claim), or an earlier one does. */
+export type Claim = { claimedAt: Date; previous?: undefined } | { previous: StoredResponse };
+
+const jsonOf = (body: unknown) => (body === undefined ? Prisma.DbNull : (JSON.parse(JSON.stringify(body)) as Prisma.InputJsonValue));
 
 @Injectable()
 export class IdempotencyRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Claims (scope, key) for a new request. Returns null when this call claimed it, or the record a
-   * previous request left (in flight when `status` is null). Expired records are replaced.
+   * Claims (scope, key) for a new request, or returns the record an earlier request left. The record is
+   * replaced when it expired, and when it is still in flight (status null) after `leaseMs` with the same
+   * fingerprint: the process that claimed it died, and its transaction with it. `createdAt` is the claim's
+   * identity: the upsert takes the row lock, so of two retries after the lease only one claims.
    */
-  async claim(scope: string, key: string, fingerprint: string, ttlMs: number): Promise<StoredResponse | null> {
+  async claim(scope: string, key: string, fingerprint: string, ttlMs: number, leaseMs: number): Promise<Claim> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + ttlMs);
+    const leaseStart = new Date(now.getTime() - leaseMs);
     const claimed = await this.prisma.$executeRaw`
       INSERT INTO "IdempotencyRecord" (scope, key, fingerprint, "createdAt", "expiresAt")
       VALUES (${scope}, ${key}, ${fingerprint}, ${now}, ${expiresAt})
       ON CONFLICT (scope, key) DO UPDATE
         SET fingerprint = EXCLUDED.fingerprint, status = NULL, body = NULL,
             "createdAt" = EXCLUDED."createdAt", "expiresAt" = EXCLUDED."expiresAt"
-        WHERE "IdempotencyRecord"."expiresAt" < ${now}`;
-    if (claimed === 1) return null;
+        WHERE "IdempotencyRecord"."expiresAt" < ${now}
+           OR ("IdempotencyRecord".status IS NULL AND "IdempotencyRecord"."createdAt" <= ${leaseStart}
+               AND "IdempotencyRecord".fingerprint = EXCLUDED.fingerprint)`;
+    if (claimed === 1) return { claimedAt: now };
     const existing = await this.prisma.idempotencyRecord.findUnique({ where: { scope_key: { scope, key } } });
     // Gone between the two statements (released by a failed first attempt): treat as claimable again.
-    if (!existing) return this.claim(scope, key, fingerprint, ttlMs);
-    return { fingerprint: existing.fingerprint, status: existing.status, body: existing.body };
+    if (!existing) return this.claim(scope, key, fingerprint, ttlMs, leaseMs);
+    return { previous: { fingerprint: existing.fingerprint, status: existing.status, body: existing.body, claimedAt: existing.createdAt } };
   }
 
-  async complete(scope: string, key: string, status: number, body: unknown): Promise<void> {
-    await this.prisma.idempotencyRecord.update({
-      where: { scope_key: { scope, key } },
-      data: { status, body: body === undefined ? Prisma.DbNull : (JSON.parse(JSON.stringify(body)) as Prisma.InputJsonValue) },
+  /**
+   * Stores the answer of the claim made at `claimedAt`, if that claim still holds the key; returns whether
+   * it did. With `tx`, the answer commits with the request's own changes, or not at all.
+   */
+  async complete(scope: string, key: string, claimedAt: Date, status: number, body: unknown, tx?: PrismaTx): Promise<boolean> {
+    const { count } = await (tx ?? this.prisma).idempotencyRecord.updateMany({
+      where: { scope, key, createdAt: claimedAt, status: null },
+      data: { status, body: jsonOf(body) },
     });
+    return count === 1;
   }
 
-  async release(scope: string, key: string): Promise<void> {
-    await this.prisma.idempotencyRecord.deleteMany({ where: { scope, key, status: null } });
+  /** Frees the key for a retry (the claim at `claimedAt` failed and changed nothing). */
+  async release(scope: string, key: string, claimedAt: Date): Promise<void> {
+    await this.prisma.idempotencyRecord.deleteMany({ where: { scope, key, createdAt: claimedAt, status: null } });
   }
 
   async purgeExpired(now = new Date()): Promise<number> {

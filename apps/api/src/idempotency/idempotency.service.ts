@@ -1,6 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConflictError, DomainError, ErrorDetail, UnprocessableError } from '@berth/common';
-import { IdempotencyRepository } from './idempotency.repository';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConflictError, DomainError, ErrorDetail, PeriodicTask, UnprocessableError } from '@berth/common';
+import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+import type { PrismaTx } from '@berth/prisma';
+import { IdempotencyRepository, StoredResponse } from './idempotency.repository';
 
 /** What a route answers: a status and a body, so a replay can answer exactly the same. */
 export interface HttpResult<T = unknown> {
@@ -15,6 +17,14 @@ export interface IdempotencyRequest {
   fingerprint: string;
 }
 
+/**
+ * Stores the answer inside the work's own transaction, so the key's answer commits with the request's
+ * changes or not at all: a process killed at any point leaves either both (a retry replays) or neither
+ * (a retry after the lease runs again). Throws, rolling the transaction back, when the claim was lost
+ * (the lease ran out and a retry took the key over), so the work never happens twice.
+ */
+export type SettleIn = (tx: PrismaTx, outcome: HttpResult | DomainError) => Promise<void>;
+
 /** Keys are kept 24 h after first use (the draft's minimum is "at least" the client's retry window). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -24,64 +34,87 @@ class ReplayedError extends DomainError {}
 /**
  * Idempotency-Key semantics (IETF httpapi-idempotency-key-header draft), keys scoped to the caller:
  * same key and body → the first response again; same key, other body → 422; same key while the
- * first request is still running → 409. Server errors release the key so the client can retry.
+ * first request is still running → 409 with `Retry-After` (seconds until its lease ends). A request
+ * holds its key for a lease (BERTH_IDEMPOTENCY_LEASE_SECONDS, default 60, above the 20 s limit of a
+ * tenant transaction): after it, a retry runs the request again, which is safe because the answer is
+ * stored in the request's own transaction (see {@link SettleIn}). Server errors release the key.
  */
 @Injectable()
 export class IdempotencyService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(IdempotencyService.name);
-  private sweeper?: NodeJS.Timeout;
+  private sweeper?: PeriodicTask;
 
-  constructor(private readonly records: IdempotencyRepository) {}
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly records: IdempotencyRepository,
+    @Inject(BERTH_CONFIG) config: BerthConfig,
+  ) {
+    this.leaseMs = config.idempotencyLeaseSeconds * 1000;
+  }
 
   /** Expired keys are removed hourly (a claim also replaces an expired record, so this is only tidying). */
   onApplicationBootstrap(): void {
-    this.sweeper = setInterval(
-      () => {
-        this.records.purgeExpired().catch((error: Error) => this.logger.warn(`idempotency sweep failed: ${error.message}`));
-      },
-      60 * 60 * 1000,
-    );
-    this.sweeper.unref();
+    this.sweeper = new PeriodicTask({ name: 'idempotency sweep', every: 60 * 60 * 1000, run: () => this.records.purgeExpired(), logger: this.logger }).start();
   }
 
-  onApplicationShutdown(): void {
-    if (this.sweeper) clearInterval(this.sweeper);
+  async onApplicationShutdown(): Promise<void> {
+    await this.sweeper?.stop();
   }
 
-  async run<T>(scope: string, request: IdempotencyRequest | undefined, work: () => Promise<HttpResult<T>>): Promise<HttpResult<T>> {
+  async run<T>(scope: string, request: IdempotencyRequest | undefined, work: (settle?: SettleIn) => Promise<HttpResult<T>>): Promise<HttpResult<T>> {
     if (!request) return work();
     const { key, fingerprint } = request;
-    const previous = await this.records.claim(scope, key, fingerprint, IDEMPOTENCY_TTL_MS);
-    if (previous) return this.replay<T>(previous, fingerprint);
+    const claim = await this.records.claim(scope, key, fingerprint, IDEMPOTENCY_TTL_MS, this.leaseMs);
+    if (claim.previous) return this.replay<T>(claim.previous, fingerprint);
+    const { claimedAt } = claim;
+    const settle: SettleIn = async (tx, outcome) => {
+      const [status, body] = outcome instanceof DomainError ? [outcome.status, errorRecord(outcome)] : [outcome.status, outcome.body];
+      if (!(await this.records.complete(scope, key, claimedAt, status, body, tx))) throw leaseLost();
+    };
     try {
-      const result = await work();
-      await this.records.complete(scope, key, result.status, result.body);
+      const result = await work(settle);
+      // A no-op when the work settled in its transaction (the record is no longer in flight).
+      await this.records.complete(scope, key, claimedAt, result.status, result.body);
       return result;
     } catch (error) {
       if (error instanceof DomainError && error.status < 500) {
-        await this.records.complete(scope, key, error.status, { message: error.message, details: error.details });
+        await this.records.complete(scope, key, claimedAt, error.status, errorRecord(error));
       } else {
-        await this.records.release(scope, key);
+        await this.records.release(scope, key, claimedAt);
       }
       throw error;
     }
   }
 
-  private replay<T>(previous: { fingerprint: string; status: number | null; body: unknown }, fingerprint: string): HttpResult<T> {
-    if (previous.status === null) {
-      throw new ConflictError('A request with this Idempotency-Key is still being processed; retry later', [
-        { field: 'Idempotency-Key', code: 'idempotency-key-in-flight', message: 'the first request has not finished yet' },
-      ]);
+  private replay<T>(previous: StoredResponse, fingerprint: string): HttpResult<T> {
+    const leaseLeftMs = previous.claimedAt.getTime() + this.leaseMs - Date.now();
+    // In flight: 409 until its lease ends; then the same request claims the key again, a different one is a 422.
+    if (previous.status === null && (leaseLeftMs > 0 || previous.fingerprint === fingerprint)) {
+      const seconds = Math.max(1, Math.ceil(leaseLeftMs / 1000));
+      throw new ConflictError(
+        'A request with this Idempotency-Key is still being processed; retry later',
+        [{ field: 'Idempotency-Key', code: 'idempotency-key-in-flight', message: `the first request has not finished; retry in ${seconds} s` }],
+        { 'Retry-After': String(seconds) },
+      );
     }
     if (previous.fingerprint !== fingerprint) {
       throw new UnprocessableError('This Idempotency-Key was already used with a different request', [
         { field: 'Idempotency-Key', code: 'idempotency-key-reused', message: 'use a new key for a different request' },
       ]);
     }
-    if (previous.status >= 400) {
+    const status = previous.status as number;
+    if (status >= 400) {
       const stored = previous.body as { message: string; details: ErrorDetail[] };
-      throw new ReplayedError(previous.status, stored.message, stored.details);
+      throw new ReplayedError(status, stored.message, stored.details);
     }
-    return { status: previous.status, body: previous.body as T };
+    return { status, body: previous.body as T };
   }
+}
+
+const errorRecord = (error: DomainError) => ({ message: error.message, details: error.details });
+
+function leaseLost(): ConflictError {
+  const message = 'This request outlived its Idempotency-Key lease and a retry took the key over; nothing was changed by this attempt';
+  return new ConflictError(message, [{ field: 'Idempotency-Key', code: 'idempotency-lease-lost', message }]);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { assertCan, Caller } from '@berth/authz';
-import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, toPage } from '@berth/common';
+import { ConflictError, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, PageQueryDto, toPage } from '@berth/common';
 import { TenantsService } from '../tenants/tenants.service';
 import { CreateMemberDto, MemberResponse } from './dto/create-member.dto';
 import { MembersRepository } from './members.repository';
@@ -20,8 +20,8 @@ export class MembersService {
     const tenant = await this.tenants.resolve(caller, tenantName);
     assertCan(caller.ability, 'read', 'Membership', { tenantId: tenant.id });
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.members.list(tenant.id, limit, decodeCursor(query.cursor, isUuid));
-    return toPage(rows, limit, (r) => r.id, MemberResponse.from);
+    const rows = await this.members.list(tenant.id, limit, CURSOR.decode(query.cursor));
+    return toPage(CURSOR, rows, limit, (r) => r.id, MemberResponse.from);
   }
 
   async add(caller: Caller, tenantName: string, dto: CreateMemberDto): Promise<MemberResponse> {
@@ -48,4 +48,4 @@ export class MembersService {
 }
 
 /** These lists are ordered by id: a cursor must hold one. */
-const isUuid = (key: string) => isUUID(key);
+const CURSOR = new PageCursor('members', (key) => isUUID(key));

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import type { NamespaceRequest, Tenant } from '@prisma/client';
 import { accessibleWhere, assertCan, Caller, Principal } from '@berth/authz';
-import { assertVersion, ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NO_VERSION, NotFoundError, Page, toPage, UnprocessableError } from '@berth/common';
+import { assertVersion, ConflictError, DEFAULT_PAGE_SIZE, NO_VERSION, NotFoundError, Page, PageCursor, toPage, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { Decision, evaluate, parseDuration, PolicyOptions, RequestKind } from '@berth/policy';
 import type { PrismaTx } from '@berth/prisma';
 import { FleetQueue } from '@berth/gitops/writer';
 import { recordAudit } from '../audit-events/audit.writer';
-import { HttpResult, IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
+import { HttpResult, IdempotencyRequest, IdempotencyService, SettleIn } from '../idempotency/idempotency.service';
 import { TenantsService } from '../tenants/tenants.service';
 import { approvedQuota, DesiredSpec, specFromInput } from './desired-spec';
 import { ApproveDto, CancelDto, RejectDto, RequestListQueryDto } from './dto/decide.dto';
@@ -15,6 +16,8 @@ import { DryRunResponse, NamespaceRequestResponse } from './dto/namespace-reques
 import { CreateNamespaceRequestDto } from './dto/namespace-spec.dto';
 import { buildSnapshot, policyOptionsFrom, tiersOf } from './policy-snapshot';
 import { NamespaceRequestsRepository, PolicyState, RequestWithTenant } from './namespace-requests.repository';
+
+const CURSOR = new PageCursor('namespace-requests', (key) => isUUID(key));
 
 /** One ask of a team: create, change or delete a namespace, with the full desired spec. */
 export interface Ask {
@@ -74,7 +77,7 @@ export class NamespaceRequestsService {
       const body: DryRunResponse = { decision: this.judge(state, ask), spec: ask.spec as unknown as Record<string, unknown> };
       return { status: 200, body };
     }
-    return this.idempotency.run(caller.principal.actor, idem, () => this.decideAndStore(caller, tenant, ask));
+    return this.idempotency.run(caller.principal.actor, idem, (settle) => this.decideAndStore(caller, tenant, ask, settle));
   }
 
   async get(caller: Caller, id: string): Promise<NamespaceRequestResponse> {
@@ -177,7 +180,8 @@ export class NamespaceRequestsService {
     return evaluate(buildSnapshot(state, ask.kind, ask.name, ask.cluster, ask.spec), this.policyOptions);
   }
 
-  private async decideAndStore(caller: Caller, tenant: Tenant, ask: Ask): Promise<HttpResult<NamespaceRequestResponse>> {
+  /** `settle` stores an Idempotency-Key's answer in the same transaction as the request (exactly once across crashes). */
+  private async decideAndStore(caller: Caller, tenant: Tenant, ask: Ask, settle?: SettleIn): Promise<HttpResult<NamespaceRequestResponse>> {
     const outcome = await this.requests.withTenantLock(tenant.id, async (tx) => {
       if (ask.kind !== 'Create' && (await this.requests.hasPendingFor(tx, tenant.id, ask.cluster, ask.name))) return { busy: true as const };
       const state = await this.requests.policyState(tx, tenant.id, ask.cluster, ask.name);
@@ -196,6 +200,7 @@ export class NamespaceRequestsService {
           tenantId: tenant.id,
           after: { kind: ask.kind, spec: ask.spec, decision },
         });
+        await settle?.(tx, policyDenied(decision));
         return { decision };
       }
       const approved = decision.outcome === 'approve';
@@ -221,6 +226,7 @@ export class NamespaceRequestsService {
         tenantId: tenant.id,
         after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: request.state, decision },
       });
+      await settle?.(tx, { status: 201, body: toResponse(request) });
       return { request };
     });
     if ('busy' in outcome) {
@@ -295,8 +301,8 @@ export class NamespaceRequestsService {
 
   private async page(caller: Caller, filter: { tenantId?: string; state?: RequestListQueryDto['state'] }, query: RequestListQueryDto) {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.requests.listRequests(accessibleWhere(caller.ability, 'read', 'NamespaceRequest'), filter, limit, decodeCursor(query.cursor));
-    return toPage(rows, limit, (r) => r.id, toResponse);
+    const rows = await this.requests.listRequests(accessibleWhere(caller.ability, 'read', 'NamespaceRequest'), filter, limit, CURSOR.decode(query.cursor));
+    return toPage(CURSOR, rows, limit, (r) => r.id, toResponse);
   }
 }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import type { Namespace, Tenant } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
-import { assertVersion, ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, isValidQuantity, NotFoundError, Page, toPage } from '@berth/common';
+import { assertVersion, ConflictError, DEFAULT_PAGE_SIZE, isValidQuantity, NotFoundError, Page, PageCursor, toPage } from '@berth/common';
 import { canonicalResourceKey, formatResource, parseResources, sumResources } from '@berth/policy';
 import type { HttpResult, IdempotencyRequest } from '../idempotency/idempotency.service';
 import { DesiredSpec, mergeSpec } from '../namespace-requests/desired-spec';
@@ -10,6 +11,8 @@ import { NamespaceRequestsService } from '../namespace-requests/namespace-reques
 import { TenantsService } from '../tenants/tenants.service';
 import { NamespaceListQueryDto, NamespaceResponse, ResourceUsage, UsageResponse } from './dto/namespace.response';
 import { NamespacesRepository } from './namespaces.repository';
+
+const CURSOR = new PageCursor('namespaces', (key) => isUUID(key));
 
 /** Options of a change or delete: which cluster (when ambiguous), dry run, Idempotency-Key, If-Match version. */
 interface WriteOptions {
@@ -31,8 +34,9 @@ export class NamespacesService {
   async list(caller: Caller, tenantName: string, query: NamespaceListQueryDto): Promise<Page<NamespaceResponse>> {
     const tenant = await this.readable(caller, tenantName);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.namespaces.list(tenant.id, { state: query.state, cluster: query.cluster }, limit, decodeCursor(query.cursor));
+    const rows = await this.namespaces.list(tenant.id, { state: query.state, cluster: query.cluster }, limit, CURSOR.decode(query.cursor));
     return toPage(
+      CURSOR,
       rows,
       limit,
       (r) => r.id,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Namespace, Preview, Tenant } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
-import { ConflictError, decodeCursor, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
+import { ConflictError, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { recordAudit } from '../audit-events/audit.writer';
 import type { HttpResult } from '../idempotency/idempotency.service';
@@ -20,7 +20,7 @@ import { PreviewsRepository } from './previews.repository';
  */
 export const RESERVATION_LEASE_MS = 2 * 60_000;
 
-const isPullRequest = (key: string) => /^[1-9]\d{0,9}$/.test(key);
+const CURSOR = new PageCursor('previews', (key) => /^[1-9]\d{0,9}$/.test(key));
 
 type Plan = { mode: 'create'; reserved: Preview } | { mode: 'refresh'; row: Preview; ns: Namespace };
 
@@ -77,13 +77,14 @@ export class PreviewsService {
     const tenant = await this.tenants.resolveForMember(caller, tenantName);
     assertCan(caller.ability, 'read', 'Preview', { tenantId: tenant.id });
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor(query.cursor, isPullRequest);
+    const after = CURSOR.decode(query.cursor);
     const rows = await this.previews.list(tenant.id, limit, after === undefined ? undefined : Number(after));
     const page = rows.slice(0, limit);
     const refs = page.map((r) => ({ cluster: r.cluster, name: r.namespace }));
     const [namespaces, pending] = await Promise.all([this.previews.namespaces(tenant.id, refs), this.previews.pendingCreates(tenant.id, refs)]);
     const byRef = new Map(namespaces.map((n) => [`${n.cluster}/${n.name}`, n]));
     return toPage(
+      CURSOR,
       rows,
       limit,
       (r) => String(r.pullRequest),

@@ -1,20 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import {
-  assertVersion,
-  ConflictError,
-  decodeCursor,
-  DEFAULT_PAGE_SIZE,
-  NotFoundError,
-  Page,
-  PageQueryDto,
-  PreconditionFailedError,
-  toPage,
-} from '@berth/common';
+import { assertVersion, ConflictError, DEFAULT_PAGE_SIZE, isDnsLabel, NotFoundError, Page, PageCursor, PageQueryDto, PreconditionFailedError, toPage } from '@berth/common';
 import { QuotaTiersRepository } from './quota-tiers.repository';
 import { CreateQuotaTierDto, UpdateQuotaTierDto } from './dto/create-quota-tier.dto';
 import { QuotaTierResponse } from './dto/quota-tier.response';
+
+const CURSOR = new PageCursor('quota-tiers', (key) => isDnsLabel(key));
 
 const toJson = (value: unknown) => (value === undefined ? undefined : value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
 
@@ -25,8 +17,8 @@ export class QuotaTiersService {
 
   async list(query: PageQueryDto): Promise<Page<QuotaTierResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.tiers.list(limit, decodeCursor(query.cursor));
-    return toPage(rows, limit, (r) => r.name, QuotaTierResponse.from);
+    const rows = await this.tiers.list(limit, CURSOR.decode(query.cursor));
+    return toPage(CURSOR, rows, limit, (r) => r.name, QuotaTierResponse.from);
   }
 
   async get(name: string): Promise<QuotaTierResponse> {

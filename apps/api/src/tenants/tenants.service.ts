@@ -4,11 +4,12 @@ import { accessibleWhere, assertCan, Caller } from '@berth/authz';
 import {
   assertVersion,
   ConflictError,
-  decodeCursor,
   DEFAULT_PAGE_SIZE,
   ErrorDetail,
+  isDnsLabel,
   NotFoundError,
   Page,
+  PageCursor,
   PageQueryDto,
   PreconditionFailedError,
   toPage,
@@ -22,6 +23,8 @@ import { splitBudget } from './dto/is-budget';
 import { TenantResponse } from './dto/tenant.response';
 import { TenantsRepository } from './tenants.repository';
 import { MembershipCache } from '../auth/membership-cache';
+
+const CURSOR = new PageCursor('tenants', (key) => isDnsLabel(key));
 
 @Injectable()
 export class TenantsService {
@@ -58,8 +61,8 @@ export class TenantsService {
 
   async list(caller: Caller, query: PageQueryDto): Promise<Page<TenantResponse>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.tenants.listVisible(accessibleWhere(caller.ability, 'read', 'Tenant'), limit, decodeCursor(query.cursor));
-    return toPage(rows, limit, (r) => r.name, TenantResponse.from);
+    const rows = await this.tenants.listVisible(accessibleWhere(caller.ability, 'read', 'Tenant'), limit, CURSOR.decode(query.cursor));
+    return toPage(CURSOR, rows, limit, (r) => r.name, TenantResponse.from);
   }
 
   async get(caller: Caller, name: string): Promise<TenantResponse> {

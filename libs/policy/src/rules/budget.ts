@@ -1,8 +1,8 @@
-import { parseQuantity } from '@berth/common/quantity';
+import { MAX_TENANT_TOTAL, MAX_TENANT_TOTAL_MILLI, parseQuantity } from '@berth/common/quantity';
 import type { RuleContext } from '../context';
 import { deny } from '../reasons';
 import { canonicalResourceKey, formatResource } from '../resources';
-import type { Reason } from '../types';
+import type { ParsedResources, Reason } from '../types';
 
 /**
  * The tenant's namespaces (the changed one excluded) plus this one must stay within the budget,
@@ -13,6 +13,7 @@ import type { Reason } from '../types';
 export function checkBudget(ctx: RuleContext, out: Reason[]): void {
   const { tenant, request } = ctx.snapshot;
   const requested = ctx.requested;
+  if (requested) checkLedgerLimit(ctx, requested, out);
   if (requested) {
     const { totals } = ctx.usage;
     const current = ctx.current?.parsed;
@@ -44,6 +45,33 @@ export function checkBudget(ctx: RuleContext, out: Reason[]): void {
         requested: '1',
         used: String(ctx.usage.count),
       }),
+    );
+  }
+}
+
+/**
+ * Whatever the budget, a tenant's total of one resource stays within what the quota ledger can sum
+ * (MAX_TENANT_TOTAL, 8Pi as bigint milli-units). Like the budget, only a request that raises a key is denied.
+ */
+function checkLedgerLimit(ctx: RuleContext, requested: ParsedResources, out: Reason[]): void {
+  const current = ctx.current?.parsed;
+  for (const [k, want] of requested) {
+    const previous = current?.get(k) ?? 0n;
+    if (want <= previous) continue;
+    const used = (ctx.usage.totals.get(k) ?? 0n) - previous;
+    if (used + want <= MAX_TENANT_TOTAL_MILLI) continue;
+    const [w, u] = [formatResource(k, want), formatResource(k, used)];
+    out.push(
+      deny(
+        'resources.tenant-total-too-large',
+        `${k} ${w} would take the tenant's total past ${MAX_TENANT_TOTAL}, the most Berth accounts per resource (used ${u})`,
+        {
+          field: `resources.${k}`,
+          limit: MAX_TENANT_TOTAL,
+          requested: w,
+          used: u,
+        },
+      ),
     );
   }
 }

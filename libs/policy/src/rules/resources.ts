@@ -1,4 +1,4 @@
-import { isValidQuantity } from '@berth/common/quantity';
+import { isValidQuantity, MAX_QUANTITY, MAX_QUANTITY_MILLI, parseQuantity } from '@berth/common/quantity';
 import { hasResources, hasTier, keepsResources, tierResources, type RuleContext } from '../context';
 import { deny, needsApproval, show } from '../reasons';
 import { canonicalResourceKey, formatResource } from '../resources';
@@ -68,6 +68,15 @@ function checkExplicit(ctx: RuleContext, resources: Record<string, string>, out:
     if (!isKnownKey(ctx, key)) out.push(deny('resources.unknown-key', `resource ${show(key)} is not a known ResourceQuota key`, { field }));
     if (!isValidQuantity(resources[key])) {
       out.push(deny('resources.invalid-quantity', `resource ${key}: ${show(resources[key])} is not a valid non-negative quantity`, { field }));
+    } else if (parseQuantity(resources[key]) > MAX_QUANTITY_MILLI) {
+      // The quota ledger holds bigint milli-units: larger values could not be stored or summed.
+      out.push(
+        deny('resources.too-large', `resource ${key}: ${show(resources[key])} exceeds the largest quantity Berth accepts (${MAX_QUANTITY})`, {
+          field,
+          limit: MAX_QUANTITY,
+          requested: resources[key],
+        }),
+      );
     }
     const canonical = canonicalResourceKey(key);
     if (seen.has(canonical)) out.push(deny('resources.duplicate-key', `resource ${key} duplicates ${canonical}`, { field }));

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { IsDnsLabel } from '@berth/common';
+import { IsDnsLabel, IsStringMap } from '@berth/common';
 
 export class FluxEventQueryDto {
   @ApiProperty({ description: "The cluster whose notification-controller sends this (set in the Provider's address)", example: 'prod-eu-1' })
@@ -31,7 +31,11 @@ export class FluxEventDto {
   @ApiProperty({ example: '2026-11-24T10:00:00Z' }) @IsISO8601({ strict: true }) timestamp: string;
   @ApiProperty() @IsString() @MaxLength(20_000) message: string;
   @ApiProperty({ example: 'ReconciliationSucceeded' }) @IsString() @MaxLength(200) reason: string;
-  @ApiPropertyOptional({ example: { revision: 'main@sha1:0123…' } }) @IsOptional() @IsObject() metadata?: Record<string, string>;
+  /** Flux sends `map[string]string`; any other JSON type (a number or object revision) is a 400, not a stored value. */
+  @ApiPropertyOptional({ example: { revision: 'main@sha1:0123…' }, type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsStringMap(64, 4096)
+  metadata?: Record<string, string>;
   @ApiPropertyOptional({ example: 'kustomize-controller' }) @IsOptional() @IsString() @MaxLength(200) reportingController?: string;
 }
 

@@ -1,10 +1,10 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { isResourceName, isValidQuantity } from '@berth/common';
+import { isQuantityWithin, isResourceName, MAX_TENANT_TOTAL, MAX_TENANT_TOTAL_MILLI } from '@berth/common';
 
 export const NAMESPACES_KEY = 'namespaces';
 export const MAX_NAMESPACES_BUDGET = 1_000_000;
 
-/** Resource caps as quantity strings, plus `namespaces` as a non-negative integer. */
+/** Resource caps as quantity strings (at most 8Pi, a tenant's largest total), plus `namespaces` as a non-negative integer. */
 export function isBudget(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const entries = Object.entries(value);
@@ -13,7 +13,7 @@ export function isBudget(value: unknown): boolean {
     entries.every(([key, v]) =>
       key === NAMESPACES_KEY
         ? Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_NAMESPACES_BUDGET
-        : isResourceName(key) && typeof v === 'string' && isValidQuantity(v),
+        : isResourceName(key) && isQuantityWithin(v, MAX_TENANT_TOTAL_MILLI),
     )
   );
 }
@@ -25,7 +25,7 @@ export function IsBudget(options?: ValidationOptions) {
       target: object.constructor,
       propertyName,
       options: {
-        message: `${propertyName} must map resource names to non-negative Kubernetes quantities, and "namespaces" to a non-negative integer`,
+        message: `${propertyName} must map resource names to non-negative Kubernetes quantities of at most ${MAX_TENANT_TOTAL} (a tenant's largest total), and "namespaces" to an integer from 0 to ${MAX_NAMESPACES_BUDGET}`,
         ...options,
       },
       validator: { validate: isBudget },
