@@ -3,6 +3,7 @@ import { Namespace, NamespaceRequest, Prisma, RequestState } from '@prisma/clien
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { parseResources, prefixCandidates } from '@berth/policy';
 import { PrismaService, PrismaTx, withTenantLock } from '@berth/prisma';
+import { expiredAndNotAsked } from '../namespaces/namespaces.repository';
 
 export type RequestWithTenant = NamespaceRequest & { tenant: { name: string } };
 
@@ -122,9 +123,10 @@ export class NamespaceRequestsRepository {
     return row;
   }
 
-  /** The namespace if it is (still) expired and in the desired state, read inside the tenant's lock. */
-  expiredNamespace(tx: PrismaTx, id: string, now: Date): Promise<Namespace | null> {
-    return tx.namespace.findFirst({ where: { id, expiresAt: { lt: now }, state: { not: 'Deleting' } } });
+  /** The namespace if it is (still) expired, in the desired state and not yet handled for this expiry (inside the tenant's lock). */
+  async expiredNamespace(tx: PrismaTx, id: string, now: Date): Promise<Namespace | null> {
+    const due = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Namespace" n WHERE n.id = ${id}::uuid AND ${expiredAndNotAsked(now)}`;
+    return due.length > 0 ? tx.namespace.findUnique({ where: { id } }) : null;
   }
 
   /** A deleted namespace leaves the desired state: its allocation is released, its name stays taken until removed. */

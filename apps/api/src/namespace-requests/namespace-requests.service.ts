@@ -31,6 +31,10 @@ export interface Ask {
 }
 
 export const POLICY_ACTOR = 'system:policy';
+/** Who asks: a caller over HTTP, or a system actor (TTL expiry) with the same audit fields. */
+type Actor = Pick<Caller, 'principal' | 'requestId'>;
+/** What one pass of the decision path did: nothing (another request is pending), a deny, or a stored request. */
+type Decided = { busy: true } | { decision: Decision } | { request: RequestWithTenant };
 const SYSTEM_TTL: Principal = { kind: 'system', id: 'ttl', actor: 'system:ttl', accountable: 'system:ttl', groups: [], isAdmin: true, memberships: [] };
 
 /** A policy deny as the API answers it: 422 with one detail per reason, ready to show next to fields. */
@@ -146,33 +150,18 @@ export class NamespaceRequestsService {
   async expire(namespaceId: string, tenantId: string, now: Date): Promise<boolean> {
     const system = { principal: SYSTEM_TTL, requestId: `ttl-${now.toISOString()}` };
     return this.requests.withTenantLock(tenantId, async (tx) => {
+      // Re-read under the lock: another replica may have handled this expiry already (exactly once).
       const current = await this.requests.expiredNamespace(tx, namespaceId, now);
-      if (!current || (await this.requests.hasPendingFor(tx, tenantId, current.cluster, current.name))) return false;
-      const decision: Decision = { outcome: 'approve', reasons: [] };
-      const request = await this.requests.createRequest(tx, {
-        tenantId,
+      if (!current) return false;
+      const reason = `TTL expired at ${current.expiresAt?.toISOString()}`;
+      const outcome = await this.decideLocked(tx, system, tenantId, {
         kind: 'Delete',
-        namespace: current.name,
+        name: current.name,
         cluster: current.cluster,
-        spec: current.spec,
-        state: 'Approved',
-        decision,
-        reason: `TTL expired at ${current.expiresAt?.toISOString()}`,
-        requestedBy: SYSTEM_TTL.actor,
-        accountable: SYSTEM_TTL.accountable,
-        decidedBy: SYSTEM_TTL.actor,
-        decidedAt: now,
+        spec: current.spec as unknown as DesiredSpec,
+        reason,
       });
-      await this.requests.markDeleting(tx, current.id, request.id);
-      await this.fleet.enqueue(tx, request.id);
-      await recordAudit(tx, system, {
-        action: 'namespace-request.create',
-        targetType: 'NamespaceRequest',
-        targetId: request.id,
-        tenantId,
-        after: { kind: 'Delete', namespace: current.name, cluster: current.cluster, reason: request.reason },
-      });
-      return true;
+      return 'request' in outcome;
     });
   }
 
@@ -182,60 +171,67 @@ export class NamespaceRequestsService {
 
   /** `settle` stores an Idempotency-Key's answer in the same transaction as the request (exactly once across crashes). */
   private async decideAndStore(caller: Caller, tenant: Tenant, ask: Ask, settle?: SettleIn): Promise<HttpResult<NamespaceRequestResponse>> {
-    const outcome = await this.requests.withTenantLock(tenant.id, async (tx) => {
-      if (ask.kind !== 'Create' && (await this.requests.hasPendingFor(tx, tenant.id, ask.cluster, ask.name))) return { busy: true as const };
-      const state = await this.requests.policyState(tx, tenant.id, ask.cluster, ask.name);
-      if (ask.ifMatch !== undefined) {
-        // Under the lock: a change approved since the caller's read makes their tag stale (nothing is stored).
-        const current = state.namespaces.find((n) => n.cluster === ask.cluster && n.name === ask.name);
-        assertVersion(ask.ifMatch, current?.version ?? NO_VERSION);
-      }
-      const decision = this.judge(state, ask);
-      if (decision.outcome === 'deny') {
-        // Refusals are part of the trail too (who asked for what, and why policy said no).
-        await recordAudit(tx, caller, {
-          action: 'namespace-request.deny',
-          targetType: 'NamespaceRequest',
-          targetId: `${ask.cluster}/${ask.name}`,
-          tenantId: tenant.id,
-          after: { kind: ask.kind, spec: ask.spec, decision },
-        });
-        await settle?.(tx, policyDenied(decision));
-        return { decision };
-      }
-      const approved = decision.outcome === 'approve';
-      const request = await this.requests.createRequest(tx, {
-        tenantId: tenant.id,
-        kind: ask.kind,
-        namespace: ask.name,
-        cluster: ask.cluster,
-        spec: ask.spec,
-        state: approved ? 'Approved' : 'PendingApproval',
-        decision,
-        reason: ask.reason,
-        requestedBy: caller.principal.actor,
-        accountable: caller.principal.accountable,
-        decidedBy: approved ? POLICY_ACTOR : null,
-        decidedAt: approved ? new Date() : null,
-      });
-      if (approved) await this.apply(tx, request, state);
-      await recordAudit(tx, caller, {
-        action: 'namespace-request.create',
-        targetType: 'NamespaceRequest',
-        targetId: request.id,
-        tenantId: tenant.id,
-        after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: request.state, decision },
-      });
-      await settle?.(tx, { status: 201, body: toResponse(request) });
-      return { request };
-    });
+    const outcome = await this.requests.withTenantLock(tenant.id, (tx) => this.decideLocked(tx, caller, tenant.id, ask, settle));
     if ('busy' in outcome) {
       throw new ConflictError(`Namespace ${ask.name} already has a pending change or delete request; cancel it or wait for its decision`, [
         { field: 'name', code: 'request-pending', message: 'another request for this namespace is pending approval' },
       ]);
     }
-    if (!outcome.request) throw policyDenied(outcome.decision);
+    if (!('request' in outcome)) throw policyDenied(outcome.decision);
     return { status: 201, body: toResponse(outcome.request) };
+  }
+
+  /**
+   * The one decision path of every ask — create, change, delete, preview and TTL expiry — inside the
+   * tenant's lock: policy decides, an approval is applied at once, anything that needs approval waits
+   * for an admin, a deny stores nothing (but the audit trail). A rule added to the policy applies to all.
+   */
+  private async decideLocked(tx: PrismaTx, caller: Actor, tenantId: string, ask: Ask, settle?: SettleIn): Promise<Decided> {
+    if (ask.kind !== 'Create' && (await this.requests.hasPendingFor(tx, tenantId, ask.cluster, ask.name))) return { busy: true as const };
+    const state = await this.requests.policyState(tx, tenantId, ask.cluster, ask.name);
+    if (ask.ifMatch !== undefined) {
+      // Under the lock: a change approved since the caller's read makes their tag stale (nothing is stored).
+      const current = state.namespaces.find((n) => n.cluster === ask.cluster && n.name === ask.name);
+      assertVersion(ask.ifMatch, current?.version ?? NO_VERSION);
+    }
+    const decision = this.judge(state, ask);
+    if (decision.outcome === 'deny') {
+      // Refusals are part of the trail too (who asked for what, and why policy said no).
+      await recordAudit(tx, caller, {
+        action: 'namespace-request.deny',
+        targetType: 'NamespaceRequest',
+        targetId: `${ask.cluster}/${ask.name}`,
+        tenantId,
+        after: { kind: ask.kind, spec: ask.spec, decision },
+      });
+      await settle?.(tx, policyDenied(decision));
+      return { decision };
+    }
+    const approved = decision.outcome === 'approve';
+    const request = await this.requests.createRequest(tx, {
+      tenantId,
+      kind: ask.kind,
+      namespace: ask.name,
+      cluster: ask.cluster,
+      spec: ask.spec,
+      state: approved ? 'Approved' : 'PendingApproval',
+      decision,
+      reason: ask.reason,
+      requestedBy: caller.principal.actor,
+      accountable: caller.principal.accountable,
+      decidedBy: approved ? POLICY_ACTOR : null,
+      decidedAt: approved ? new Date() : null,
+    });
+    if (approved) await this.apply(tx, request, state);
+    await recordAudit(tx, caller, {
+      action: 'namespace-request.create',
+      targetType: 'NamespaceRequest',
+      targetId: request.id,
+      tenantId,
+      after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: request.state, decision, reason: ask.reason },
+    });
+    await settle?.(tx, { status: 201, body: toResponse(request) });
+    return { request };
   }
 
   /**

@@ -1,6 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { NamespaceState } from '@prisma/client';
+import { NamespaceState, Prisma } from '@prisma/client';
 import { PrismaService } from '@berth/prisma';
+
+/** The actor of TTL Delete requests. */
+export const TTL_ACTOR = 'system:ttl';
+
+/**
+ * SQL condition on `n` ("Namespace"): expired by `now`, still desired, and not yet handled for this expiry:
+ * no TTL Delete request was made since the request that produced its current desired state. So a TTL delete
+ * that waits for approval (a protected namespace) is asked once; rejected, it is not asked again until a
+ * change (which restarts the TTL) has expired too.
+ */
+export function expiredAndNotAsked(now: Date): Prisma.Sql {
+  return Prisma.sql`n."expiresAt" < ${now} AND n.state <> 'Deleting' AND NOT EXISTS (
+    SELECT 1 FROM "NamespaceRequest" r JOIN "NamespaceRequest" c ON c.id = n."requestId"
+    WHERE r."tenantId" = n."tenantId" AND r.cluster = n.cluster AND r.namespace = n.name
+      AND r.kind = 'Delete' AND r."requestedBy" = ${TTL_ACTOR} AND r."createdAt" > c."createdAt")`;
+}
 
 @Injectable()
 export class NamespacesRepository {
@@ -32,14 +48,11 @@ export class NamespacesRepository {
     return { perResource: new Map(sums.map((s) => [s.resource, s._sum.milli ?? 0n])), namespaces };
   }
 
-  /** Expired namespaces still in the desired state (oldest first). */
+  /** Expired namespaces still in the desired state and not yet handled for this expiry (oldest first). */
   expiredIds(now: Date, limit: number) {
-    return this.prisma.namespace.findMany({
-      where: { expiresAt: { lt: now }, state: { not: 'Deleting' } },
-      orderBy: { expiresAt: 'asc' },
-      take: limit,
-      select: { id: true, tenantId: true },
-    });
+    return this.prisma.$queryRaw<Array<{ id: string; tenantId: string }>>`
+      SELECT n.id::text AS id, n."tenantId"::text AS "tenantId" FROM "Namespace" n
+      WHERE ${expiredAndNotAsked(now)} ORDER BY n."expiresAt" LIMIT ${limit}`;
   }
 
   /** Quota usage read back from the clusters (ResourceQuota status.used), per live namespace of a tenant. */
