@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { assertVersion, ConflictError, DEFAULT_PAGE_SIZE, isDnsLabel, NotFoundError, Page, PageCursor, PageQueryDto, PreconditionFailedError, toPage } from '@berth/common';
+import {
+  assertVersion,
+  ConflictError,
+  DEFAULT_PAGE_SIZE,
+  isDnsLabel,
+  NotFoundError,
+  Page,
+  PageCursor,
+  PageQueryDto,
+  PreconditionFailedError,
+  toPage,
+} from '@berth/common';
 import { QuotaTiersRepository } from './quota-tiers.repository';
 import { CreateQuotaTierDto, UpdateQuotaTierDto } from './dto/create-quota-tier.dto';
 import { QuotaTierResponse } from './dto/quota-tier.response';
