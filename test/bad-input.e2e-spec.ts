@@ -7,7 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Response } from 'supertest';
 import { http, startApp } from './helpers/app';
 import { expectClientError } from './helpers/errors';
-import { bearer, catalogue, newTenant, TenantFixture, uniqueName } from './helpers/fixtures';
+import { bearer, catalogue, newTenant, TenantFixture, tenantOnCatalogue, uniqueName } from './helpers/fixtures';
 import { adminToken } from './helpers/tokens';
 
 let app: NestFastifyApplication;
@@ -506,6 +506,14 @@ for (const [q, budget] of [
   });
 }
 
+add('a namespace change to quantity 9Ei', {
+  method: 'patch',
+  path: () => `/v1/tenants/${t.name}/namespaces/${t.name}-x`,
+  body: { resources: { 'limits.memory': '9Ei' } },
+  field: 'resources',
+  mentions: '1Pi',
+});
+
 // Deep nesting where the Idempotency-Key fingerprint would recurse.
 add('deeply nested JSON with an Idempotency-Key', {
   method: 'post',
@@ -707,5 +715,26 @@ describe("Fastify's and Node's own refusals come back in the error shape", () =>
     expectShape(await api().put('/v1/quota-tiers'), 405);
     // An unknown path stays a 404.
     expectShape(await api().put('/v1/no-such-thing'), 404);
+  });
+});
+
+describe('quantity limits keep the quota ledger (bigint milli-units) summable', () => {
+  it('a tenant holds at most 8Pi of a resource: the request past it is a 422 naming the limit, and usage still adds up', async () => {
+    const world = await tenantOnCatalogue(api(), {}, { 'requests.storage': '1Pi' });
+    const { tenant } = world;
+    const ask = (i: number) =>
+      api()
+        .post(`/v1/tenants/${tenant.name}/namespace-requests`)
+        .set(bearer(tenant.owner))
+        .send({ name: `${tenant.name}-big-${i}`, cluster: world.cluster, tier: world.tier });
+    for (let i = 0; i < 8; i++) expect((await ask(i)).body).toMatchObject({ state: 'Approved' });
+    const ninth = await ask(8);
+    expectClientError(ninth, 'resources.requests.storage');
+    expect(ninth.status).toBe(422);
+    expect(ninth.body.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'resources.tenant-total-too-large', limit: '8Pi', used: '8Pi' })]),
+    );
+    const usage = await api().get(`/v1/tenants/${tenant.name}/usage`).set(bearer(tenant.owner)).expect(200);
+    expect(JSON.stringify(usage.body)).toContain('8Pi');
   });
 });

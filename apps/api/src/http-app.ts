@@ -73,7 +73,13 @@ function fastifyAdapter(config: BerthConfig): FastifyAdapter {
   instance.addHook('onRequest', async (request, reply) => {
     if (!request.is404) return;
     const path = request.url.split('?')[0];
-    const allowed = METHODS.filter((method) => instance.findRoute({ method, url: path }) !== null);
+    const allowed = METHODS.filter((method) => {
+      try {
+        return instance.findRoute({ method, url: path }) !== null;
+      } catch {
+        return false; // a path the router cannot even parse has no methods
+      }
+    });
     if (allowed.length === 0) return;
     const message = `${request.method} is not supported on ${path}; use ${allowed.join(', ')}`;
     await reply
