@@ -70,7 +70,7 @@ export const apiKeyHeader = (key: string) => ({ 'X-API-Key': key });
 export const SMALL_TIER = { 'requests.cpu': '100m', 'limits.memory': '128Mi' };
 
 /** A cluster, an auto-approved small tier, and a new tenant allowed to use both (plus `tenantBody`). */
-export async function tenantOnCatalogue(api: TestAgent, tenantBody: Record<string, unknown> = {}, tierResources = SMALL_TIER) {
+export async function tenantOnCatalogue(api: TestAgent, tenantBody: Record<string, unknown> = {}, tierResources: Record<string, string> = SMALL_TIER) {
   const { admin, cluster, tier } = await catalogue(api, tierResources);
   const tenant = await newTenant(api, { allowedClusters: [cluster], allowedTiers: [tier], ...tenantBody });
   return { admin, cluster, tier, tenant };
