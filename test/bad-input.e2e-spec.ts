@@ -704,6 +704,16 @@ describe("Fastify's and Node's own refusals come back in the error shape", () =>
     expectShape(bad, 400);
   });
 
+  it('400 for an Idempotency-Key holding the UTF-8 bytes of a surrogate (headers are data too); nothing stored', async () => {
+    const body = JSON.stringify({ name: `${t.name}-hdr`, cluster, tier });
+    const head = `POST /v1/tenants/${t.name}/namespace-requests HTTP/1.1\r\nHost: x\r\n${auth()}Content-Type: application/json\r\nContent-Length: ${body.length}\r\nIdempotency-Key: k`;
+    const res = await rawExchange(Buffer.concat([Buffer.from(head), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(`\r\nConnection: close\r\n\r\n${body}`)]));
+    expectShape(res, 400);
+    expect((res.body as { details: Array<{ field?: string }> }).details.map((d) => d.field)).toContain('Idempotency-Key');
+    const list = await api().get(`/v1/tenants/${t.name}/namespace-requests`).set(bearer(admin)).expect(200);
+    expect(list.body.items).toEqual([]);
+  });
+
   it('405 with Allow for a method a known path does not support', async () => {
     const put = await api().put(`/v1/clusters/${cluster}`).set(bearer(admin)).send({});
     expectShape(put, 405);
