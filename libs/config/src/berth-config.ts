@@ -70,6 +70,10 @@ export interface FleetConfig {
   writer: 'inline' | 'off';
   batchSize: number;
   maxAttempts: number;
+  /** Seconds between sweeps for pending changes (BERTH_FLEET_SWEEP_INTERVAL_SECONDS). */
+  sweepIntervalSeconds: number;
+  /** Cap of the retry backoff while the remote fails (BERTH_FLEET_RETRY_MAX_SECONDS). */
+  retryMaxSeconds: number;
   author: { name: string; email: string };
   auth: { sshKeyFile?: string; sshKnownHostsFile?: string; username?: string; tokenFile?: string };
   podSecurityEnforce: 'privileged' | 'baseline' | 'restricted';
@@ -122,6 +126,8 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       writer: env.BERTH_FLEET_WRITER as 'inline' | 'off',
       batchSize: env.BERTH_FLEET_BATCH_SIZE,
       maxAttempts: env.BERTH_FLEET_MAX_ATTEMPTS,
+      sweepIntervalSeconds: env.BERTH_FLEET_SWEEP_INTERVAL_SECONDS,
+      retryMaxSeconds: env.BERTH_FLEET_RETRY_MAX_SECONDS,
       author: parseAuthor(env.BERTH_FLEET_AUTHOR),
       auth: {
         sshKeyFile: env.BERTH_FLEET_SSH_KEY_FILE,

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { PeriodicTask } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { NamespaceRequestsService } from '../namespace-requests/namespace-requests.service';
 import { NamespacesRepository } from './namespaces.repository';
@@ -12,8 +13,7 @@ const BATCH = 100;
 @Injectable()
 export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NamespaceExpiryService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private task?: PeriodicTask;
 
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
@@ -24,13 +24,11 @@ export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApp
   onApplicationBootstrap(): void {
     const seconds = this.config.expiryIntervalSeconds;
     if (seconds <= 0) return;
-    this.timer = setInterval(() => void this.tick(), seconds * 1000);
-    this.timer.unref();
+    this.task = new PeriodicTask({ name: 'TTL expiry', every: seconds * 1000, run: () => this.tick(), logger: this.logger }).start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   /** Deletes what has expired by `now`; returns how many namespaces it turned into Delete requests. */
@@ -42,14 +40,9 @@ export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApp
     return expired;
   }
 
+  /** One run of the periodic job (PeriodicTask logs a failure and keeps the loop going). */
   private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.expireDue().catch((error: Error) => {
-      this.logger.error(`TTL expiry failed: ${error.message}`, error.stack);
-      return 0;
-    });
-    const count = await this.running;
-    this.running = undefined;
+    const count = await this.expireDue();
     if (count > 0) this.logger.log(`Expired ${count} ephemeral namespace(s)`);
   }
 }

@@ -1,0 +1,206 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import { sql } from './helpers/db';
+import { expectErrorShape } from './helpers/errors';
+import { bearer, tenantOnCatalogue, TenantFixture, uniqueName } from './helpers/fixtures';
+import { FleetEnv, fleetEnv, waitFor } from './helpers/fleet';
+
+/**
+ * Idempotency keys survive a crash: a key whose request died with its process blocks retries only for
+ * its lease (409 + Retry-After), then a retry runs the request again, exactly once.
+ */
+/** Short for the test; the second process is started before the crash, so its first retry falls within the lease. */
+const LEASE_SECONDS = 5;
+
+const API_MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'apps', 'api', 'src', 'main.js');
+
+interface ApiProcess {
+  child: ChildProcess;
+  base: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The built API (`npm run build`) as a real child process on the test database; resolves once it listens. */
+async function startApi(name: string): Promise<ApiProcess> {
+  if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run \`npm run build\``);
+  const port = await freePort();
+  const child = spawn(process.execPath, [API_MAIN], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'development',
+      BERTH_LOG_REQUESTS: 'false',
+      BERTH_FLEET_REPO_URL: env.url,
+      BERTH_FLEET_WORKDIR: env.workdir(name),
+      BERTH_IDEMPOTENCY_LEASE_SECONDS: String(LEASE_SECONDS),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const collect = (chunk: Buffer) => (out += chunk.toString());
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  await waitFor(() => out.includes('Berth is listening') || child.exitCode !== null, 60_000, `API ${name} to listen`);
+  if (child.exitCode !== null) throw new Error(`API ${name} exited (${child.exitCode}):\n${out}`);
+  return { child, base: `http://127.0.0.1:${port}`, exited };
+}
+
+async function stop(p: ApiProcess): Promise<void> {
+  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  await p.exited;
+}
+
+let env: FleetEnv;
+const processes: ApiProcess[] = [];
+let t: { tenant: TenantFixture; cluster: string; tier: string };
+let tenantId: string;
+
+async function api(name: string): Promise<ApiProcess> {
+  const p = await startApi(name);
+  processes.push(p);
+  return p;
+}
+
+/** Holds the tenant's row lock in a transaction of its own: requests of that tenant block inside theirs. */
+async function holdTenantLock(): Promise<{ pid: number; release(): Promise<void> }> {
+  const client = new Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('SELECT 1 FROM "Tenant" WHERE id = $1 FOR UPDATE', [tenantId]);
+  const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  return {
+    pid,
+    release: async () => {
+      await client.query('ROLLBACK');
+      await client.end();
+    },
+  };
+}
+
+/** True once another session waits for the lock `holder` took (the request is inside its transaction). */
+async function someoneWaitsOn(holder: { pid: number }): Promise<boolean> {
+  const rows = await sql('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [holder.pid]);
+  return rows.length > 0;
+}
+
+const record = async (key: string) =>
+  (await sql<{ status: number | null; createdAt: Date }>('SELECT status, "createdAt" FROM "IdempotencyRecord" WHERE key = $1', [key]))[0];
+const requestsNamed = async (name: string) => (await sql<{ id: string }>('SELECT id FROM "NamespaceRequest" WHERE namespace = $1', [name])).map((r) => r.id);
+
+beforeAll(async () => {
+  env = await fleetEnv();
+  const first = await api('setup');
+  t = await tenantOnCatalogue(request(first.base));
+  tenantId = (await sql<{ id: string }>('SELECT id FROM "Tenant" WHERE name = $1', [t.tenant.name]))[0].id;
+  await stop(first);
+}, 120_000);
+
+afterAll(async () => {
+  for (const p of processes) await stop(p);
+  await env.cleanup();
+});
+
+describe('Idempotency-Key lease', () => {
+  it('a key whose process was SIGKILLed mid-request is 409 with Retry-After within the lease, then runs exactly once', async () => {
+    const name = `${t.tenant.name}-crash`;
+    const key = `crash-${uniqueName()}`;
+    const body = { name, cluster: t.cluster, tier: t.tier };
+    const post = (p: ApiProcess) =>
+      request(p.base).post(`/v1/tenants/${t.tenant.name}/namespace-requests`).set(bearer(t.tenant.owner)).set('Idempotency-Key', key).send(body);
+
+    const doomed = await api('doomed');
+    const next = await api('next');
+    const lock = await holdTenantLock();
+    const inFlight = post(doomed).then(
+      (res) => res.status,
+      (error: Error) => error.message,
+    );
+    // The key is stored (in flight) and the request waits inside its transaction, behind our lock.
+    await waitFor(async () => (await record(key))?.status === null, 20_000, 'the key to be claimed');
+    await waitFor(() => someoneWaitsOn(lock), 20_000, 'the request to block on the tenant lock');
+    doomed.child.kill('SIGKILL');
+    expect(await doomed.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    await lock.release();
+    expect(await inFlight).toMatch(/socket hang up|ECONNRESET/);
+    const claimedAt = (await record(key)).createdAt.getTime();
+    expect(await requestsNamed(name)).toEqual([]);
+
+    const early = await post(next);
+    expectErrorShape(early, 409);
+    expect(early.body.details[0].code).toBe('idempotency-key-in-flight');
+    const retryAfter = Number(early.headers['retry-after']);
+    expect(Number.isInteger(retryAfter)).toBe(true);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(LEASE_SECONDS);
+    expect(await requestsNamed(name)).toEqual([]);
+
+    // Retry until the lease is over: the first answer that is not a 409 is the request, run again.
+    const done = await waitFor(
+      async () => {
+        const res = await post(next);
+        return res.status === 409 ? undefined : res;
+      },
+      (LEASE_SECONDS + 10) * 1000,
+      'the lease to end',
+      250,
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(claimedAt + LEASE_SECONDS * 1000);
+    expect(done.status).toBe(201);
+    expect(await requestsNamed(name)).toEqual([done.body.id]);
+
+    // And from now on the stored answer is replayed.
+    const replay = await post(next).expect(201);
+    expect(replay.body).toEqual(done.body);
+    expect(await requestsNamed(name)).toEqual([done.body.id]);
+    expect((await record(key)).status).toBe(201);
+  }, 120_000);
+
+  it('a request that outlives its lease loses the key to the retry and changes nothing: still exactly one', async () => {
+    const name = `${t.tenant.name}-slow`;
+    const key = `slow-${uniqueName()}`;
+    const body = { name, cluster: t.cluster, tier: t.tier };
+    const p = await api('slow');
+    const post = () =>
+      request(p.base).post(`/v1/tenants/${t.tenant.name}/namespace-requests`).set(bearer(t.tenant.owner)).set('Idempotency-Key', key).send(body);
+
+    const lock = await holdTenantLock();
+    const slow = post().then((res) => res);
+    await waitFor(() => someoneWaitsOn(lock), 20_000, 'the first request to block on the tenant lock');
+    const claimedAt = (await record(key)).createdAt.getTime();
+    // After the lease a retry takes the key over (and waits for the tenant lock too).
+    const retry = await waitFor(
+      async () => {
+        if (Date.now() < claimedAt + LEASE_SECONDS * 1000) return undefined;
+        const pending = post().then((res) => res);
+        await waitFor(async () => (await record(key)).createdAt.getTime() !== claimedAt, 5_000, 'the retry to claim the key');
+        return { pending };
+      },
+      (LEASE_SECONDS + 10) * 1000,
+      'the lease to end',
+      250,
+    );
+    await lock.release();
+    const [first, second] = await Promise.all([slow, retry.pending]);
+    expectErrorShape(first, 409);
+    expect(first.body.details[0].code).toBe('idempotency-lease-lost');
+    expect(second.status).toBe(201);
+    expect(await requestsNamed(name)).toEqual([second.body.id]);
+    expect((await post().expect(201)).body).toEqual(second.body);
+  }, 120_000);
+});
