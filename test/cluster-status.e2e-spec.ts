@@ -35,8 +35,8 @@ async function seedCommitted(
   const requestId = randomUUID();
   const id = randomUUID();
   await sql(
-    `INSERT INTO "NamespaceRequest" (id, "tenantId", kind, namespace, cluster, spec, state, decision, "requestedBy", "commitSha", "updatedAt")
-     VALUES ($1, $2, 'Create', $3, $4, $5, 'Committed', '{"outcome":"approve","reasons":[]}', 'user:test', $6, $7)`,
+    `INSERT INTO "NamespaceRequest" (id, "tenantId", kind, namespace, cluster, spec, state, decision, "requestedBy", accountable, "commitSha", "updatedAt")
+     VALUES ($1, $2, 'Create', $3, $4, $5, 'Committed', '{"outcome":"approve","reasons":[]}', 'user:test', 'user:test', $6, $7)`,
     [requestId, tenantId, name, cluster, JSON.stringify({ resources }), commitSha, committedAt],
   );
   await sql(

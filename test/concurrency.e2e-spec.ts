@@ -99,9 +99,9 @@ describe('ETag and If-Match', () => {
     },
   );
 
-  it('accepts a weak ETag and `*`', async () => {
+  it('refuses a weak ETag (strong comparison) and accepts `*`', async () => {
     const name = await newCluster();
-    await api().patch(`/v1/clusters/${name}`).set(admin).set('If-Match', 'W/"1"').send({ displayName: 'a' }).expect(200);
+    expectErrorShape(await api().patch(`/v1/clusters/${name}`).set(admin).set('If-Match', 'W/"1"').send({ displayName: 'a' }), 412);
     await api().patch(`/v1/clusters/${name}`).set(admin).set('If-Match', '*').send({ displayName: 'b' }).expect(200);
   });
 
