@@ -1,7 +1,7 @@
 import { parseQuantity } from '@berth/common/quantity';
 import type { ResolvedOptions } from './options';
-import { isPrepared, namespaceRef, parseResources, totalResources } from './resources';
-import type { NamespaceRequest, NamespaceUsage, ParsedResources, PolicySnapshot, PreparedNamespaces, Reason, Tier } from './types';
+import { isPrepared, isSummary, namespaceRef, parseResources, totalResources } from './resources';
+import type { NamespaceRequest, NamespaceUsage, ParsedResources, PolicySnapshot, Reason, Tier } from './types';
 
 /** Everything a rule may read; built once per evaluation. */
 export interface RuleContext {
@@ -25,7 +25,12 @@ export interface Usage {
   find(cluster: string, name: string): NamespaceEntry | undefined;
 }
 
-function usageOf(namespaces: readonly NamespaceUsage[] | PreparedNamespaces): Usage {
+function usageOf(namespaces: PolicySnapshot['namespaces']): Usage {
+  if (isSummary(namespaces)) {
+    const { named } = namespaces;
+    const entry = named && { namespace: named, parsed: parseResources(named.resources) };
+    return { count: namespaces.count, totals: namespaces.totals, find: (c, n) => (entry && named.cluster === c && named.name === n ? entry : undefined) };
+  }
   if (isPrepared(namespaces)) {
     return { count: namespaces.list.length, totals: namespaces.totals, find: (c, n) => namespaces.byRef.get(namespaceRef(c, n)) };
   }

@@ -8,6 +8,7 @@ export {
   formatResources,
   parseResources,
   prepareNamespaces,
+  summarizeNamespaces,
   quantityHint,
   sumResources,
   totalResources,

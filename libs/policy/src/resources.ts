@@ -1,5 +1,5 @@
 import { formatQuantity, parseQuantity } from '@berth/common/quantity';
-import type { NamespaceUsage, ParsedResources, PreparedNamespaces, Quantities } from './types';
+import type { NamespaceSummary, NamespaceUsage, ParsedResources, PreparedNamespaces, Quantities } from './types';
 
 /**
  * ResourceQuota treats `cpu`/`memory`/`ephemeral-storage` as the same quota as their `requests.`
@@ -83,6 +83,19 @@ export function totalResources(list: readonly NamespaceUsage[]): Map<string, big
   return totals;
 }
 
-export function isPrepared(ns: readonly NamespaceUsage[] | PreparedNamespaces): ns is PreparedNamespaces {
+export function isPrepared(ns: readonly NamespaceUsage[] | PreparedNamespaces | NamespaceSummary): ns is PreparedNamespaces {
   return (ns as PreparedNamespaces).prepared === true;
+}
+
+export function isSummary(ns: readonly NamespaceUsage[] | PreparedNamespaces | NamespaceSummary): ns is NamespaceSummary {
+  return (ns as NamespaceSummary).summary === true;
+}
+
+/**
+ * The summary of a list (what a ledger holds): its count, its totals and the namespace `named`, if listed.
+ * Evaluating with it decides exactly as with the list. Throws QuantityError on an invalid stored quantity.
+ */
+export function summarizeNamespaces(list: readonly NamespaceUsage[], named?: { cluster: string; name: string }): NamespaceSummary {
+  const found = named && list.find((n) => n.cluster === named.cluster && n.name === named.name);
+  return { summary: true, count: list.length, totals: totalResources(list), ...(found ? { named: found } : {}) };
 }

@@ -49,6 +49,21 @@ export interface PreparedNamespaces {
   readonly byRef: ReadonlyMap<string, { readonly namespace: NamespaceUsage; readonly parsed: ParsedResources }>;
 }
 
+/**
+ * The tenant's namespaces as aggregates, for callers that keep them in a ledger (Berth's `Allocation`
+ * table): a decision then costs the same whatever the tenant's size. Exactly what the rules read from
+ * the list: how many, their summed resources, and the namespace the request names.
+ */
+export interface NamespaceSummary {
+  readonly summary: true;
+  /** Number of the tenant's namespaces. */
+  readonly count: number;
+  /** Sum of every namespace's resources, canonical keys (see `canonicalResourceKey`), milli-units. */
+  readonly totals: ParsedResources;
+  /** The tenant's namespace of the request's cluster and name, when it has one (Change/Delete judge it; Create is denied). */
+  readonly named?: NamespaceUsage;
+}
+
 export type RequestKind = 'Create' | 'Change' | 'Delete';
 export type NetworkPolicyMode = 'isolated' | 'tenant' | 'open';
 
@@ -86,8 +101,8 @@ export interface PolicySnapshot {
   tiers: readonly Tier[];
   /** The request's cluster; null when unknown (→ deny). */
   cluster: ClusterInfo | null;
-  /** The tenant's namespaces, raw or prepared once with `prepareNamespaces` (fast path). */
-  namespaces: readonly NamespaceUsage[] | PreparedNamespaces;
+  /** The tenant's namespaces: raw, prepared once with `prepareNamespaces`, or summarised (`NamespaceSummary`). */
+  namespaces: readonly NamespaceUsage[] | PreparedNamespaces | NamespaceSummary;
   takenNames: TakenNames;
   /**
    * Other tenants whose name prefix the requested name starts with (look them up with `prefixCandidates`).

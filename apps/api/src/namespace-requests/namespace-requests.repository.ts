@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Namespace, NamespaceRequest, Prisma, RequestState } from '@prisma/client';
+import { Namespace, NamespaceRequest, Prisma, RequestState, Tenant } from '@prisma/client';
+import { NotFoundError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { parseResources, prefixCandidates } from '@berth/policy';
 import { PrismaService, PrismaTx, withTenantLock } from '@berth/prisma';
@@ -7,18 +8,30 @@ import { expiredAndNotAsked } from '../namespaces/namespaces.repository';
 
 export type RequestWithTenant = NamespaceRequest & { tenant: { name: string } };
 
-/** Everything the policy engine needs about one tenant, read inside the tenant's lock. */
+/** The tenant's live namespace a decision concerns (the one a Change or Delete names). */
+export type CurrentNamespace = Pick<Namespace, 'id' | 'cluster' | 'name' | 'spec' | 'resources' | 'limitRange' | 'version'>;
+
+/**
+ * Everything the policy engine needs about one tenant, read inside the tenant's lock: aggregates and
+ * indexed lookups only, never the tenant's namespace list, so a decision costs the same at 5 or 5,000.
+ */
 export interface PolicyState {
-  tenant: Prisma.TenantGetPayload<object>;
-  tiers: Prisma.QuotaTierGetPayload<object>[];
-  cluster: Prisma.ClusterGetPayload<object> | null;
-  /** The tenant's live namespaces (everything but those being deleted). */
-  namespaces: Namespace[];
+  tenant: Pick<Tenant, 'id' | 'name' | 'budgetNamespaces' | 'allowedClusters' | 'allowedTiers'> & { budget: Record<string, string> };
+  tiers: Array<{ name: string; resources: Record<string, string>; limitRange: unknown; autoApprove: boolean }>;
+  cluster: { name: string; labels: Record<string, string> } | null;
+  /** How many live namespaces (everything but those being deleted) the tenant has. */
+  namespaceCount: number;
+  /** The quota ledger summed per resource (canonical keys, exact milli-units): what the live namespaces hold. */
+  allocated: Map<string, bigint>;
+  /** The tenant's live namespace of the asked cluster and name, if any. */
+  current: CurrentNamespace | null;
   /** Whether (cluster, name) is used by any namespace of any tenant. */
   nameTaken: boolean;
   /** Other tenants whose namespace prefix the name starts with (the longest prefix owns the name). */
   prefixTenants: string[];
 }
+
+type PolicyStateRow = Omit<PolicyState, 'allocated'> & { allocated: Record<string, string> };
 
 const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
@@ -38,17 +51,36 @@ export class NamespaceRequestsRepository {
     return withTenantLock(this.prisma, tenantId, work);
   }
 
+  /**
+   * One statement: the tenant's policy fields, the tier catalogue, the cluster, the ledger's sums and the
+   * live namespace count (both from indexes on tenantId), whether the name is taken, the prefix owners,
+   * and the one namespace concerned. Inside the lock it runs after the lock is held, so its snapshot
+   * already sees every decision committed before (READ COMMITTED takes a snapshot per statement).
+   */
   async policyState(db: PrismaTx | PrismaService, tenantId: string, cluster: string, name: string): Promise<PolicyState> {
     const prefixOf = prefixCandidates(name, this.config.policy.namePrefix);
-    const [tenant, tiers, clusterRow, namespaces, taken, prefixTenants] = await Promise.all([
-      db.tenant.findUniqueOrThrow({ where: { id: tenantId } }),
-      db.quotaTier.findMany({ orderBy: { name: 'asc' } }),
-      db.cluster.findUnique({ where: { name: cluster } }),
-      db.namespace.findMany({ where: { tenantId, state: { not: 'Deleting' } }, orderBy: { name: 'asc' } }),
-      db.namespace.count({ where: { cluster, name } }),
-      prefixOf.length > 0 ? db.tenant.findMany({ where: { name: { in: prefixOf }, id: { not: tenantId } }, select: { name: true } }) : [],
-    ]);
-    return { tenant, tiers, cluster: clusterRow, namespaces, nameTaken: taken > 0, prefixTenants: prefixTenants.map((t) => t.name) };
+    const [row] = await db.$queryRaw<PolicyStateRow[]>`
+      SELECT
+        (SELECT json_build_object('id', t.id, 'name', t.name, 'budget', t.budget, 'budgetNamespaces', t."budgetNamespaces",
+                  'allowedClusters', t."allowedClusters", 'allowedTiers', t."allowedTiers")
+           FROM "Tenant" t WHERE t.id = ${tenantId}::uuid) AS tenant,
+        (SELECT coalesce(json_agg(json_build_object('name', q.name, 'resources', q.resources, 'limitRange', q."limitRange",
+                  'autoApprove', q."autoApprove") ORDER BY q.name), '[]')
+           FROM "QuotaTier" q) AS tiers,
+        (SELECT json_build_object('name', c.name, 'labels', c.labels) FROM "Cluster" c WHERE c.name = ${cluster}) AS cluster,
+        (SELECT count(*)::int FROM "Namespace" n WHERE n."tenantId" = ${tenantId}::uuid AND n.state <> 'Deleting') AS "namespaceCount",
+        (SELECT coalesce(json_object_agg(a.resource, a.milli::text), '{}')
+           FROM (SELECT resource, sum(milli) AS milli FROM "Allocation" WHERE "tenantId" = ${tenantId}::uuid GROUP BY resource) a) AS allocated,
+        (SELECT json_build_object('id', n.id, 'cluster', n.cluster, 'name', n.name, 'spec', n.spec, 'resources', n.resources,
+                  'limitRange', n."limitRange", 'version', n.version)
+           FROM "Namespace" n
+          WHERE n.cluster = ${cluster} AND n.name = ${name} AND n."tenantId" = ${tenantId}::uuid AND n.state <> 'Deleting') AS current,
+        EXISTS (SELECT 1 FROM "Namespace" n WHERE n.cluster = ${cluster} AND n.name = ${name}) AS "nameTaken",
+        (SELECT coalesce(array_agg(p.name ORDER BY p.name), '{}') FROM "Tenant" p
+          WHERE p.name = ANY(${prefixOf}::text[]) AND p.id <> ${tenantId}::uuid) AS "prefixTenants"`;
+    if (!row?.tenant) throw new NotFoundError('Tenant', tenantId);
+    const allocated = new Map(Object.entries(row.allocated).map(([resource, milli]) => [resource, BigInt(milli)]));
+    return { ...row, allocated };
   }
 
   /** Policy state outside a lock (dry runs): the answer may be stale by the time anyone acts on it. */

@@ -191,8 +191,7 @@ export class NamespaceRequestsService {
     const state = await this.requests.policyState(tx, tenantId, ask.cluster, ask.name);
     if (ask.ifMatch !== undefined) {
       // Under the lock: a change approved since the caller's read makes their tag stale (nothing is stored).
-      const current = state.namespaces.find((n) => n.cluster === ask.cluster && n.name === ask.name);
-      assertVersion(ask.ifMatch, current?.version ?? NO_VERSION);
+      assertVersion(ask.ifMatch, state.current?.version ?? NO_VERSION);
     }
     const decision = this.judge(state, ask);
     if (decision.outcome === 'deny') {
@@ -240,7 +239,7 @@ export class NamespaceRequestsService {
    */
   private async apply(tx: PrismaTx, request: NamespaceRequest, state: PolicyState): Promise<void> {
     const spec = request.spec as unknown as DesiredSpec;
-    const current = state.namespaces.find((n) => n.cluster === request.cluster && n.name === request.namespace);
+    const current = state.current ?? undefined;
     await this.fleet.enqueue(tx, request.id);
     if (request.kind === 'Delete') {
       if (!current) throw new ConflictError(`Namespace ${request.namespace} no longer exists`);
