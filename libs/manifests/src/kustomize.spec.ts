@@ -92,7 +92,7 @@ describeIfKubectl('kubectl kustomize on a rendered fleet tree', () => {
           `NetworkPolicy ${ns}/berth-allow-ingress-controller`,
         );
         if (t.profile === 'tenant') expected.push(`NetworkPolicy ${ns}/berth-allow-same-tenant`);
-        if (ns.endsWith('dev')) expected.push(`LimitRange ${ns}/berth-limits`);
+        expected.push(`LimitRange ${ns}/berth-limits`); // baseNamespace quotas compute keys: defaults are derived
       }
     }
     expect(got).toEqual(expected.sort());

@@ -44,7 +44,8 @@ describe('renderNamespace', () => {
   });
 
   it('omits limitrange, rbac and networkpolicy when there is nothing to render', () => {
-    const files = renderNamespace({ ...baseNamespace, networkPolicy: 'open', limitRange: { default: {} } });
+    // no quota on compute keys, so no derived LimitRange defaults either (limit-defaults.spec.ts)
+    const files = renderNamespace({ ...baseNamespace, resources: { pods: '20' }, networkPolicy: 'open', limitRange: { default: {} } });
     expect(Object.keys(files)).toEqual(['kustomization.yaml', 'namespace.yaml', 'resourcequota.yaml']);
   });
 

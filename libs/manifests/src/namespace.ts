@@ -16,6 +16,7 @@ import {
   sortedFiles,
 } from './common';
 import { ManifestValidationError } from './errors';
+import { withComputeDefaults } from './limit-defaults';
 import { networkPolicies } from './network-policy';
 import { resolveRenderOptions } from './options';
 import type { AccessEntry, LimitRangeSpec, NamespaceSpec, QuantityMap, RenderedFiles, RenderOptions } from './types';
@@ -127,9 +128,17 @@ const LIMIT_FIELDS = ['default', 'defaultRequest', 'max', 'min'] as const satisf
 
 /** `null` when there is no limit range or every map in it is empty (a LimitRange without limits is noise). */
 function limitRange(spec: NamespaceSpec): LimitRange | null {
-  const lr = spec.limitRange;
-  if (!lr) return null;
   const ref = objectRef('LimitRange', LIMIT_RANGE_NAME, spec.name);
+  assertQuantityKeys(spec.resources, objectRef('ResourceQuota', RESOURCE_QUOTA_NAME, spec.name), 'spec.hard', false);
+  if (spec.limitRange != null && (typeof spec.limitRange !== 'object' || Array.isArray(spec.limitRange))) {
+    throw new ManifestValidationError(ref, 'spec.limits[0]', 'must be an object');
+  }
+  for (const f of LIMIT_FIELDS) {
+    const map = spec.limitRange?.[f];
+    if (map != null) assertQuantityKeys(map, ref, `spec.limits[0].${f}`, false);
+  }
+  const lr = withComputeDefaults(spec.resources, spec.limitRange);
+  if (!lr) return null;
   const item: Record<string, unknown> = { type: 'Container' };
   for (const f of LIMIT_FIELDS) {
     const map = lr[f];
