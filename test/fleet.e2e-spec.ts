@@ -92,6 +92,38 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     await http(app).patch(`/v1/tenants/${world.tenant.name}`).set(bearer(world.tenant.viewer)).send({ syncRepo: null }).expect(403);
   });
 
+  it("an app repository at the repository root (path '') is accepted and rendered as ./ — its namespaces still commit", async () => {
+    // Bug: the API accepted path '' and the renderer refused it, so every request of the tenant stayed Approved.
+    const world = await fleetWorld(app);
+    const syncRepo = {
+      url: 'ssh://git@git.example.com/team/deploy.git',
+      branch: 'main',
+      path: '',
+      secretRef: 'team-deploy-key',
+      paths: { [world.cluster]: 'envs/prod' },
+    };
+    const patched = await http(app).patch(`/v1/tenants/${world.tenant.name}`).set(bearer(world.tenant.owner)).send({ syncRepo }).expect(200);
+    expect(patched.body.syncRepo).toEqual(syncRepo);
+    await committed([await requestNamespace(app, world, `${world.tenant.name}-root`)]);
+    const file = (await treeFiles(env.repo, 'main')).get(`tenants/${world.cluster}/${world.tenant.name}/tenant.yaml`)!;
+    expect(file).toContain('path: ./envs/prod'); // the per-cluster path wins over the default
+    expect(file).toContain('secretRef:\n    name: team-deploy-key');
+
+    await http(app)
+      .patch(`/v1/tenants/${world.tenant.name}`)
+      .set(bearer(world.tenant.owner))
+      .send({ syncRepo: { ...syncRepo, paths: {} } })
+      .expect(200);
+    await committed([await requestNamespace(app, world, `${world.tenant.name}-root2`)]);
+    expect((await treeFiles(env.repo, 'main')).get(`tenants/${world.cluster}/${world.tenant.name}/tenant.yaml`)).toContain('path: ./\n');
+    // A Secret name, never a secret: anything that is not a DNS subdomain is refused at the edge.
+    await http(app)
+      .patch(`/v1/tenants/${world.tenant.name}`)
+      .set(bearer(world.tenant.owner))
+      .send({ syncRepo: { ...syncRepo, secretRef: 'ghp_abc/DEF==' } })
+      .expect(400);
+  });
+
   it('commits an approval: request and namespace Committed with the SHA, readable message, one trailer, kustomize builds', async () => {
     const world = await fleetWorld(app);
     const name = `${world.tenant.name}-web`;

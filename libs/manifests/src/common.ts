@@ -7,6 +7,9 @@ export const TENANT_LABEL = 'berth.dev/tenant';
 export const FLUX_TENANT_LABEL = 'toolkit.fluxcd.io/tenant';
 export const REQUEST_ID_ANNOTATION = 'berth.dev/request-id';
 export const EXPIRES_AT_ANNOTATION = 'berth.dev/expires-at';
+export const PROTECTED_LABEL = 'berth.dev/protected';
+/** kustomize-controller skips garbage collection of objects carrying it (its `prune: disabled` rule). */
+export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export const RBAC_API_GROUP = 'rbac.authorization.k8s.io';

@@ -12,8 +12,18 @@ export {
   TENANT_RECONCILER_BINDING,
 } from './tenant';
 export { renderClusterIndex, CLUSTER_SYNC_NAME, CLUSTER_SYNC_FILE } from './cluster';
-export { MANAGED_BY_LABEL, TENANT_LABEL, FLUX_TENANT_LABEL, REQUEST_ID_ANNOTATION, EXPIRES_AT_ANNOTATION, POD_SECURITY_ENFORCE_LABEL } from './common';
+export {
+  MANAGED_BY_LABEL,
+  TENANT_LABEL,
+  FLUX_TENANT_LABEL,
+  REQUEST_ID_ANNOTATION,
+  EXPIRES_AT_ANNOTATION,
+  POD_SECURITY_ENFORCE_LABEL,
+  PROTECTED_LABEL,
+  FLUX_PRUNE_ANNOTATION,
+} from './common';
 export { isDnsLabel, isDnsSubdomain } from './validation';
+export { syncRepoFluxPath, syncRepoPathFor, isSyncRepoPathMap, MAX_SYNC_PATH_LENGTH } from './sync-repo';
 export {
   normalizeFleetPath,
   pathsOverlap,

@@ -49,6 +49,18 @@ describe('renderNamespace', () => {
     expect(Object.keys(files)).toEqual(['kustomization.yaml', 'namespace.yaml', 'resourcequota.yaml']);
   });
 
+  it('marks a protected namespace so that Flux never prunes it (kustomize-controller: prune "disabled" skips garbage collection)', () => {
+    // fluxcd/kustomize-controller docs, "Garbage collection": objects annotated kustomize.toolkit.fluxcd.io/prune:
+    // disabled are left in the cluster when removed from the source, so a namespace dropped from Git by mistake or
+    // by a drift repair keeps its workloads.
+    const [ns] = docs(renderNamespace({ ...baseNamespace, protected: true })['namespace.yaml']!);
+    expect(ns!.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
+    expect(ns!.metadata.labels['berth.dev/protected']).toBe('true');
+    const [plain] = docs(renderNamespace(baseNamespace)['namespace.yaml']!);
+    expect(plain!.metadata.annotations).not.toHaveProperty(['kustomize.toolkit.fluxcd.io/prune']);
+    expect(plain!.metadata.labels).not.toHaveProperty(['berth.dev/protected']);
+  });
+
   it('renders the Namespace labels and annotations Berth manages', () => {
     const [ns] = docs(renderNamespace(full, { podSecurityEnforce: 'restricted' })['namespace.yaml']!);
     expect(ns!.metadata.labels).toMatchObject({

@@ -4,8 +4,10 @@ import { ResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import {
   EXPIRES_AT_ANNOTATION,
+  FLUX_PRUNE_ANNOTATION,
   FLUX_TENANT_LABEL,
   POD_SECURITY_ENFORCE_LABEL,
+  PROTECTED_LABEL,
   RBAC_API_GROUP,
   REQUEST_ID_ANNOTATION,
   RESERVED_PREFIXES,
@@ -87,6 +89,7 @@ function namespaceObject(spec: NamespaceSpec, opts: RenderOptions): Namespace {
   assertNonEmptyString(spec.requestId, ref, `metadata.annotations["${REQUEST_ID_ANNOTATION}"]`);
 
   const annotations: Record<string, string> = { ...userAnnotations, [REQUEST_ID_ANNOTATION]: spec.requestId };
+  if (spec.protected === true) annotations[FLUX_PRUNE_ANNOTATION] = 'disabled';
   if (spec.expiresAt != null) {
     annotations[EXPIRES_AT_ANNOTATION] = canonicalTimestamp(spec.expiresAt, ref, `metadata.annotations["${EXPIRES_AT_ANNOTATION}"]`);
   }
@@ -95,6 +98,7 @@ function namespaceObject(spec: NamespaceSpec, opts: RenderOptions): Namespace {
     ...managedLabels(spec.tenant),
     [FLUX_TENANT_LABEL]: spec.tenant,
     [POD_SECURITY_ENFORCE_LABEL]: opts.podSecurityEnforce,
+    ...(spec.protected === true ? { [PROTECTED_LABEL]: 'true' } : {}),
   };
   const obj = new Namespace({ metadata: { name: spec.name, labels, annotations } });
   validateModel(obj, ref);

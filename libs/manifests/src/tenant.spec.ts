@@ -52,6 +52,20 @@ describe('renderTenantOnboarding', () => {
     expect(renderTenantOnboarding(reversed)).toEqual(renderTenantOnboarding(withRepo));
   });
 
+  it("renders path '' as the repository root, a per-cluster path on its cluster only, and a secretRef by name", () => {
+    const kustomizationOf = (spec: typeof withRepo) => docs(renderTenantOnboarding(spec)['tenant.yaml']!).find((o) => o.kind === 'Kustomization')!;
+    const root = { ...withRepo, syncRepo: { ...withRepo.syncRepo!, path: '' } };
+    expect(kustomizationOf(root).spec.path).toBe('./');
+    for (const same of ['.', './', '/']) expect(kustomizationOf({ ...root, syncRepo: { ...root.syncRepo, path: same } }).spec.path).toBe('./');
+    const perCluster = { ...root, syncRepo: { ...root.syncRepo, paths: { 'eu-west-1': 'envs/eu', 'us-east-1': 'envs/us' } } };
+    expect(kustomizationOf(perCluster).spec.path).toBe('./envs/eu');
+    expect(kustomizationOf({ ...perCluster, cluster: 'ap-south-1' }).spec.path).toBe('./');
+    const git = (spec: typeof withRepo) => docs(renderTenantOnboarding(spec)['tenant.yaml']!).find((o) => o.kind === 'GitRepository')!;
+    expect(git(withRepo).spec).not.toHaveProperty('secretRef');
+    expect(git({ ...withRepo, syncRepo: { ...withRepo.syncRepo!, secretRef: 'acme-git' } }).spec.secretRef).toEqual({ name: 'acme-git' });
+    expect(() => renderTenantOnboarding({ ...withRepo, syncRepo: { ...withRepo.syncRepo!, secretRef: 'Not A Name' } })).toThrow(/spec\.secretRef\.name/);
+  });
+
   it('keeps the home namespace a valid, stable DNS label for long tenant names', () => {
     const long = 'a'.repeat(30) + '-' + 'b'.repeat(32);
     expect(isDnsLabel(tenantHomeNamespace(long))).toBe(true);

@@ -6,8 +6,9 @@ import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { FLUX_TENANT_LABEL, POD_SECURITY_ENFORCE_LABEL, RBAC_API_GROUP, kustomizationFile, managedLabels, objectRef, shortHash, sortedFiles } from './common';
 import { ManifestValidationError } from './errors';
 import { resolveRenderOptions } from './options';
-import type { RenderedFiles, RenderOptions, TenantSpec, TenantSyncRepo } from './types';
-import { assertDnsLabel, assertNonEmptyString, validateModel, type Validatable } from './validation';
+import { syncRepoFluxPath, syncRepoPathFor } from './sync-repo';
+import type { RenderedFiles, RenderOptions, TenantSpec } from './types';
+import { assertDnsLabel, assertDnsSubdomain, assertNonEmptyString, validateModel, type Validatable } from './validation';
 import { toYamlStream } from './yaml';
 
 export const TENANT_FILE = 'tenant.yaml';
@@ -86,10 +87,16 @@ export function renderTenantOnboarding(tenant: TenantSpec, options: Partial<Rend
     const gitRef = objectRef('GitRepository', tenant.name, home);
     assertBranch(repo.branch, gitRef);
     assertNonEmptyString(repo.url, gitRef, 'spec.url');
+    if (repo.secretRef != null) assertDnsSubdomain(repo.secretRef, gitRef, 'spec.secretRef.name');
     add(
       new GitRepository({
         metadata: { name: tenant.name, namespace: home, labels },
-        spec: { interval: TENANT_SOURCE_INTERVAL, url: repo.url, ref: { branch: repo.branch } },
+        spec: {
+          interval: TENANT_SOURCE_INTERVAL,
+          url: repo.url,
+          ref: { branch: repo.branch },
+          ...(repo.secretRef ? { secretRef: { name: repo.secretRef } } : {}),
+        },
       }),
     );
     add(
@@ -97,7 +104,7 @@ export function renderTenantOnboarding(tenant: TenantSpec, options: Partial<Rend
         metadata: { name: tenant.name, namespace: home, labels },
         spec: {
           interval: TENANT_SYNC_INTERVAL,
-          path: fluxPath(repo, objectRef('Kustomization', tenant.name, home)),
+          path: fluxPath(syncRepoPathFor(repo, tenant.cluster), objectRef('Kustomization', tenant.name, home)),
           prune: true,
           serviceAccountName: sa,
           sourceRef: { kind: 'GitRepository', name: tenant.name },
@@ -121,12 +128,11 @@ function assertBranch(branch: unknown, ref: string): void {
   }
 }
 
-/** `deploy/prod`, `./deploy/prod/`, `/deploy//prod` → `./deploy/prod`; `''` → `./`. Rejects `..` and `\`. */
-function fluxPath(repo: TenantSyncRepo, ref: string): string {
-  assertNonEmptyString(repo.path, ref, 'spec.path');
-  const parts = repo.path.split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.some((p) => p === '..' || p.includes('\\'))) {
-    throw new ManifestValidationError(ref, 'spec.path', `must stay inside the repository, got ${JSON.stringify(repo.path)}`);
+/** See syncRepoFluxPath: the same rule the API validates with (`''` is the repository root). */
+function fluxPath(path: unknown, ref: string): string {
+  const normalized = syncRepoFluxPath(path);
+  if (normalized === null) {
+    throw new ManifestValidationError(ref, 'spec.path', `must be a folder inside the repository, got ${JSON.stringify(path)}`);
   }
-  return `./${parts.join('/')}`;
+  return normalized;
 }

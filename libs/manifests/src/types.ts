@@ -34,13 +34,23 @@ export interface NamespaceSpec {
   networkPolicy: NetworkPolicyProfile;
   /** ISO 8601 / RFC 3339 instant; set for ephemeral namespaces. */
   expiresAt?: string | null;
+  /** Protected namespaces are never pruned by Flux (removing them from Git keeps their workloads). */
+  protected?: boolean;
 }
 
 export interface TenantSyncRepo {
   url: string;
   branch: string;
-  /** Path inside the tenant's repository, e.g. `./deploy/prod`. */
+  /** Path inside the tenant's repository, e.g. `./deploy/prod`; `''` is the repository root. */
   path: string;
+  /** Per-cluster paths (cluster name → path), overriding `path` on that cluster. */
+  paths?: Record<string, string> | null;
+  /**
+   * Name of a Secret in the tenant's home namespace with the repository's credentials (https `username`/
+   * `password` or ssh `identity`/`known_hosts`, source-controller's format). Berth stores the name only; the
+   * platform team provides the Secret.
+   */
+  secretRef?: string | null;
 }
 
 export interface TenantSpec {

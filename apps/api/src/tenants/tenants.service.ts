@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { subject } from '@casl/ability';
 import { Prisma, Tenant } from '@prisma/client';
 import { accessibleWhere, assertCan, Caller } from '@berth/authz';
 import {
@@ -18,7 +19,7 @@ import {
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { enclosingTenantCandidates, tenantPrefix } from '@berth/policy';
 import type { PrismaTx } from '@berth/prisma';
-import { CreateTenantDto, UpdateTenantDto } from './dto/create-tenant.dto';
+import { CreateTenantDto, SyncRepoDto, UpdateTenantDto } from './dto/create-tenant.dto';
 import { splitBudget } from './dto/is-budget';
 import { TenantResponse } from './dto/tenant.response';
 import { TenantsRepository } from './tenants.repository';
@@ -39,11 +40,12 @@ export class TenantsService {
    * tenant the caller has no role in answers 404 whatever the route: its existence is not revealed.
    */
   async resolve(caller: Caller, name: string): Promise<Tenant> {
-    // No read rule for tenants at all (preview and cluster keys): @casl/prisma then yields `{ OR: [] }`,
-    // which this Prisma reads as "no condition" — answer 404 before it can match every tenant.
-    if (!caller.ability.can('read', 'Tenant')) throw new NotFoundError('Tenant', name);
-    const row = await this.tenants.findVisible(accessibleWhere(caller.ability, 'read', 'Tenant'), name);
-    if (!row) throw new NotFoundError('Tenant', name);
+    return this.visible(caller, name, await this.tenants.findByName(name));
+  }
+
+  /** The row if the caller may read it (the rule `accessibleWhere` filters lists with, checked on the row), else 404. */
+  visible<T extends { id: string }>(caller: Caller, name: string, row: T | null): T {
+    if (!row || !caller.ability.can('read', subject('Tenant', row) as never)) throw new NotFoundError('Tenant', name);
     return row;
   }
 
@@ -85,7 +87,7 @@ export class TenantsService {
         previewTier: dto.previewTier ?? null,
         previewCluster: dto.previewCluster ?? null,
         previewLimit: dto.previewLimit,
-        syncRepo: dto.syncRepo ? { ...dto.syncRepo } : Prisma.DbNull,
+        syncRepo: dto.syncRepo ? storedSyncRepo(dto.syncRepo) : Prisma.DbNull,
       },
       dedupeSubjects(dto.owners ?? []),
       (tx) => this.assertStrandsNothing(tx, dto.name),
@@ -130,7 +132,7 @@ export class TenantsService {
       previewTier: dto.previewTier,
       previewCluster: dto.previewCluster,
       previewLimit: dto.previewLimit,
-      syncRepo: dto.syncRepo === undefined ? undefined : dto.syncRepo === null ? Prisma.DbNull : { ...dto.syncRepo },
+      syncRepo: dto.syncRepo === undefined ? undefined : dto.syncRepo === null ? Prisma.DbNull : storedSyncRepo(dto.syncRepo),
     };
     if (dto.budget) {
       const { resources, namespaces } = splitBudget(dto.budget);
@@ -189,4 +191,10 @@ const dedupe = (values?: string[]) => [...new Set(values ?? [])].sort();
 function dedupeSubjects<T extends { kind: string; name: string }>(subjects: T[]): T[] {
   const seen = new Map(subjects.map((s) => [`${s.kind}:${s.name}`, s]));
   return [...seen.values()];
+}
+
+/** Stored as given (the response echoes it); optional fields left out are not stored as undefined keys. */
+function storedSyncRepo(repo: SyncRepoDto): Prisma.InputJsonObject {
+  const { url, branch, path, paths, secretRef } = repo;
+  return { url, branch, path, ...(paths != null ? { paths: { ...paths } } : {}), ...(secretRef != null ? { secretRef } : {}) };
 }

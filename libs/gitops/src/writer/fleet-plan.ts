@@ -49,6 +49,7 @@ export function namespaceSpecOf(ns: LiveNamespace): NamespaceSpec {
     annotations?: Record<string, string>;
     access?: NamespaceSpec['access'];
     networkPolicy?: NamespaceSpec['networkPolicy'];
+    protected?: boolean;
   };
   return {
     tenant: ns.tenant.name,
@@ -62,6 +63,7 @@ export function namespaceSpecOf(ns: LiveNamespace): NamespaceSpec {
     access: spec.access ?? [],
     networkPolicy: spec.networkPolicy ?? 'isolated',
     expiresAt: ns.expiresAt ? ns.expiresAt.toISOString() : null,
+    protected: spec.protected === true,
   };
 }
 

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsDnsLabel, IsLabelMap, IsOptionalNonNull, IsPlainText } from '@berth/common';
 import { IsBudget } from './is-budget';
+import { IsSyncRepoPath, IsSyncRepoPathMap } from './is-sync-repo-path';
 import { SubjectDto } from './subject.dto';
 
 /** The team's own app repository: Flux reconciles it into the tenant's namespaces under the tenant's service account. */
@@ -20,11 +21,33 @@ export class SyncRepoDto {
   @Matches(/^(?!\/|-|.*(\.\.|\/\/|@\{|\.lock$|\/$))[A-Za-z0-9._/-]+$/, { message: 'branch must be a valid git branch name' })
   branch: string;
 
-  @ApiProperty({ example: './deploy/prod', description: 'Folder of the repository to reconcile' })
+  @ApiProperty({ example: './deploy/prod', description: "Folder of the repository to reconcile ('' or './' is the repository root)" })
   @IsString()
-  @MaxLength(300)
-  @Matches(/^(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]*$/, { message: 'path must be a relative folder without ..' })
+  @IsSyncRepoPath()
   path: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { 'prod-eu-1': './deploy/prod', 'staging-eu-1': './deploy/staging' },
+    description: 'Per-cluster folder (cluster name → path), overriding `path` on that cluster',
+  })
+  @IsOptional()
+  @IsSyncRepoPathMap()
+  paths?: Record<string, string> | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: 'payments-deploy-key',
+    description:
+      "Name of a Secret in the tenant's home namespace (berth-tenant-<tenant>) with the repository credentials; the platform team creates it. Never the secret itself",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(253)
+  @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { message: 'secretRef must be the name of a Secret (a DNS-1123 subdomain)' })
+  secretRef?: string | null;
 }
 
 export class CreateTenantDto {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { Tenant } from '@prisma/client';
+import { SyncRepoDto } from './create-tenant.dto';
 
 export class TenantResponse {
   @ApiProperty() name: string;
@@ -12,8 +13,8 @@ export class TenantResponse {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Default quota tier of pull-request previews' }) previewTier: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Default cluster of pull-request previews' }) previewCluster: string | null;
   @ApiProperty({ description: 'How many previews may exist at once' }) previewLimit: number;
-  @ApiPropertyOptional({ nullable: true, description: "The team's app repository (url, branch, path)" })
-  syncRepo: { url: string; branch: string; path: string } | null;
+  @ApiPropertyOptional({ nullable: true, type: SyncRepoDto, description: "The team's app repository (url, branch, path, paths per cluster, secretRef)" })
+  syncRepo: SyncRepoDto | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -31,7 +32,7 @@ export class TenantResponse {
       previewTier: row.previewTier,
       previewCluster: row.previewCluster,
       previewLimit: row.previewLimit,
-      syncRepo: (row.syncRepo as { url: string; branch: string; path: string } | null) ?? null,
+      syncRepo: (row.syncRepo as SyncRepoDto | null) ?? null,
       version: row.version,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
