@@ -1,7 +1,8 @@
 /**
- * API throughput: Berth's GET /v1/tenants (JWT → passport → membership query → CASL ability →
- * accessibleBy → Prisma list → DTO) against a bare Fastify + pg server doing the same work by hand,
- * on the same freshly seeded database, under autocannon.
+ * API throughput of the two hottest reads, each against a bare Fastify + pg server doing the same work
+ * by hand, on the same freshly seeded database, under autocannon: GET /v1/tenants (JWT → passport →
+ * memberships → CASL ability → accessibleBy → list query → DTOs) and GET /v1/tenants/{t}/namespaces
+ * (the same, plus the guard's tenant lookup, then the tenant and a 50-row page of its namespaces).
  *
  *   npm run bench:api                      # = node -r @swc-node/register bench/api.bench.ts
  *   npm run bench:api -- --rounds=3 --duration=5 --warmup=3 --connections=50 [--profile]
@@ -9,8 +10,8 @@
  * DATABASE_URL (a server URL; default postgresql://postgres@127.0.0.1:5432/postgres) is only used to
  * create a uniquely named database, which is migrated, seeded (200 tenants, the user in 20 of them
  * through User and Group memberships) and dropped at the end, also on failure or Ctrl-C.
- * Prints per-round and median req/s and p99 for both servers and the ratio Berth/bare against the
- * target (≥ 0.45×). Exits 0 on FAIL (it is a measurement); non-zero only if the bench itself breaks.
+ * Prints per-round and median req/s and p99 for both servers and, per endpoint, the ratio Berth/bare
+ * against the target (≥ 0.45×). --namespaces=N: namespaces in the listed tenant (default 60). Exits 0 on FAIL (it is a measurement); non-zero only if the bench itself breaks.
  * --profile: afterwards, CPU-profile Berth under the same load and print where its time goes.
  */
 import 'reflect-metadata';
@@ -20,7 +21,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
 import { startBareServer } from './lib/bare-server';
-import { BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL, seed } from './lib/db';
+import { BenchDatabase, createBenchDatabase, DEFAULT_SERVER_URL, seed, seedNamespaces } from './lib/db';
 import { LoadResult, runLoad } from './lib/load';
 import { fmtMs, fmtRps, median, parseArgs } from './lib/stats';
 import { quietLogger } from './lib/quiet-logger';
@@ -33,6 +34,7 @@ const DURATION = num('duration', 5);
 const WARMUP = num('warmup', 3);
 const CONNECTIONS = num('connections', 50);
 const PROFILE = args.profile === true;
+const NAMESPACES = num('namespaces', 60);
 
 const JWT_SECRET = `bench-${randomBytes(24).toString('hex')}`;
 const ISSUER = 'https://idp.bench';
@@ -41,6 +43,13 @@ const AUDIENCE = 'berth';
 interface Target {
   label: string;
   url: string;
+}
+
+interface Endpoint {
+  label: string;
+  path: string;
+  /** Whether an answer body is the expected page. */
+  check(body: any): boolean;
 }
 
 async function getJson(url: string, token: string): Promise<{ status: number; body: any }> {
@@ -102,63 +111,89 @@ async function main(): Promise<void> {
       .setExpirationTime('2h')
       .sign(new TextEncoder().encode(JWT_SECRET));
 
-    const targets: Target[] = [
-      { label: 'berth', url: `http://127.0.0.1:${berthPort}/v1/tenants` },
-      { label: 'bare', url: `${bare.url}/v1/tenants` },
+    const nsTenant = seeded.visibleTenants[0];
+    await seedNamespaces(db.url, nsTenant, NAMESPACES);
+    const endpoints: Endpoint[] = [
+      {
+        label: 'GET /v1/tenants',
+        path: '/v1/tenants',
+        // Exactly the user's visible tenants, in order, on one page.
+        check: (body) =>
+          JSON.stringify((body?.items ?? []).map((i: { name: string }) => i.name)) === JSON.stringify(seeded.visibleTenants) && body.nextCursor === null,
+      },
+      {
+        label: `GET /v1/tenants/${nsTenant}/namespaces`,
+        path: `/v1/tenants/${nsTenant}/namespaces`,
+        // A full page of 50 of the tenant's namespaces, and a cursor to the rest.
+        check: (body) =>
+          body?.items?.length === 50 && body.items.every((i: { tenant: string }) => i.tenant === nsTenant) && typeof body.nextCursor === 'string',
+      },
     ];
-
-    // Both must answer 200 with exactly the user's visible tenants, in order, and the same bodies.
-    const bodies: string[] = [];
-    for (const t of targets) {
-      const { status, body } = await getJson(t.url, token);
-      const names = (body?.items ?? []).map((i: { name: string }) => i.name);
-      if (status !== 200 || JSON.stringify(names) !== JSON.stringify(seeded.visibleTenants) || body.nextCursor !== null) {
-        throw new Error(`${t.label} answered ${status} ${JSON.stringify(body).slice(0, 300)}; expected ${seeded.visibleTenants.length} tenants`);
-      }
-      bodies.push(JSON.stringify(body));
-    }
-    if (bodies[0] !== bodies[1]) console.warn('warning: Berth and bare bodies differ:\n', bodies[0].slice(0, 400), '\n', bodies[1].slice(0, 400));
-    else console.log(`sanity: both answer 200 with the same ${seeded.visibleTenants.length}-tenant page (${bodies[0].length} bytes)`);
-
     const headers = { authorization: `Bearer ${token}` };
+    const summary: string[] = [];
+    const targets = (e: Endpoint): Target[] => [
+      { label: 'berth', url: `http://127.0.0.1:${berthPort}${e.path}` },
+      { label: 'bare', url: `${bare!.url}${e.path}` },
+    ];
+    for (const endpoint of endpoints) {
+      // Both must answer 200 with the expected page, and the same bodies.
+      const bodies: string[] = [];
+      for (const t of targets(endpoint)) {
+        const { status, body } = await getJson(t.url, token);
+        if (status !== 200 || !endpoint.check(body)) throw new Error(`${t.label} ${endpoint.label} answered ${status} ${JSON.stringify(body).slice(0, 300)}`);
+        bodies.push(JSON.stringify(body));
+      }
+      if (bodies[0] !== bodies[1])
+        console.warn(`warning: ${endpoint.label}: Berth and bare bodies differ:\n`, bodies[0].slice(0, 600), '\n', bodies[1].slice(0, 600));
+      else console.log(`sanity: ${endpoint.label}: both answer 200 with the same page (${bodies[0].length} bytes)`);
+    }
+
     const load = (t: Target, durationSec: number) => runLoad({ url: t.url, headers, connections: CONNECTIONS, durationSec });
     const check = (t: Target, r: LoadResult) => {
       if (r.non2xx || r.errors || r.timeouts) console.warn(`  ! ${t.label}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
     };
-
-    console.log(`warm-up: ${WARMUP}s each`);
-    for (const t of targets) check(t, await load(t, WARMUP));
-
-    console.log(`\n${ROUNDS} rounds × ${targets.length} servers × ${DURATION}s, ${CONNECTIONS} connections, GET /v1/tenants`);
-    console.log('round  server      req/s        p50        p99    requests');
-    const results: Record<string, LoadResult[]> = { berth: [], bare: [] };
-    for (let round = 1; round <= ROUNDS; round++) {
-      // Alternate who goes first, so drift (DB caches, CPU boost) does not favour one side.
-      const order = round % 2 ? targets : [...targets].reverse();
-      for (const t of order) {
-        const r = await load(t, DURATION);
-        check(t, r);
-        results[t.label].push(r);
-        console.log(`${String(round).padStart(5)}  ${t.label.padEnd(6)}  ${fmtRps(r.rps)}  ${fmtMs(r.p50)}  ${fmtMs(r.p99)}  ${String(r.total).padStart(10)}`);
+    for (const endpoint of endpoints) {
+      console.log(`\n${endpoint.label}: warm-up ${WARMUP}s each`);
+      for (const t of targets(endpoint)) check(t, await load(t, WARMUP));
+      console.log(`${ROUNDS} rounds × 2 servers × ${DURATION}s, ${CONNECTIONS} connections`);
+      console.log('round  server      req/s        p50        p99    requests');
+      const results: Record<string, LoadResult[]> = { berth: [], bare: [] };
+      for (let round = 1; round <= ROUNDS; round++) {
+        // Alternate who goes first, so drift (DB caches, CPU boost) does not favour one side.
+        const order = round % 2 ? targets(endpoint) : [...targets(endpoint)].reverse();
+        for (const t of order) {
+          const r = await load(t, DURATION);
+          check(t, r);
+          results[t.label].push(r);
+          console.log(
+            `${String(round).padStart(5)}  ${t.label.padEnd(6)}  ${fmtRps(r.rps)}  ${fmtMs(r.p50)}  ${fmtMs(r.p99)}  ${String(r.total).padStart(10)}`,
+          );
+        }
       }
+      const med = (label: string, key: 'rps' | 'p99') => median(results[label].map((r) => r[key]));
+      const ratio = med('berth', 'rps') / med('bare', 'rps');
+      console.log('median         req/s        p99');
+      for (const label of ['berth', 'bare']) console.log(`       ${label.padEnd(6)}  ${fmtRps(med(label, 'rps'))}  ${fmtMs(med(label, 'p99'))}`);
+      summary.push(
+        `${endpoint.label.padEnd(40)} Berth/bare ${ratio.toFixed(2)}×  (target ≥ ${TARGET_RATIO}×)  ${ratio >= TARGET_RATIO ? 'PASS' : 'FAIL'}` +
+          `   p99 Berth ${med('berth', 'p99').toFixed(1)} ms, bare ${med('bare', 'p99').toFixed(1)} ms (${(med('berth', 'p99') / med('bare', 'p99')).toFixed(2)}×)`,
+      );
     }
-
-    const med = (label: string, key: 'rps' | 'p99') => median(results[label].map((r) => r[key]));
-    const ratio = med('berth', 'rps') / med('bare', 'rps');
-    console.log('\nmedian         req/s        p99');
-    for (const label of ['berth', 'bare']) console.log(`       ${label.padEnd(6)}  ${fmtRps(med(label, 'rps'))}  ${fmtMs(med(label, 'p99'))}`);
-    console.log(`\nratio Berth/bare (median req/s): ${ratio.toFixed(2)}×  (target ≥ ${TARGET_RATIO}×)  ${ratio >= TARGET_RATIO ? 'PASS' : 'FAIL'}`);
-    console.log(`p99 Berth/bare: ${(med('berth', 'p99') / med('bare', 'p99')).toFixed(2)}×`);
+    console.log(`\nratio (median req/s), ${CONNECTIONS} connections:`);
+    for (const line of summary) console.log(`  ${line}`);
 
     if (PROFILE) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { profileDuring, traceQueries } = require('./lib/profile') as typeof import('./lib/profile');
-      console.log('\nBerth:');
-      await traceQueries(() => getJson(targets[0].url, token));
-      console.log('bare:');
-      await traceQueries(() => getJson(targets[1].url, token));
-      console.log(`\nprofiling Berth for ${DURATION}s under the same load …`);
-      await profileDuring(() => load(targets[0], DURATION));
+      for (const endpoint of endpoints) {
+        const [berthTarget, bareTarget] = targets(endpoint);
+        console.log(`\n${endpoint.label}\nBerth:`);
+        await traceQueries(() => getJson(berthTarget.url, token));
+        console.log('bare:');
+        await traceQueries(() => getJson(bareTarget.url, token));
+        console.log(`\nprofiling Berth for ${DURATION}s under the same load …`);
+        await profileDuring(() => load(berthTarget, DURATION));
+      }
 
       // Layers of Berth under the same load: framework only, + authentication (JWT + membership query), + list.
       console.log('\nBerth layers (same load, one run each):');
@@ -167,6 +202,7 @@ async function main(): Promise<void> {
         ['GET /healthz (Nest + Fastify, no auth, no DB)', '/healthz'],
         ['GET /v1/me (+ JWT, passport, memberships, CASL)', '/v1/me'],
         ['GET /v1/tenants (+ accessibleBy, list query, DTOs)', '/v1/tenants'],
+        ['GET /v1/tenants/{t}/namespaces (+ guard tenant lookup, tenant + page query, DTOs)', endpoints[1].path],
       ]) {
         const r = await runLoad({ url: base + path, headers, connections: CONNECTIONS, durationSec: DURATION });
         console.log(`  ${fmtRps(r.rps)} req/s  p99 ${fmtMs(r.p99)}  ${label}`);

@@ -99,3 +99,26 @@ export async function seed(url: string, tenants = 200, visible = 20): Promise<Se
     return { userSub, groups, visibleTenants: [...mine].sort(), tenants, memberships: m.length };
   });
 }
+
+/**
+ * `count` namespaces in tenant `tenant` (the page GET /v1/tenants/{t}/namespaces reads), with realistic
+ * specs and resources, plus as many in every other tenant, so the tenant's rows must be selected.
+ */
+export async function seedNamespaces(url: string, tenant: string, count = 60): Promise<void> {
+  await withClient(url, async (c) => {
+    await c.query(
+      `INSERT INTO "Namespace" (id, "tenantId", cluster, name, spec, resources, "limitRange", state, "requestId", "commitSha", "updatedAt")
+       SELECT gen_random_uuid(), t.id, 'prod-eu-1', t.name || '-ns-' || g,
+              jsonb_build_object('tier', 'small', 'labels', jsonb_build_object('team', t.name, 'app', 'app-' || g),
+                                 'access', jsonb_build_array(jsonb_build_object('subject', jsonb_build_object('kind', 'Group', 'name', 'team-' || t.name), 'role', 'edit')),
+                                 'networkPolicy', 'tenant'),
+              '{"requests.cpu":"500m","limits.memory":"1Gi","pods":"20"}'::jsonb,
+              '{"default":{"cpu":"200m","memory":"256Mi"}}'::jsonb,
+              'Ready', gen_random_uuid(), md5(t.name || g), now()
+       FROM "Tenant" t, generate_series(1, $1::int) g
+       WHERE t.name = $2 OR t.name IN (SELECT name FROM "Tenant" ORDER BY name LIMIT 30)`,
+      [count, tenant],
+    );
+    await c.query('ANALYZE');
+  });
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NamespaceState, Prisma } from '@prisma/client';
+import { Namespace, NamespaceState, Prisma } from '@prisma/client';
 import { PrismaService } from '@berth/prisma';
 
 /** The actor of TTL Delete requests. */
@@ -22,17 +22,31 @@ export function expiredAndNotAsked(now: Date): Prisma.Sql {
 export class NamespacesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  list(tenantId: string, filter: { state?: NamespaceState; cluster?: string }, limit: number, after?: string) {
-    return this.prisma.namespace.findMany({
-      where: {
-        tenantId,
-        ...(filter.state ? { state: filter.state } : {}),
-        ...(filter.cluster ? { cluster: filter.cluster } : {}),
-        ...(after ? { id: { gt: after } } : {}),
-      },
-      orderBy: { id: 'asc' },
-      take: limit + 1,
-    });
+  /**
+   * The tenant named `tenantName` (id and name, for the caller's read check) and one page of its
+   * namespaces (`limit + 1` rows by id), in one round trip: the hottest read of the API. Null when no
+   * tenant has that name.
+   */
+  async listInTenant(
+    tenantName: string,
+    filter: { state?: NamespaceState; cluster?: string },
+    limit: number,
+    after?: string,
+  ): Promise<{ tenant: { id: string; name: string }; rows: Namespace[] } | null> {
+    const state = filter.state ? Prisma.sql`AND state = ${filter.state}::"NamespaceState"` : Prisma.empty;
+    const cluster = filter.cluster ? Prisma.sql`AND cluster = ${filter.cluster}` : Prisma.empty;
+    const from = after ? Prisma.sql`AND id > ${after}::uuid` : Prisma.empty;
+    const rows = await this.prisma.$queryRaw<Array<Namespace & { _tenantId: string; _tenantName: string }>>`
+      SELECT t.id::text AS "_tenantId", t.name AS "_tenantName", n.*
+      FROM "Tenant" t LEFT JOIN LATERAL (
+        SELECT * FROM "Namespace" WHERE "tenantId" = t.id ${state} ${cluster} ${from} ORDER BY id LIMIT ${limit + 1}
+      ) n ON TRUE
+      WHERE t.name = ${tenantName}
+      ORDER BY n.id`;
+    if (rows.length === 0) return null;
+    const tenant = { id: rows[0]._tenantId, name: rows[0]._tenantName };
+    // A tenant without (matching) namespaces comes back as one row of NULLs on the namespace side.
+    return { tenant, rows: rows.filter((r) => r.id !== null).map(({ _tenantId, _tenantName, ...namespace }) => namespace) };
   }
 
   findByName(tenantId: string, name: string, cluster?: string) {

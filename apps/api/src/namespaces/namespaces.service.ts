@@ -32,12 +32,13 @@ export class NamespacesService {
   ) {}
 
   async list(caller: Caller, tenantName: string, query: NamespaceListQueryDto): Promise<Page<NamespaceResponse>> {
-    const tenant = await this.readable(caller, tenantName);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.namespaces.list(tenant.id, { state: query.state, cluster: query.cluster }, limit, CURSOR.decode(query.cursor));
+    const page = await this.namespaces.listInTenant(tenantName, { state: query.state, cluster: query.cluster }, limit, CURSOR.decode(query.cursor));
+    const tenant = this.tenants.visible(caller, tenantName, page?.tenant ?? null);
+    assertCan(caller.ability, 'read', 'Namespace', { tenantId: tenant.id });
     return toPage(
       CURSOR,
-      rows,
+      page?.rows ?? [],
       limit,
       (r) => r.id,
       (r) => NamespaceResponse.from(r, tenant.name),
