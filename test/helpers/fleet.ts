@@ -1,6 +1,7 @@
 import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import net, { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -231,6 +232,104 @@ export function startWorker(env: FleetEnv, name: string, vars: Record<string, st
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+    },
+  };
+}
+
+/** Takes the bare remote away (as an outage would: every fetch and push fails); `restore()` brings it back. */
+export async function remoteOutage(env: FleetEnv): Promise<{ restore(): Promise<void> }> {
+  const away = `${env.repo}.away`;
+  await rename(env.repo, away);
+  let restored = false;
+  return {
+    restore: async () => {
+      if (restored) return;
+      restored = true;
+      await rename(away, env.repo);
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export const API_MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'apps', 'api', 'src', 'main.js');
+
+export interface ApiProcess extends Omit<WorkerProcess, 'pushes'> {
+  /** http://127.0.0.1:<port> */
+  base: string;
+  /** Sends SIGTERM and resolves with how the process ended (SIGKILL after 30 s). */
+  terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts the built API (`npm run build`) as a real child process on the test database and `env`'s repository;
+ * `ready` resolves once it listens (`/readyz` is the caller's to check).
+ */
+export async function startApiProcess(env: FleetEnv, name: string, vars: Record<string, string> = {}): Promise<ApiProcess> {
+  if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run \`npm run build\``);
+  const port = await freePort();
+  const child = spawn(process.execPath, [API_MAIN], {
+    env: {
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_URL,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      // Log lines (the start banner, the writer's state changes) as in production; no line per request.
+      NODE_ENV: 'development',
+      BERTH_LOG_REQUESTS: 'false',
+      BERTH_FLEET_REPO_URL: env.url,
+      BERTH_FLEET_WORKDIR: env.workdir(name),
+      BERTH_FLEET_WRITER: 'inline',
+      ...vars,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let onReady: () => void = () => undefined;
+  let onFail: (e: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    onReady = resolve;
+    onFail = reject;
+  });
+  const collect = (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('Berth is listening')) onReady();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      onFail(new Error(`API ${name} exited (${code ?? signal}) before it was ready:\n${out}`));
+      resolve({ code, signal });
+    }),
+  );
+  const timer = setTimeout(() => onFail(new Error(`API ${name} not listening after 60 s:\n${out}`)), 60_000);
+  ready.finally(() => clearTimeout(timer)).catch(() => undefined);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    name,
+    child,
+    pid: child.pid!,
+    base: `http://127.0.0.1:${port}`,
+    ready,
+    exited,
+    output: () => out,
+    stop: async () => {
+      if (alive()) child.kill('SIGKILL');
+      await exited;
+    },
+    terminate: async () => {
+      if (alive()) child.kill('SIGTERM');
+      const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const result = await exited;
+      clearTimeout(kill);
+      return result;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { logUnhandledRejections } from '@berth/common';
 import { toBerthConfig, validateEnv } from '@berth/config';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { prepareDatabase, prepareFleetRepo } from './database';
@@ -6,6 +7,7 @@ import { createHttpApp } from './http-app';
 
 async function main(): Promise<void> {
   const logger = new Logger('Berth');
+  logUnhandledRejections(logger);
   const config = toBerthConfig(validateEnv(process.env));
   const database = await prepareDatabase(config);
   process.env.DATABASE_URL = database.url;

@@ -1,14 +1,17 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { logUnhandledRejections } from '@berth/common';
 import { toBerthConfig, validateEnv } from '@berth/config';
 import { WorkerModule } from './worker.module';
 
 /**
  * apps/worker: drains the fleet queue into commits (BERTH_FLEET_WRITER is forced to inline here).
- * Needs DATABASE_URL and BERTH_FLEET_REPO_URL; on SIGTERM it finishes or abandons its batch and
+ * Needs DATABASE_URL and BERTH_FLEET_REPO_URL (reachable or not: an unreachable remote makes the writer
+ * degraded and retried with backoff, it never stops the process); on SIGTERM it finishes or abandons its batch and
  * releases the writer lock at once, so another replica takes over within a second.
  */
 async function main(): Promise<void> {
+  logUnhandledRejections(new Logger('BerthWorker'));
   process.env.BERTH_FLEET_WRITER = 'inline';
   const config = toBerthConfig(validateEnv(process.env));
   if (!config.databaseUrl || !config.fleet.repoUrl) throw new Error('apps/worker needs DATABASE_URL and BERTH_FLEET_REPO_URL');

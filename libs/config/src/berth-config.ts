@@ -78,6 +78,11 @@ export interface FleetConfig {
   auth: { sshKeyFile?: string; sshKnownHostsFile?: string; username?: string; tokenFile?: string };
   podSecurityEnforce: 'privileged' | 'baseline' | 'restricted';
   ingressNamespace: string;
+  /** berth-tenants' service account (null: none), its dependsOn, the roles it may bind, the admission policy. */
+  tenantsServiceAccount: string | null;
+  tenantsDependsOn: string[];
+  bindableRoles: string[];
+  admissionPolicy: boolean;
 }
 
 const list = (value: string) =>
@@ -137,6 +142,10 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       },
       podSecurityEnforce: env.BERTH_POD_SECURITY_ENFORCE as FleetConfig['podSecurityEnforce'],
       ingressNamespace: env.BERTH_INGRESS_NAMESPACE,
+      tenantsServiceAccount: env.BERTH_FLEET_TENANTS_SERVICE_ACCOUNT === 'none' ? null : (env.BERTH_FLEET_TENANTS_SERVICE_ACCOUNT ?? 'berth-tenants'),
+      tenantsDependsOn: list(env.BERTH_FLEET_TENANTS_DEPENDS_ON ?? ''),
+      bindableRoles: list(env.BERTH_FLEET_BINDABLE_ROLES ?? 'admin,edit,view'),
+      admissionPolicy: env.BERTH_FLEET_ADMISSION_POLICY !== false,
     },
     clusterStatus: {
       kubeconfigDir: env.BERTH_KUBECONFIG_DIR ? path.resolve(env.BERTH_KUBECONFIG_DIR) : undefined,

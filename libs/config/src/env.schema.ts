@@ -188,6 +188,20 @@ export class BerthEnv {
   @Max(100)
   BERTH_FLEET_MAX_ATTEMPTS = 5;
 
+  /** How often the fleet writer looks for approved changes no wake-up job announced (e.g. after a restart). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  BERTH_FLEET_SWEEP_INTERVAL_SECONDS = 30;
+
+  /** Longest pause between two attempts while the fleet remote fails (backoff doubles from 1 s up to this). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  BERTH_FLEET_RETRY_MAX_SECONDS = 60;
+
   @trimmed()
   @IsOptional()
   @Matches(/^[^<>\n]+ <[^<>\s]+>$/, { message: 'BERTH_FLEET_AUTHOR must look like "Name <email>"' })
@@ -224,6 +238,35 @@ export class BerthEnv {
   @IsOptional()
   @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'BERTH_INGRESS_NAMESPACE must be a namespace name' })
   BERTH_INGRESS_NAMESPACE = 'ingress-nginx';
+
+  /**
+   * Service account (flux-system) that each cluster's berth-tenants Kustomization is applied as; Berth renders it with
+   * its least-privilege ClusterRole. `none`: no serviceAccountName and no RBAC (kustomize-controller's own identity).
+   */
+  @trimmed()
+  @IsOptional()
+  @Matches(/^(none|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/, { message: 'BERTH_FLEET_TENANTS_SERVICE_ACCOUNT must be a service account name or none' })
+  BERTH_FLEET_TENANTS_SERVICE_ACCOUNT?: string;
+
+  /** Comma-separated Flux Kustomizations (flux-system) that berth-tenants dependsOn, e.g. `policies`. */
+  @trimmed()
+  @IsOptional()
+  @Matches(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?(\s*,\s*[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    message: 'BERTH_FLEET_TENANTS_DEPENDS_ON must be comma-separated Kustomization names',
+  })
+  BERTH_FLEET_TENANTS_DEPENDS_ON?: string;
+
+  /** Comma-separated ClusterRoles the berth-tenants account may bind in tenant namespaces (must include admin). */
+  @trimmed()
+  @IsOptional()
+  @Matches(/^admin,|,admin,|,admin$|^admin$/, { message: 'BERTH_FLEET_BINDABLE_ROLES must be comma-separated ClusterRole names including admin' })
+  BERTH_FLEET_BINDABLE_ROLES?: string;
+
+  /** Render the ValidatingAdmissionPolicy protecting Berth's objects in tenant namespaces (Kubernetes >= 1.30). */
+  @asBool()
+  @IsOptional()
+  @IsBoolean()
+  BERTH_FLEET_ADMISSION_POLICY = true;
 
   /** Name of a pull request's preview namespace: `{tenant}` and `{pr}` are replaced (`{pr}` is required). */
   @trimmed()

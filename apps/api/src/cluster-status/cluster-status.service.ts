@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import { NotFoundError } from '@berth/common';
+import { NotFoundError, PeriodicTask } from '@berth/common';
 import { ClusterClient, ClusterClients, ClusterError, KustomizationStatus, shaOfRevision } from '@berth/cluster';
 import { ClusterStatusRepository } from './cluster-status.repository';
 import { containsCommit } from './commit-ancestry';
@@ -44,8 +44,7 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
   private readonly logger = new Logger(ClusterStatusService.name);
   private readonly clients: ClusterClients;
   private readonly inflight = new Map<string, Promise<ReconcileResult>>();
-  private timer?: NodeJS.Timeout;
-  private ticking?: Promise<void>;
+  private task?: PeriodicTask;
   private lockClient?: Promise<Client>;
   private stopping = false;
 
@@ -60,14 +59,12 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
   onApplicationBootstrap(): void {
     const seconds = this.config.clusterStatus.intervalSeconds;
     if (seconds <= 0) return;
-    this.timer = setInterval(() => void this.tick(), seconds * 1000);
-    this.timer.unref();
+    this.task = new PeriodicTask({ name: 'cluster status job', every: seconds * 1000, run: () => this.tick(), logger: this.logger }).start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.ticking;
+    await this.task?.stop();
     await Promise.allSettled([...this.inflight.values()]);
     this.clients.closeAll();
     const client = this.lockClient;
@@ -116,15 +113,10 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
     return results;
   }
 
+  /** One run of the periodic job (PeriodicTask keeps runs from overlapping and logs a failure). */
   private async tick(): Promise<void> {
-    if (this.ticking || this.stopping) return;
-    this.ticking = this.reconcileAll()
-      .then((results) => {
-        for (const r of results) if (r.outcome === 'error') this.logger.warn(`status of ${r.cluster}: ${r.error}`);
-      })
-      .catch((error: Error) => this.logger.error(`cluster status job failed: ${error.message}`, error.stack))
-      .finally(() => (this.ticking = undefined));
-    await this.ticking;
+    if (this.stopping) return;
+    for (const r of await this.reconcileAll()) if (r.outcome === 'error') this.logger.warn(`status of ${r.cluster}: ${r.error}`);
   }
 
   private async readAndApply(name: string): Promise<ReconcileResult> {

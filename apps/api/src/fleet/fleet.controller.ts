@@ -11,7 +11,11 @@ export class FleetController {
 
   @Get('status')
   @Allow('manage', 'all')
-  @ApiOkResponse({ description: 'pendingRequests (approved, not yet committed), queuedJobs, lastPush, lastError' })
+  @ApiOkResponse({
+    description:
+      'pendingRequests (approved, not yet committed), queuedJobs, lastPush, lastError, and `writer`: state ok|degraded, ' +
+      'consecutiveFailures, degradedSince, nextAttemptAt, lastError, lastPushAt (shared by every writer replica)',
+  })
   status() {
     return this.writer.status();
   }

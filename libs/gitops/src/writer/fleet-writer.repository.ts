@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
-import type { Namespace, NamespaceRequest } from '@prisma/client';
+import type { FleetStatus, Namespace, NamespaceRequest } from '@prisma/client';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { pgAdapter } from '@berth/prisma';
 
@@ -116,10 +116,12 @@ export class FleetWriterRepository {
    * A failed attempt, visible on the requests (they stay Approved). A remote outage is never the
    * change's fault, so it never fails a request: it is retried until the remote is back.
    */
-  async recordAttempt(requestIds: string[], error: string): Promise<void> {
+  async recordAttempt(requestIds: string[], error: string, opts: { countAttempt?: boolean } = {}): Promise<void> {
+    // `attempts` counts failures of the change itself (BERTH_FLEET_MAX_ATTEMPTS); an outage leaves it alone, or a
+    // long outage would use up the attempts of every change waiting for the remote.
     await this.prisma.namespaceRequest.updateMany({
       where: { id: { in: requestIds }, state: 'Approved' },
-      data: { attempts: { increment: 1 }, lastError: error },
+      data: { ...(opts.countAttempt === false ? {} : { attempts: { increment: 1 } }), lastError: error },
     });
   }
 
@@ -132,13 +134,32 @@ export class FleetWriterRepository {
     });
   }
 
-  async recordError(error: string): Promise<void> {
+  /**
+   * One more failed attempt of the writer (any replica): counts it, keeps when the writer became degraded and
+   * sets when the next attempt is due, from the new count. Returns the health as stored.
+   */
+  recordFailure(error: string, nextAttemptAt: (failures: number) => Date): Promise<FleetStatus> {
     const now = new Date();
-    await this.prisma.fleetStatus.upsert({
-      where: { id: FLEET_STATUS_ID },
-      create: { id: FLEET_STATUS_ID, lastError: error, lastErrorAt: now },
-      update: { lastError: error, lastErrorAt: now },
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.fleetStatus.upsert({
+        where: { id: FLEET_STATUS_ID },
+        create: { id: FLEET_STATUS_ID, lastError: error, lastErrorAt: now, failures: 1, degradedSince: now },
+        update: { lastError: error, lastErrorAt: now, failures: { increment: 1 } },
+      });
+      return tx.fleetStatus.update({
+        where: { id: FLEET_STATUS_ID },
+        data: { degradedSince: row.degradedSince ?? now, nextAttemptAt: nextAttemptAt(row.failures) },
+      });
     });
+  }
+
+  /** An attempt succeeded: the writer is healthy again. True when it was degraded until now. */
+  async recordHealthy(): Promise<boolean> {
+    const { count } = await this.prisma.fleetStatus.updateMany({
+      where: { id: FLEET_STATUS_ID, failures: { gt: 0 } },
+      data: { failures: 0, degradedSince: null, nextAttemptAt: null },
+    });
+    return count > 0;
   }
 
   status() {

@@ -1,16 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import {
-  clusterTenantsDir,
-  namespaceDir,
-  OwnershipCollision,
-  renderNamespace,
-  resolveRenderOptions,
-  RenderOptions,
-  tenantDir,
-  TenantSyncRepo,
-} from '@berth/manifests';
+import { clusterTenantsDir, namespaceDir, OwnershipCollision, renderNamespace, RenderOptions, tenantDir, TenantSyncRepo } from '@berth/manifests';
 import { FleetConflictError, FleetRemoteError } from '../errors';
 import { FleetRepo } from '../fleet-repo';
 import type { FleetTree } from '../tree';
@@ -22,17 +13,27 @@ import {
   ownedPaths,
   ownershipCollisions,
   planBatch,
+  renderOptionsOf,
   writeClusterIndex,
   writeTenant,
 } from './fleet-plan';
 import { FleetQueue } from './fleet-queue.service';
 import { FleetWriterRepository, LiveNamespace, PendingRequest } from './fleet-writer.repository';
-import { ConflictError, DomainError } from '@berth/common';
+import { backoffMs, ConflictError, DomainError, PeriodicTask } from '@berth/common';
 
 export const TRAILER = 'Berth-Request';
 /** Any constant works: it names "the fleet writer" among PostgreSQL advisory locks. */
 const WRITER_LOCK_KEY = 0x62657274; // 'bert'
-const SWEEP_INTERVAL_MS = 30_000;
+/** First retry after a failed attempt; it doubles up to BERTH_FLEET_RETRY_MAX_SECONDS. */
+const RETRY_BASE_MS = 1000;
+
+/** The writer's health as this process last saw it (undefined: ok). The database holds the shared truth. */
+interface Degraded {
+  since: Date;
+  failures: number;
+  nextAttemptAt: Date;
+  lastError: string;
+}
 
 export interface DriftReport {
   head: string | null;
@@ -54,7 +55,10 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly options: RenderOptions;
   private repo?: FleetRepo;
   private lockClient?: Client;
-  private sweep?: NodeJS.Timeout;
+  private sweep?: PeriodicTask;
+  private degraded?: Degraded;
+  /** The remote was reached once since start (until then a sweep with nothing to commit still fetches). */
+  private primed = false;
   private stopping = false;
   /** This process drains the queue (BERTH_FLEET_WRITER=inline); drift and reconcile work either way. */
   private writing = false;
@@ -68,30 +72,36 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly queue: FleetQueue,
     private readonly store: FleetWriterRepository,
   ) {
-    const root = config.fleet.root;
-    this.options = resolveRenderOptions({
-      podSecurityEnforce: config.fleet.podSecurityEnforce,
-      ingressNamespace: config.fleet.ingressNamespace,
-      tenantsRoot: root ? `${root}/tenants` : 'tenants',
-      clustersRoot: root ? `${root}/clusters` : 'clusters',
-    });
+    this.options = renderOptionsOf(config.fleet);
   }
 
+  /**
+   * Starts without touching the remote: a fleet repository that is down at start (or later) never stops the
+   * process, it only makes the writer degraded until an attempt succeeds.
+   */
   async onApplicationBootstrap(): Promise<void> {
     // apps/worker always writes; the API process only when BERTH_FLEET_WRITER=inline (the embedded default).
     if (this.config.fleet.writer !== 'inline' || !this.config.fleet.repoUrl) return;
     this.repo = this.openRepo();
-    await this.repo.open();
     this.writing = true;
     await this.queue.work(async (jobs) => {
-      for (const job of jobs) if (job.data?.tenant) this.tenantsToRefresh.add(job.data.tenant);
+      const tenants = jobs.flatMap((job) => (job.data?.tenant ? [job.data.tenant] : []));
+      for (const tenant of tenants) this.tenantsToRefresh.add(tenant);
       await this.drain();
       // A drain that was already past its last check when these jobs arrived: run one more.
       if (this.tenantsToRefresh.size > 0) await this.drain();
+      // Approved requests wait in the database whatever happens to this job; a tenant's re-render lives only in
+      // its job: fail it while not pushed, so pg-boss keeps it (and retries it) should this process stop.
+      const left = tenants.filter((t) => this.tenantsToRefresh.has(t));
+      if (left.length > 0) throw new Error(`onboarding of ${left.join(', ')} not pushed yet (${this.degraded?.lastError ?? 'writer busy'})`);
     });
-    this.sweep = setInterval(() => void this.drain(), SWEEP_INTERVAL_MS);
-    this.sweep.unref();
-    void this.drain();
+    this.sweep = new PeriodicTask({
+      name: 'fleet writer sweep',
+      every: () => this.nextSweepMs(),
+      run: () => this.drain(),
+      logger: this.logger,
+      runAtStart: true,
+    }).start();
   }
 
   /**
@@ -102,9 +112,9 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.sweep) clearInterval(this.sweep);
+    await this.sweep?.stop();
     await this.queue.stopWorking();
-    await this.draining?.catch(() => undefined);
+    await this.draining;
     // The jobs this process fetched are done, but its loop may have left work behind: wake another replica
     // (it waits for the lock released just below) instead of leaving it to the next sweep.
     if (this.writing && (await this.store.countPending().catch(() => 0)) > 0) await this.queue.kick().catch(() => undefined);
@@ -113,23 +123,37 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     await this.queue.stop();
   }
 
-  /** Commits everything pending, batch after batch, while holding the writer lock. */
+  /**
+   * Commits everything pending, batch after batch, while holding the writer lock. Never rejects: a failure
+   * makes the writer degraded (recorded for every replica, shown by GET /v1/fleet/status) and the sweep retries
+   * with capped exponential backoff; the database keeps every approved change meanwhile.
+   */
   drain(): Promise<void> {
     if (!this.writing || this.stopping) return Promise.resolve();
     // One drain per process at a time; a wake-up during a drain is covered by its next loop.
-    this.draining ??= this.drainLocked().finally(() => (this.draining = undefined));
+    this.draining ??= this.attempt().finally(() => (this.draining = undefined));
     return this.draining;
   }
 
   async status() {
     const [pending, queued, status] = await Promise.all([this.store.countPending(), this.queue.depth().catch(() => null), this.store.status()]);
+    const failures = status?.failures ?? 0;
+    const lastError = status?.lastError ? { message: status.lastError, at: status.lastErrorAt } : null;
     return {
       repository: this.config.fleet.repoUrl ? redactUrl(this.config.fleet.repoUrl) : null,
       branch: this.config.fleet.branch,
       pendingRequests: pending,
       queuedJobs: queued,
       lastPush: status?.lastPushSha ? { sha: status.lastPushSha, at: status.lastPushAt } : null,
-      lastError: status?.lastError ? { message: status.lastError, at: status.lastErrorAt } : null,
+      lastError,
+      writer: {
+        state: failures > 0 ? ('degraded' as const) : ('ok' as const),
+        consecutiveFailures: failures,
+        degradedSince: failures > 0 ? (status?.degradedSince ?? null) : null,
+        nextAttemptAt: failures > 0 ? (status?.nextAttemptAt ?? null) : null,
+        lastError,
+        lastPushAt: status?.lastPushAt ?? null,
+      },
     };
   }
 
@@ -184,18 +208,79 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
-  private async drainLocked(): Promise<void> {
+  /** One attempt of the writer: everything pending, or nothing while a failed attempt's backoff runs. */
+  private async attempt(): Promise<void> {
     try {
-      await this.withLock(async () => {
-        while (!this.stopping && (await this.commitNextBatch()) > 0);
-        if (!this.stopping && this.tenantsToRefresh.size > 0) await this.refreshTenants();
+      const attempted = await this.withLock(async () => {
+        const health = await this.store.status();
+        // The last attempt (of any replica) failed and its backoff has not run out: leave the remote alone.
+        if (health && health.failures > 0 && health.nextAttemptAt && health.nextAttemptAt > new Date()) {
+          this.sawDegraded({
+            since: health.degradedSince ?? new Date(),
+            failures: health.failures,
+            nextAttemptAt: health.nextAttemptAt,
+            lastError: health.lastError ?? '',
+          });
+          return false;
+        }
+        let settled = 0;
+        while (!this.stopping) {
+          const count = await this.commitNextBatch();
+          if (count === 0) break;
+          settled += count;
+        }
+        const tenants = this.tenantsToRefresh.size;
+        if (!this.stopping && tenants > 0) await this.refreshTenants();
+        // Nothing to commit proves nothing about the remote: at start and while degraded, fetch to find out.
+        if (settled === 0 && tenants === 0 && (!this.primed || (health?.failures ?? 0) > 0)) await this.requireRepo().open();
+        return true;
       });
+      if (attempted) await this.succeeded();
     } catch (error) {
-      const message = (error as Error).message;
-      this.logger.warn(`fleet writer: ${message}`);
-      await this.store.recordError(message).catch(() => undefined);
-      throw error;
+      await this.failed(error as Error);
     }
+  }
+
+  private async succeeded(): Promise<void> {
+    this.primed = true;
+    await this.store.recordHealthy().catch(() => undefined);
+    if (!this.degraded) return;
+    const { failures, since } = this.degraded;
+    this.degraded = undefined;
+    this.logger.log(`fleet writer recovered after ${failures} failed attempt(s) (degraded since ${since.toISOString()}); pending changes are pushed`);
+  }
+
+  private async failed(error: Error): Promise<void> {
+    const capMs = this.config.fleet.retryMaxSeconds * 1000;
+    const nextAt = (failures: number) => new Date(Date.now() + backoffMs(failures, { baseMs: RETRY_BASE_MS, capMs }));
+    // The database may be what failed: then this process keeps counting on its own.
+    const stored = await this.store.recordFailure(error.message, nextAt).catch(() => null);
+    const failures = stored?.failures ?? (this.degraded?.failures ?? 0) + 1;
+    this.sawDegraded({
+      since: stored?.degradedSince ?? this.degraded?.since ?? new Date(),
+      failures,
+      nextAttemptAt: stored?.nextAttemptAt ?? nextAt(failures),
+      lastError: error.message,
+    });
+    this.logger.debug(`fleet writer attempt failed (${failures} in a row), next at ${this.degraded!.nextAttemptAt.toISOString()}: ${error.message}`);
+  }
+
+  /** One log line per change of state, not one per retry (each failure is on the requests and in the status). */
+  private sawDegraded(health: Degraded): void {
+    if (!this.degraded) {
+      this.logger.warn(
+        `fleet writer degraded: ${health.lastError || 'an attempt failed'}. Approved changes wait in the database; ` +
+          `retrying with backoff up to ${this.config.fleet.retryMaxSeconds} s (see GET /v1/fleet/status)`,
+      );
+    }
+    this.degraded = health;
+  }
+
+  /** The sweep's next run: every sweep interval, sooner when a retry falls due before it. */
+  private nextSweepMs(): number {
+    const sweepMs = this.config.fleet.sweepIntervalSeconds * 1000;
+    if (!this.degraded) return sweepMs;
+    return Math.min(sweepMs, Math.max(50, this.degraded.nextAttemptAt.getTime() - Date.now()));
   }
 
   /**
@@ -246,6 +331,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
         await this.store.recordAttempt(
           batch.map((r) => r.id),
           (error as Error).message,
+          { countAttempt: false },
         );
       throw error;
     }
@@ -289,7 +375,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
       const message = (error as Error).message;
       if (error instanceof FleetRemoteError || error instanceof FleetConflictError) {
         // Transient: nothing lost, the requests stay Approved with the error visible, retried later.
-        await this.store.recordAttempt(plan.requestIds, message);
+        await this.store.recordAttempt(plan.requestIds, message, { countAttempt: false });
         throw error;
       }
       // Anything else is about the content: split the batch so one bad change cannot block the rest,
