@@ -163,6 +163,7 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
         `RoleBinding/${name}/berth-flux-reconciler`,
         `Namespace//${name}`,
         `ResourceQuota/${name}/berth-quota`,
+        `LimitRange/${name}/berth-limits`, // the tier quotas compute keys: derived defaults let plain pods in
         `RoleBinding/${name}/${roleBindingName({ subject: { kind: 'Group', name: 'team-web' }, role: 'edit' })}`,
         `NetworkPolicy/${name}/berth-default-deny-ingress`,
         `NetworkPolicy/${name}/berth-allow-same-namespace`,

@@ -4,8 +4,9 @@ import { ManifestValidationError } from './errors';
 import { resolveRenderOptions } from './options';
 import { clusterDir, clusterTenantsDir } from './paths';
 import type { RenderedFiles, RenderOptions } from './types';
-import { assertDnsLabel, validateModel } from './validation';
-import { toYamlDocument } from './yaml';
+import { protectionPolicy, tenantsReconcilerRbac } from './cluster-access';
+import { assertDnsLabel, validateModel, type Validatable } from './validation';
+import { toYamlStream } from './yaml';
 
 export const CLUSTER_SYNC_NAME = 'berth-tenants';
 export const CLUSTER_SYNC_FILE = `${CLUSTER_SYNC_NAME}.yaml`;
@@ -26,6 +27,8 @@ export function renderClusterIndex(cluster: string, tenantNames: readonly string
   tenantNames.forEach((t, i) => assertDnsLabel(t, `Cluster ${cluster}`, `tenantNames[${i}]`));
 
   const tenantsDir = clusterTenantsDir(opts, cluster);
+  const sa = opts.tenantsServiceAccount;
+  const dependsOn = [...new Set(opts.tenantsDependsOn)].sort();
   const sync = new Kustomization({
     metadata: { name: CLUSTER_SYNC_NAME, namespace: opts.fluxNamespace, labels: { [MANAGED_BY_LABEL]: 'berth' } },
     spec: {
@@ -33,11 +36,19 @@ export function renderClusterIndex(cluster: string, tenantNames: readonly string
       path: `./${tenantsDir}`,
       prune: true,
       sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+      ...(sa ? { serviceAccountName: sa } : {}),
+      ...(dependsOn.length ? { dependsOn: dependsOn.map((name) => ({ name })) } : {}),
     },
   });
-  validateModel(sync, ref);
+  // One file, applied by the cluster's bootstrap Kustomization: the RBAC and the admission policy berth-tenants
+  // relies on must come from an identity above it.
+  const objects: Validatable[] = [...(sa ? tenantsReconcilerRbac(opts, sa) : []), ...(opts.protectionPolicy ? protectionPolicy(opts, sa) : []), sync];
+  for (const o of objects) {
+    const m = o as Validatable & { kind: string; metadata: { name: string; namespace?: string } };
+    validateModel(o, objectRef(m.kind, m.metadata.name, m.metadata.namespace));
+  }
   return sortedFiles({
     [`${tenantsDir}/kustomization.yaml`]: kustomizationFile(tenantNames),
-    [`${clusterDir(opts, cluster)}/${CLUSTER_SYNC_FILE}`]: toYamlDocument(sync.toJSON()),
+    [`${clusterDir(opts, cluster)}/${CLUSTER_SYNC_FILE}`]: toYamlStream(objects.map((o) => o.toJSON())),
   });
 }

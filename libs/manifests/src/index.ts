@@ -12,6 +12,7 @@ export {
   TENANT_RECONCILER_BINDING,
 } from './tenant';
 export { renderClusterIndex, CLUSTER_SYNC_NAME, CLUSTER_SYNC_FILE } from './cluster';
+export { TENANTS_RECONCILER_ROLE, PROTECTION_POLICY_NAME } from './cluster-access';
 export {
   MANAGED_BY_LABEL,
   TENANT_LABEL,

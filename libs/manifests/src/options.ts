@@ -1,7 +1,7 @@
 import { ManifestValidationError } from './errors';
 import { clusterDir, clusterTenantsDir } from './paths';
 import { DEFAULT_RENDER_OPTIONS, type RenderOptions } from './types';
-import { assertDnsLabel } from './validation';
+import { assertDnsLabel, assertDnsSubdomain } from './validation';
 
 const LEVELS = new Set(['privileged', 'baseline', 'restricted']);
 
@@ -18,6 +18,12 @@ export function resolveRenderOptions(opts: Partial<RenderOptions> = {}): RenderO
   assertDnsLabel(o.ingressNamespace, 'RenderOptions', 'ingressNamespace');
   if (o.fluxNamespace !== 'flux-system') {
     throw new ManifestValidationError('RenderOptions', 'fluxNamespace', 'must be "flux-system"');
+  }
+  if (o.tenantsServiceAccount !== null) assertDnsSubdomain(o.tenantsServiceAccount, 'RenderOptions', 'tenantsServiceAccount');
+  for (const [i, name] of [...o.tenantsDependsOn].entries()) assertDnsSubdomain(name, 'RenderOptions', `tenantsDependsOn[${i}]`);
+  for (const [i, name] of [...o.bindableRoles].entries()) assertDnsSubdomain(name, 'RenderOptions', `bindableRoles[${i}]`);
+  if (!o.bindableRoles.includes('admin')) {
+    throw new ManifestValidationError('RenderOptions', 'bindableRoles', 'must include "admin" (the tenant Flux account is bound to it)');
   }
   clusterTenantsDir(o, 'x');
   clusterDir(o, 'x');

@@ -7,11 +7,12 @@ import {
   isDnsLabel,
   namespaceDir,
   renderClusterIndex,
+  renderNamespace,
   renderTenantOnboarding,
   tenantDir,
   tenantHomeNamespace,
 } from '.';
-import { tenantCases } from '../test/fixtures';
+import { namespaceCases, tenantCases } from '../test/fixtures';
 
 const docs = (yaml: string): Array<Record<string, any>> => parseAllDocuments(yaml).map((d) => d.toJSON());
 const withRepo = tenantCases['with-sync-repo']!;
@@ -91,9 +92,76 @@ describe('renderClusterIndex', () => {
     const files = renderClusterIndex('eu1', ['zeta', 'acme', 'acme'], { tenantsRoot: 'fleet/tenants' });
     expect(Object.keys(files)).toEqual(['clusters/eu1/berth-tenants.yaml', 'fleet/tenants/eu1/kustomization.yaml']);
     expect(docs(files['fleet/tenants/eu1/kustomization.yaml']!)[0]!.resources).toEqual(['acme', 'zeta']);
-    const [ks] = docs(files['clusters/eu1/berth-tenants.yaml']!);
+    const ks = docs(files['clusters/eu1/berth-tenants.yaml']!).find((o) => o.kind === 'Kustomization');
     expect(ks!.metadata).toMatchObject({ name: 'berth-tenants', namespace: 'flux-system' });
     expect(ks!.spec).toMatchObject({ path: './fleet/tenants/eu1', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
+  });
+
+  // flux2-multi-tenancy (clusters/*/tenants.yaml): with kustomize-controller's --default-service-account a
+  // Kustomization without serviceAccountName impersonates that (unprivileged) account and cannot create
+  // namespaces; the tenants Kustomization names a privileged account and dependsOn the policies it needs.
+  it('applies berth-tenants as its own least-privilege service account, with dependsOn when configured', () => {
+    const files = renderClusterIndex('eu1', ['acme'], { tenantsDependsOn: ['policies', 'infra'] });
+    const objects = docs(files['clusters/eu1/berth-tenants.yaml']!);
+    expect(objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount flux-system/berth-tenants',
+      'ClusterRole /berth-tenants-reconciler',
+      'ClusterRoleBinding /berth-tenants-reconciler',
+      'ValidatingAdmissionPolicy /berth-protect-managed-objects',
+      'ValidatingAdmissionPolicyBinding /berth-protect-managed-objects',
+      'Kustomization flux-system/berth-tenants',
+    ]);
+    const ks = objects.at(-1)!;
+    expect(ks.spec.serviceAccountName).toBe('berth-tenants');
+    expect(ks.spec.dependsOn).toEqual([{ name: 'infra' }, { name: 'policies' }]);
+    const binding = objects.find((o) => o.kind === 'ClusterRoleBinding')!;
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'berth-tenants', namespace: 'flux-system' }]);
+
+    const legacy = docs(renderClusterIndex('eu1', ['acme'], { tenantsServiceAccount: null, protectionPolicy: false })['clusters/eu1/berth-tenants.yaml']!);
+    expect(legacy.map((o) => o.kind)).toEqual(['Kustomization']);
+    expect(legacy[0]!.spec).not.toHaveProperty('serviceAccountName');
+    expect(legacy[0]!.spec).not.toHaveProperty('dependsOn');
+  });
+
+  it('grants the reconciler every kind Berth renders under tenants/, no other, and bind only on the roles it hands out', () => {
+    const role = docs(renderClusterIndex('eu1', [])['clusters/eu1/berth-tenants.yaml']!).find((o) => o.kind === 'ClusterRole')!;
+    const granted = new Set<string>(
+      role.rules.flatMap((r: { apiGroups: string[]; resources: string[]; verbs: string[] }) =>
+        r.verbs.includes('create') ? r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`)) : [],
+      ),
+    );
+    const plural = (kind: string) => (kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`).toLowerCase();
+    const rendered = new Set<string>();
+    const add = (yaml: string) => docs(yaml).forEach((o) => rendered.add(`${o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : ''}/${plural(o.kind)}`));
+    add(renderTenantOnboarding(withRepo)['tenant.yaml']!); // kustomization.yaml is kustomize's input, not an object
+    for (const { spec } of Object.values(namespaceCases)) Object.entries(renderNamespace(spec)).forEach(([f, y]) => f !== 'kustomization.yaml' && add(y));
+    expect([...granted].sort()).toEqual([...rendered].sort());
+    expect(role.rules.find((r: { verbs: string[] }) => r.verbs.includes('bind'))).toEqual({
+      apiGroups: ['rbac.authorization.k8s.io'],
+      resources: ['clusterroles'],
+      verbs: ['bind'],
+      resourceNames: ['admin', 'edit', 'view'],
+    });
+    expect(() => renderClusterIndex('eu1', [], { bindableRoles: ['edit'] })).toThrow(/bindableRoles/);
+  });
+
+  it('protects Berth objects in Berth namespaces from tenants with a ValidatingAdmissionPolicy (Deny)', () => {
+    const objects = docs(renderClusterIndex('eu1', [])['clusters/eu1/berth-tenants.yaml']!);
+    const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy')!;
+    expect(policy.apiVersion).toBe('admissionregistration.k8s.io/v1');
+    expect(policy.spec.matchConstraints.objectSelector).toEqual({ matchLabels: { 'berth.dev/managed-by': 'berth' } });
+    expect(policy.spec.matchConstraints.namespaceSelector).toEqual({ matchLabels: { 'berth.dev/managed-by': 'berth' } });
+    const resources = policy.spec.matchConstraints.resourceRules.flatMap((r: { resources: string[]; operations: string[] }) => {
+      expect(r.operations).toEqual(['UPDATE', 'DELETE']);
+      return r.resources;
+    });
+    expect(resources.sort()).toEqual(['limitranges', 'networkpolicies', 'resourcequotas', 'rolebindings']);
+    const expression: string = policy.spec.validations[0].expression;
+    expect(expression).toContain("'system:serviceaccount:flux-system:berth-tenants'");
+    expect(expression).toContain("'system:serviceaccount:kube-system:namespace-controller'"); // a namespace can still be deleted
+    expect(expression).not.toContain('flux-acme');
+    const binding = objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding')!;
+    expect(binding.spec).toEqual({ policyName: policy.metadata.name, validationActions: ['Deny'] });
   });
 
   it('rejects bad names', () => {

@@ -70,6 +70,19 @@ export interface RenderOptions {
   tenantsRoot: string;
   /** Fleet-repo folder holding `<cluster>/` (Flux's bootstrap path per cluster). */
   clustersRoot: string;
+  /**
+   * Service account (in flux-system) that `berth-tenants` is applied as (`spec.serviceAccountName`), for clusters
+   * whose kustomize-controller enforces impersonation (`--default-service-account`). Berth renders it and its
+   * least-privilege ClusterRole next to berth-tenants. `null`: no serviceAccountName (kustomize-controller's own
+   * identity) and no RBAC.
+   */
+  tenantsServiceAccount: string | null;
+  /** Flux Kustomizations in flux-system that berth-tenants waits for (`spec.dependsOn`), e.g. `policies`. */
+  tenantsDependsOn: readonly string[];
+  /** ClusterRoles the berth-tenants account may bind in tenant namespaces (`admin` is needed for onboarding). */
+  bindableRoles: readonly string[];
+  /** Render the ValidatingAdmissionPolicy that protects Berth's objects from tenants (Kubernetes ≥ 1.30). */
+  protectionPolicy: boolean;
 }
 
 export const DEFAULT_RENDER_OPTIONS: Readonly<RenderOptions> = Object.freeze({
@@ -78,6 +91,10 @@ export const DEFAULT_RENDER_OPTIONS: Readonly<RenderOptions> = Object.freeze({
   fluxNamespace: 'flux-system',
   tenantsRoot: 'tenants',
   clustersRoot: 'clusters',
+  tenantsServiceAccount: 'berth-tenants',
+  tenantsDependsOn: Object.freeze([]) as readonly string[],
+  bindableRoles: Object.freeze(['admin', 'edit', 'view']) as readonly string[],
+  protectionPolicy: true,
 });
 
 /** Rendered files: file name (or repo-relative path, see each function) → YAML text. */

@@ -10,11 +10,13 @@ import {
   renderNamespace,
   renderTenantOnboarding,
   RenderOptions,
+  resolveRenderOptions,
   tenantDir,
   TenantSyncRepo,
   OwnershipCollisionError,
   type OwnershipCollision,
 } from '@berth/manifests';
+import type { FleetConfig } from '@berth/config';
 import type { FleetTree } from '../tree';
 import type { LiveNamespace, PendingRequest } from './fleet-writer.repository';
 
@@ -40,6 +42,21 @@ export interface Plan {
   rendered: Array<{ id: string; version: number; deleting: boolean; ref: string }>;
   /** Requests that can never be committed, with the reason (they never block the others). */
   failed: Array<{ requestId: string; namespaceId?: string; reason: string }>;
+}
+
+/** Render options from the fleet configuration: one place, so push mode and pull mode render alike. */
+export function renderOptionsOf(fleet: FleetConfig): RenderOptions {
+  const root = fleet.root;
+  return resolveRenderOptions({
+    podSecurityEnforce: fleet.podSecurityEnforce,
+    ingressNamespace: fleet.ingressNamespace,
+    tenantsRoot: root ? `${root}/tenants` : 'tenants',
+    clustersRoot: root ? `${root}/clusters` : 'clusters',
+    tenantsServiceAccount: fleet.tenantsServiceAccount,
+    tenantsDependsOn: fleet.tenantsDependsOn,
+    bindableRoles: fleet.bindableRoles,
+    protectionPolicy: fleet.admissionPolicy,
+  });
 }
 
 /** The renderer's input for one namespace row. */
