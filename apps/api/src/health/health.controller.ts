@@ -17,7 +17,12 @@ export class HealthRepository {
   }
 }
 
-/** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database answers). */
+/**
+ * Liveness (`/healthz`: the process answers) and readiness (`/readyz`: the database answers). The fleet remote is
+ * deliberately not a readiness dependency: while it is down, requests are still decided and stored, and the
+ * writer's degraded state is shown by GET /v1/fleet/status (taking every replica out of a load balancer would
+ * turn a Git outage into an API outage).
+ */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
