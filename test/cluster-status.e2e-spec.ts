@@ -287,7 +287,7 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
     it('accepts a signed event and reconciles the cluster at once; refuses bad, missing and replayed signatures', async () => {
       const { cluster, tenant } = await world();
       const secret = randomBytes(24).toString('hex');
-      fs.writeFileSync(path.join(secretDir, cluster), `${secret}\n`);
+      fs.writeFileSync(path.join(secretDir, cluster), secret);
       const commit = sha();
       await seedCommitted(tenant.name, cluster, `${tenant.name}-hook`, commit, new Date());
       stub.putNamespace(`${tenant.name}-hook`);
@@ -353,6 +353,59 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
         state: 'Failed',
         lastError: 'Flux: HealthCheckFailed: timeout waiting for: [Deployment/x status: InProgress]',
       });
+    });
+    // Flux's generic-hmac provider (notification-controller) signs the body with the Secret's `token` bytes as
+    // stored: a Secret created with `--from-file` keeps the file's trailing newline, and so must Berth.
+    it('verifies with the secret file byte for byte (a trailing newline is part of the key, as in Flux)', async () => {
+      const { cluster } = await world({ kubeconfig: false });
+      const secret = `${randomBytes(24).toString('hex')}\n`;
+      fs.writeFileSync(path.join(secretDir, cluster), secret);
+      const body = JSON.stringify(event({ involvedObject: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' } }));
+      expect((await post(cluster, body, sign(secret.trimEnd(), body))).status).toBe(401);
+      expect((await post(cluster, body, sign(secret, body)).expect(202)).body).toEqual({ cluster, action: 'ignored' });
+    });
+
+    // notification-controller lets events carry messages up to 39,000 characters (longer ones are cut there) and
+    // its generic provider posts them whole; long failure messages (kustomize build errors) must not be lost.
+    it('accepts messages up to 39,000 characters and bodies beyond the 1 MiB limit of other routes', async () => {
+      const { cluster, tenant } = await world({ kubeconfig: false });
+      const secret = randomBytes(24).toString('hex');
+      fs.writeFileSync(path.join(secretDir, cluster), secret);
+      const commit = sha();
+      await seedCommitted(tenant.name, cluster, `${tenant.name}-long`, commit, new Date());
+      const message = `kustomize build failed: ${'x'.repeat(39_000 - 24)}`;
+      const long = JSON.stringify(event({ severity: 'error', reason: 'BuildFailed', message, metadata: { revision: rev(commit) } }));
+      expect((await post(cluster, long, sign(secret, long)).expect(202)).body).toMatchObject({ action: 'applied', failed: 1 });
+      const tooLong = JSON.stringify(event({ message: 'y'.repeat(39_001) }));
+      expect((await post(cluster, tooLong, sign(secret, tooLong))).status).toBe(400);
+      // 1.5 MiB of metadata-free padding in an extra field Flux may add: over the general limit, under Flux's 3 MiB.
+      const big = JSON.stringify({
+        ...event({ involvedObject: { kind: 'GitRepository', name: 'x', namespace: 'flux-system' } }),
+        padding: 'p'.repeat(1_500_000),
+      });
+      expect((await post(cluster, big, sign(secret, big)).expect(202)).body).toEqual({ cluster, action: 'ignored' });
+    });
+
+    it('an event whose apply fails stays retryable: the same bytes are applied on retry, not refused as a replay', async () => {
+      const { cluster, tenant } = await world({ kubeconfig: false });
+      const secret = randomBytes(24).toString('hex');
+      fs.writeFileSync(path.join(secretDir, cluster), secret);
+      const commit = sha();
+      await seedCommitted(tenant.name, cluster, `${tenant.name}-retry`, commit, new Date());
+      const body = JSON.stringify(event({ metadata: { revision: rev(commit) } }));
+      // A real failure inside the apply: PostgreSQL refuses any update of this cluster's namespaces.
+      const fn = `berth_test_fail_${cluster.replace(/-/g, '_')}`;
+      await sql(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
+      await sql(`CREATE TRIGGER ${fn} BEFORE UPDATE ON "Namespace" FOR EACH ROW WHEN (NEW.cluster = '${cluster}') EXECUTE FUNCTION ${fn}()`);
+      try {
+        expect((await post(cluster, body, sign(secret, body))).status).toBe(500);
+      } finally {
+        await sql(`DROP TRIGGER ${fn} ON "Namespace"`);
+        await sql(`DROP FUNCTION ${fn}()`);
+      }
+      expect((await post(cluster, body, sign(secret, body)).expect(202)).body).toMatchObject({ action: 'applied', ready: 1 });
+      expect((await nsRow(cluster, `${tenant.name}-retry`)).state).toBe('Ready');
+      expect((await post(cluster, body, sign(secret, body))).status).toBe(409); // once applied, a replay again
     });
   });
 

@@ -9,6 +9,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { errorBody } from '@berth/common';
 import { BerthConfig, toBerthConfig, validateEnv } from '@berth/config';
 import { AppModule } from './app.module';
+import { FLUX_EVENT_BODY_LIMIT_BYTES } from './cluster-status/dto/flux-event.dto';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -68,6 +69,12 @@ function fastifyAdapter(config: BerthConfig): FastifyAdapter {
     },
   });
   const instance = adapter.getInstance();
+  // Flux's notification-controller posts events up to its own 3 MiB body limit (long messages, metadata): only
+  // the signed webhook accepts that much; every other route keeps BODY_LIMIT_BYTES.
+  instance.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (route.url === '/v1/flux/events' && methods.includes('POST')) route.bodyLimit = FLUX_EVENT_BODY_LIMIT_BYTES;
+  });
   // A known path asked with a method it does not have: 405 with `Allow`, before authentication (the
   // method is wrong whoever asks). Root hooks also run for requests no route matched.
   instance.addHook('onRequest', async (request, reply) => {

@@ -107,4 +107,9 @@ export class ClusterStatusRepository {
     if (inserted === 1 && Math.random() < 0.05) await this.prisma.fluxEventReceipt.deleteMany({ where: { receivedAt: { lt: pruneBefore } } });
     return inserted === 1;
   }
+
+  /** Gives a receipt back (its event could not be applied), so a retry of the same bytes is accepted. */
+  async forgetReceipt(digest: string): Promise<void> {
+    await this.prisma.fluxEventReceipt.deleteMany({ where: { digest } });
+  }
 }

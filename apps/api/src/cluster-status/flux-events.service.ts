@@ -55,7 +55,17 @@ export class FluxEventsService {
         { field: 'X-Signature', code: 'replayed', message: 'an event with this signature was already accepted' },
       ]);
     }
+    try {
+      return await this.apply(cluster, event);
+    } catch (error) {
+      // The receipt is taken first so that two deliveries of one event never both apply it; an apply that fails
+      // gives it back, so Flux's retry of the same bytes is applied instead of refused as a replay.
+      await this.store.forgetReceipt(digest).catch((e: Error) => this.logger.error(`Could not release the receipt of a failed event: ${e.message}`));
+      throw error;
+    }
+  }
 
+  private async apply(cluster: string, event: FluxEventDto): Promise<FluxEventAccepted> {
     const { kind, name, namespace } = event.involvedObject;
     if (kind !== 'Kustomization' || name !== FLUX_KUSTOMIZATION.name || (namespace ?? FLUX_KUSTOMIZATION.namespace) !== FLUX_KUSTOMIZATION.namespace) {
       return { cluster, action: 'ignored' };
@@ -95,14 +105,18 @@ export class FluxEventsService {
     return given[1].toLowerCase();
   }
 
-  /** The cluster's HMAC secret (re-read each time, so rotation needs no restart); null when there is none. */
+  /**
+   * The cluster's HMAC secret (re-read each time, so rotation needs no restart); null when there is none. The
+   * file's bytes are the key exactly as stored, like Flux's, which signs with the Secret's `token` bytes: a
+   * trailing newline from `kubectl create secret --from-file` is part of the key on both sides.
+   */
   private async secretOf(cluster: string): Promise<Buffer | null> {
     const dir = this.config.clusterStatus.webhookSecretDir;
     if (!dir || !isDnsLabel(cluster)) return null;
     if (!(await this.store.findCluster(cluster))) return null;
     try {
-      const value = (await readFile(path.join(dir, cluster), 'utf8')).trim();
-      return value ? Buffer.from(value, 'utf8') : null;
+      const value = await readFile(path.join(dir, cluster));
+      return value.length > 0 ? value : null;
     } catch {
       return null;
     }

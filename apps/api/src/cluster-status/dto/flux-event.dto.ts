@@ -3,6 +3,11 @@ import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { IsDnsLabel, IsStringMap } from '@berth/common';
 
+/** notification-controller keeps event messages up to 39,000 characters (it cuts longer ones before sending). */
+export const FLUX_MESSAGE_MAX_LENGTH = 39_000;
+/** notification-controller's own limit on an event request body (3 MiB); Berth accepts as much on this route. */
+export const FLUX_EVENT_BODY_LIMIT_BYTES = 3 * 1024 * 1024;
+
 export class FluxEventQueryDto {
   @ApiProperty({ description: "The cluster whose notification-controller sends this (set in the Provider's address)", example: 'prod-eu-1' })
   @IsDnsLabel()
@@ -29,7 +34,7 @@ export class FluxEventDto {
 
   @ApiProperty({ enum: ['info', 'error', 'trace'] }) @IsIn(['info', 'error', 'trace']) severity: string;
   @ApiProperty({ example: '2026-11-24T10:00:00Z' }) @IsISO8601({ strict: true }) timestamp: string;
-  @ApiProperty() @IsString() @MaxLength(20_000) message: string;
+  @ApiProperty({ maxLength: FLUX_MESSAGE_MAX_LENGTH }) @IsString() @MaxLength(FLUX_MESSAGE_MAX_LENGTH) message: string;
   @ApiProperty({ example: 'ReconciliationSucceeded' }) @IsString() @MaxLength(200) reason: string;
   /** Flux sends `map[string]string`; any other JSON type (a number or object revision) is a 400, not a stored value. */
   @ApiPropertyOptional({ example: { revision: 'main@sha1:0123…' }, type: 'object', additionalProperties: { type: 'string' } })
