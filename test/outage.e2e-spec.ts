@@ -4,7 +4,7 @@ import TestAgent from 'supertest/lib/agent';
 import { startApp } from './helpers/app';
 import { sql } from './helpers/db';
 import { bearer, tenantOnCatalogue, TenantFixture } from './helpers/fixtures';
-import { ApiProcess, FleetEnv, fleetEnv, remoteOutage, startApiProcess, startWorker, trailerCounts, waitFor, WorkerProcess } from './helpers/fleet';
+import { ApiProcess, FleetEnv, fleetEnv, remoteOutage, startApiProcess, startWorker, trailerCounts, treeFiles, waitFor, WorkerProcess } from './helpers/fleet';
 import { http } from './helpers/app';
 
 /**
@@ -162,16 +162,21 @@ describe('a fleet remote outage never takes a process down', () => {
 
     const outage = await remoteOutage(env);
     let during: string[];
+    const syncRepo = { url: 'https://git.example.com/team/deploy.git', branch: 'main', path: './deploy' };
     try {
       during = await approveThroughOutage([p], agent, world, p);
       const [row] = await requestRows([during[0]]);
       expect(row).toMatchObject({ state: 'Approved', commitSha: null });
+      // A tenant's onboarding change (its own wake-up job, no request row) made during the outage lands too.
+      await agent.patch(`/v1/tenants/${world.tenant.name}`).set(bearer(world.tenant.owner)).send({ syncRepo }).expect(200);
     } finally {
       await outage.restore();
     }
 
     await committed([p], during);
     await expectExactlyOnce(env, [before, ...during]);
+    const tenantFile = `tenants/${world.cluster}/${world.tenant.name}/tenant.yaml`;
+    await waitAlive([p], async () => (await treeFiles(env.repo)).get(tenantFile)?.includes(syncRepo.url), 30_000, 'onboarding re-rendered');
     const status = await waitAlive(
       [p],
       async () => ((await fleetStatus(agent, world.admin)).writer?.state === 'ok' ? fleetStatus(agent, world.admin) : null),
