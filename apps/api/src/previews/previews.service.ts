@@ -13,6 +13,9 @@ import { CreatePreviewDto } from './dto/create-preview.dto';
 import { PreviewResponse } from './dto/preview.response';
 import { PreviewsRepository } from './previews.repository';
 
+/** Any of these on a tenant's previews makes the tenant visible to the preview routes (the ability decides who). */
+const PREVIEW_ACTIONS = ['read', 'create', 'delete'] as const;
+
 /**
  * How long a reservation (a preview row whose Create request is not stored yet) holds its place under
  * the cap. Longer than any submission can take (the tenant lock waits at most 10 s + 20 s), so a live
@@ -40,7 +43,7 @@ export class PreviewsService {
 
   /** POST: 201 with a Create request for a new preview, 200 with a Change request for a refresh. */
   async upsert(caller: Caller, tenantName: string, dto: CreatePreviewDto): Promise<HttpResult<PreviewResponse>> {
-    const tenant = await this.tenants.resolveForMember(caller, tenantName);
+    const tenant = await this.tenants.resolveFor(caller, tenantName, 'Preview', PREVIEW_ACTIONS);
     assertCan(caller.ability, 'create', 'Preview', { tenantId: tenant.id });
     const fields = {
       repository: dto.repository,
@@ -74,7 +77,7 @@ export class PreviewsService {
   }
 
   async list(caller: Caller, tenantName: string, query: PageQueryDto): Promise<Page<PreviewResponse>> {
-    const tenant = await this.tenants.resolveForMember(caller, tenantName);
+    const tenant = await this.tenants.resolveFor(caller, tenantName, 'Preview', PREVIEW_ACTIONS);
     assertCan(caller.ability, 'read', 'Preview', { tenantId: tenant.id });
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = CURSOR.decode(query.cursor);
@@ -97,7 +100,7 @@ export class PreviewsService {
 
   /** DELETE: a Delete request for the namespace (the fleet writer removes its folder), and the row goes. */
   async remove(caller: Caller, tenantName: string, pullRequest: number): Promise<HttpResult<PreviewResponse>> {
-    const tenant = await this.tenants.resolveForMember(caller, tenantName);
+    const tenant = await this.tenants.resolveFor(caller, tenantName, 'Preview', PREVIEW_ACTIONS);
     assertCan(caller.ability, 'delete', 'Preview', { tenantId: tenant.id });
     const row = await this.previews.find(tenant.id, pullRequest);
     if (!row) throw new NotFoundError('Preview', `${tenant.name}#${pullRequest}`);

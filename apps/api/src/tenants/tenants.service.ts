@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import { Prisma, Tenant } from '@prisma/client';
-import { accessibleWhere, assertCan, Caller } from '@berth/authz';
+import { accessibleWhere, Action, assertCan, Caller } from '@berth/authz';
 import {
   assertVersion,
   ConflictError,
@@ -50,14 +50,14 @@ export class TenantsService {
   }
 
   /**
-   * The tenant for routes that roles below `viewer` may use (previews with a `preview` CI key, which
-   * must not read the tenant itself): found when the caller is a platform admin or holds any role in
-   * it, else 404 like `resolve`. The route still checks the action on its own subject.
+   * The tenant for a route about one of its sub-resources that roles below `viewer` may use (previews with
+   * a `preview` CI key, which must not read the tenant itself): found when the ability grants any of
+   * `actions` on that subject in the tenant, else 404 like `resolve`. No role is named here: the ability
+   * table decides. The route still checks its own action on its own subject.
    */
-  async resolveForMember(caller: Caller, name: string): Promise<Tenant> {
-    const { principal } = caller;
-    const row = principal.isAdmin || principal.memberships.some((m) => m.tenantName === name) ? await this.tenants.findByName(name) : null;
-    if (!row || !(principal.isAdmin || principal.memberships.some((m) => m.tenantId === row.id))) throw new NotFoundError('Tenant', name);
+  async resolveFor(caller: Caller, name: string, type: 'Preview', actions: readonly Action[]): Promise<Tenant> {
+    const row = await this.tenants.findByName(name);
+    if (!row || !actions.some((action) => caller.ability.can(action, subject(type, { tenantId: row.id }) as never))) throw new NotFoundError('Tenant', name);
     return row;
   }
 
