@@ -10,6 +10,8 @@ export const EXPIRES_AT_ANNOTATION = 'berth.dev/expires-at';
 export const PROTECTED_LABEL = 'berth.dev/protected';
 /** kustomize-controller skips garbage collection of objects carrying it (its `prune: disabled` rule). */
 export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
+/** Flux Operator's ResourceSet skips garbage collection of objects carrying it (`fluxcd.controlplane.io/prune: disabled`). */
+export const RESOURCESET_PRUNE_ANNOTATION = 'fluxcd.controlplane.io/prune';
 export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export const RBAC_API_GROUP = 'rbac.authorization.k8s.io';

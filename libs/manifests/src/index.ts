@@ -2,9 +2,10 @@ export * from './types';
 export { ManifestValidationError } from './errors';
 export { resolveRenderOptions } from './options';
 export { namespaceDir, tenantDir, clusterTenantsDir, clusterDir } from './paths';
-export { renderNamespace, roleBindingName, RESOURCE_QUOTA_NAME, LIMIT_RANGE_NAME } from './namespace';
+export { renderNamespace, namespaceObjects, roleBindingName, RESOURCE_QUOTA_NAME, LIMIT_RANGE_NAME } from './namespace';
 export {
   renderTenantOnboarding,
+  tenantOnboardingObjects,
   tenantHomeNamespace,
   tenantServiceAccountName,
   TENANT_FILE,
@@ -12,6 +13,15 @@ export {
   TENANT_RECONCILER_BINDING,
 } from './tenant';
 export { renderClusterIndex, CLUSTER_SYNC_NAME, CLUSTER_SYNC_FILE } from './cluster';
+export {
+  PULL_RESOURCES_TEMPLATE,
+  pullNamespaceObjects,
+  pullOnboardingObjects,
+  pullModeSetup,
+  canonical,
+  type KubeObjectJson,
+  type PullSetupOptions,
+} from './pull';
 export { TENANTS_RECONCILER_ROLE, PROTECTION_POLICY_NAME } from './cluster-access';
 export {
   MANAGED_BY_LABEL,
@@ -22,6 +32,7 @@ export {
   POD_SECURITY_ENFORCE_LABEL,
   PROTECTED_LABEL,
   FLUX_PRUNE_ANNOTATION,
+  RESOURCESET_PRUNE_ANNOTATION,
 } from './common';
 export { isDnsLabel, isDnsSubdomain } from './validation';
 export { syncRepoFluxPath, syncRepoPathFor, isSyncRepoPathMap, MAX_SYNC_PATH_LENGTH } from './sync-repo';

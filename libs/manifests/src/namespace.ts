@@ -11,6 +11,7 @@ import {
   RBAC_API_GROUP,
   REQUEST_ID_ANNOTATION,
   RESERVED_PREFIXES,
+  RESOURCESET_PRUNE_ANNOTATION,
   kustomizationFile,
   managedLabels,
   objectRef,
@@ -49,6 +50,29 @@ const FORBIDDEN_ROLES = new Set(['cluster-admin']);
  * ManifestValidationError.
  */
 export function renderNamespace(spec: NamespaceSpec, options: Partial<RenderOptions> = {}): RenderedFiles {
+  const { namespace, quota, limits, bindings, policies } = namespaceModels(spec, options);
+  const files: RenderedFiles = {
+    'namespace.yaml': emit([namespace]),
+    'resourcequota.yaml': emit([quota]),
+  };
+  if (limits) files['limitrange.yaml'] = emit([limits]);
+  if (bindings.length) files['rbac.yaml'] = emit(bindings);
+  if (policies.length) files['networkpolicy.yaml'] = emit(policies);
+  files['kustomization.yaml'] = kustomizationFile(Object.keys(files));
+  return sortedFiles(files);
+}
+
+/**
+ * The objects of one namespace as plain JSON, in the order renderNamespace writes its files (namespace, quota,
+ * limit range, bindings, network policies): the same objects, for pull mode (see pull.ts).
+ */
+export function namespaceObjects(spec: NamespaceSpec, options: Partial<RenderOptions> = {}): Array<Record<string, unknown>> {
+  const { namespace, quota, limits, bindings, policies } = namespaceModels(spec, options);
+  return [namespace, quota, ...(limits ? [limits] : []), ...bindings, ...policies].map((o) => o.toJSON() as Record<string, unknown>);
+}
+
+/** Builds and validates every object of a namespace; invalid input throws ManifestValidationError. */
+function namespaceModels(spec: NamespaceSpec, options: Partial<RenderOptions>) {
   const opts = resolveRenderOptions(options);
   const ns = spec.name;
   const nsRef = objectRef('Namespace', String(ns));
@@ -58,20 +82,13 @@ export function renderNamespace(spec: NamespaceSpec, options: Partial<RenderOpti
   if (!PROFILES.has(spec.networkPolicy)) {
     throw new ManifestValidationError(nsRef, 'networkPolicy', `must be isolated, tenant or open, got ${JSON.stringify(spec.networkPolicy)}`);
   }
-
-  const files: RenderedFiles = {
-    'namespace.yaml': emit([namespaceObject(spec, opts)]),
-    'resourcequota.yaml': emit([resourceQuota(spec)]),
-  };
+  const namespace = namespaceObject(spec, opts);
+  const quota = resourceQuota(spec);
   const limits = limitRange(spec);
-  if (limits) files['limitrange.yaml'] = emit([limits]);
   const bindings = roleBindings(spec);
-  if (bindings.length) files['rbac.yaml'] = emit(bindings);
   const policies = networkPolicies(spec.networkPolicy, ns, spec.tenant, opts);
   for (const p of policies) validateModel(p, objectRef('NetworkPolicy', p.metadata!.name!, ns));
-  if (policies.length) files['networkpolicy.yaml'] = toYamlStream(policies.map((p) => p.toJSON()));
-  files['kustomization.yaml'] = kustomizationFile(Object.keys(files));
-  return sortedFiles(files);
+  return { namespace, quota, limits, bindings, policies };
 }
 
 function emit(objects: Validatable[]): string {
@@ -89,7 +106,8 @@ function namespaceObject(spec: NamespaceSpec, opts: RenderOptions): Namespace {
   assertNonEmptyString(spec.requestId, ref, `metadata.annotations["${REQUEST_ID_ANNOTATION}"]`);
 
   const annotations: Record<string, string> = { ...userAnnotations, [REQUEST_ID_ANNOTATION]: spec.requestId };
-  if (spec.protected === true) annotations[FLUX_PRUNE_ANNOTATION] = 'disabled';
+  // Both garbage collectors skip it: kustomize-controller (push mode) and the ResourceSet (pull mode).
+  if (spec.protected === true) Object.assign(annotations, { [FLUX_PRUNE_ANNOTATION]: 'disabled', [RESOURCESET_PRUNE_ANNOTATION]: 'disabled' });
   if (spec.expiresAt != null) {
     annotations[EXPIRES_AT_ANNOTATION] = canonicalTimestamp(spec.expiresAt, ref, `metadata.annotations["${EXPIRES_AT_ANNOTATION}"]`);
   }

@@ -47,6 +47,23 @@ export function tenantServiceAccountName(tenant: string): string {
  */
 export function renderTenantOnboarding(tenant: TenantSpec, options: Partial<RenderOptions> = {}): RenderedFiles {
   resolveRenderOptions(options); // validates them; the onboarding set does not depend on them
+  const { objects, namespaces } = tenantModels(tenant);
+  return sortedFiles({
+    [TENANT_FILE]: toYamlStream(objects.map((o) => o.toJSON())),
+    'kustomization.yaml': kustomizationFile([TENANT_FILE, ...namespaces]),
+  });
+}
+
+/**
+ * The objects of `tenant.yaml` as plain JSON, in the same order: home Namespace, ServiceAccount, one RoleBinding
+ * per tenant namespace, GitRepository and Kustomization (for pull mode, see pull.ts).
+ */
+export function tenantOnboardingObjects(tenant: TenantSpec, options: Partial<RenderOptions> = {}): Array<Record<string, unknown>> {
+  resolveRenderOptions(options);
+  return tenantModels(tenant).objects.map((o) => o.toJSON() as Record<string, unknown>);
+}
+
+function tenantModels(tenant: TenantSpec): { objects: Validatable[]; namespaces: string[] } {
   const tRef = `Tenant ${String(tenant.name)}`;
   assertDnsLabel(tenant.name, tRef, 'name');
   assertDnsLabel(tenant.cluster, tRef, 'cluster');
@@ -113,11 +130,7 @@ export function renderTenantOnboarding(tenant: TenantSpec, options: Partial<Rend
     );
   }
   for (const [obj, ref] of objects) validateModel(obj, ref);
-
-  return sortedFiles({
-    [TENANT_FILE]: toYamlStream(objects.map(([o]) => o.toJSON())),
-    'kustomization.yaml': kustomizationFile([TENANT_FILE, ...namespaces]),
-  });
+  return { objects: objects.map(([o]) => o), namespaces };
 }
 
 // git check-ref-format, the parts that matter for a branch name in a manifest.
