@@ -5,9 +5,10 @@ import { expectErrorShape } from './helpers/errors';
 import { apiKeyHeader, bearer, newTenant, uniqueName } from './helpers/fixtures';
 import { adminToken } from './helpers/tokens';
 
-const PAGE_SIZE = 4;
+const PAGE_SIZE = 5;
 const inputsOf = (cluster: string, extra = '') => `/v1/flux/inputs?cluster=${cluster}${extra}`;
-type Input = { id: string; name: string; tenant: string; cluster: string; preview: unknown };
+type Input = { id: string; kind: 'namespace' | 'onboarding'; name: string; tenant: string; cluster: string; preview: unknown; objects: unknown[] };
+const namespacesOf = (inputs: Input[]) => inputs.filter((i) => i.kind === 'namespace');
 
 /** Two clusters, a tier, a tenant on both; namespaces a, b, c (+ a preview) on A, one on B, one deleted on A. */
 async function world(app: NestFastifyApplication) {
@@ -74,14 +75,20 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
     expect(Object.keys(res.body).sort()).toEqual(['inputs', 'nextCursor']);
     expect(res.body.nextCursor).toBeNull();
     expect(res.headers.link).toBeUndefined();
-    const inputs = res.body.inputs as Input[];
+    const all = res.body.inputs as Input[];
+    // One onboarding input for the tenant (id: the tenant's), the rest namespaces.
+    expect(all.filter((i) => i.kind === 'onboarding')).toEqual([
+      { id: expect.stringMatching(/^[0-9a-f-]{36}$/), kind: 'onboarding', tenant: tenant.name, cluster: a, objects: expect.any(Array) },
+    ]);
+    const inputs = namespacesOf(all);
     // Not the other cluster's, not the one being deleted.
     expect(inputs.map((i) => i.name).sort()).toEqual([`${tenant.name}-a`, `${tenant.name}-b`, `${tenant.name}-c`, `${tenant.name}-pr-9`].sort());
-    expect(new Set(inputs.map((i) => i.id)).size).toBe(inputs.length);
-    for (const input of inputs) expect(typeof input.id).toBe('string');
+    expect(new Set(all.map((i) => i.id)).size).toBe(all.length);
+    for (const input of all) expect(typeof input.id).toBe('string');
     const nsA = inputs.find((i) => i.name === `${tenant.name}-a`)!;
     expect(nsA).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      kind: 'namespace',
       tenant: tenant.name,
       name: `${tenant.name}-a`,
       cluster: a,
@@ -94,6 +101,10 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
       networkPolicy: 'tenant',
       expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       preview: null,
+      objects: expect.arrayContaining([
+        expect.objectContaining({ kind: 'Namespace', metadata: expect.objectContaining({ name: `${tenant.name}-a` }) }),
+        expect.objectContaining({ kind: 'ResourceQuota' }),
+      ]),
     });
     expect(inputs.find((i) => i.name === `${tenant.name}-pr-9`)!.preview).toEqual({ repository: 'acme/web', pullRequest: 9, headSha: 'abcdef1' });
     expect(inputs.find((i) => i.name === `${tenant.name}-b`)).toMatchObject({ expiresAt: null, labels: {}, access: [] });
@@ -108,7 +119,7 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
       .expect(201);
     const changed = await http(app).get(inputsOf(a)).set(keyA).expect(200);
     const before = inputs.find((i) => i.name === `${tenant.name}-b`)!;
-    expect((changed.body.inputs as Input[]).find((i) => i.name === `${tenant.name}-b`)).toMatchObject({ id: before.id, labels: { v: '2' } });
+    expect(namespacesOf(changed.body.inputs as Input[]).find((i) => i.name === `${tenant.name}-b`)).toMatchObject({ id: before.id, labels: { v: '2' } });
   });
 
   it('lets a cluster key read only its cluster; admins any; everyone else is refused', async () => {
@@ -125,7 +136,7 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
     await http(app).get(inputsOf(a)).set(apiKeyHeader(ownerKey.body.key)).expect(403);
     const admin = await adminToken();
     const asAdmin = await http(app).get(inputsOf(b)).set(bearer(admin)).expect(200);
-    expect((asAdmin.body.inputs as Input[]).map((i) => i.name)).toEqual([`${tenant.name}-other`]);
+    expect(namespacesOf(asAdmin.body.inputs as Input[]).map((i) => i.name)).toEqual([`${tenant.name}-other`]);
     await http(app).get(inputsOf('no-such-cluster')).set(bearer(admin)).expect(404);
     // A cluster key reaches nothing else.
     for (const path of ['/v1/clusters', '/v1/tenants', `/v1/tenants/${tenant.name}`, `/v1/tenants/${tenant.name}/namespaces`, '/v1/namespace-requests']) {
@@ -142,6 +153,37 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
     expect(keys.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'flux-a', role: 'cluster', cluster: a })]));
   });
 
+  it('accepts the cluster key as HTTP Basic credentials, as Flux Operator sends a Secret with username and password', async () => {
+    // flux-operator callExternalServiceProvider: a Secret with `token` is sent as Bearer, otherwise its trimmed
+    // `username` and `password` through req.SetBasicAuth (Authorization: Basic base64(username:password)).
+    const { a, tenant, keyA } = await world(app);
+    const key = keyA['X-API-Key'];
+    const basic = (user: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+    const viaKey = await http(app).get(inputsOf(a)).set(keyA).expect(200);
+    const viaBasic = await http(app).get(inputsOf(a)).set(basic('flux', key)).expect(200);
+    expect(viaBasic.body).toEqual(viaKey.body);
+    await http(app).get(inputsOf(a)).set(basic('', key)).expect(200); // the username is not checked
+    // Wrong or non-key passwords, a malformed header: 401 in the error shape.
+    expectErrorShape(
+      await http(app)
+        .get(inputsOf(a))
+        .set(basic('flux', `${key}x`))
+        .expect(401),
+      401,
+    );
+    expectErrorShape(await http(app).get(inputsOf(a)).set(basic('flux', 'hunter2')).expect(401), 401);
+    await http(app).get(inputsOf(a)).set(basic(key, '')).expect(401);
+    await http(app).get(inputsOf(a)).set({ Authorization: 'Basic not base64!' }).expect(401);
+    // Only this route takes Basic credentials; an admin key through Basic elsewhere is refused.
+    await http(app).get(`/v1/tenants/${tenant.name}`).set(basic('flux', key)).expect(401);
+    // Basic and X-API-Key together are ambiguous, like any two credentials.
+    const both = await http(app)
+      .get(inputsOf(a))
+      .set({ ...basic('flux', key), ...keyA })
+      .expect(400);
+    expect(both.body.message).toMatch(/ambiguous credentials/i);
+  });
+
   it('paginates with limit and cursor (nextCursor and a Link header), and refuses an incomplete answer to Flux', async () => {
     const { a, tenant, keyA } = await world(app);
     for (const n of ['d', 'e']) {
@@ -151,7 +193,7 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
         .send({ name: `${tenant.name}-${n}`, cluster: a, resources: { 'requests.cpu': '10m' } })
         .expect(201);
     }
-    // 6 inputs > BERTH_FLUX_INPUTS_PAGE_SIZE (4): the plain URL Flux polls must not get a cut list.
+    // 7 inputs (6 namespaces and the tenant's onboarding) > BERTH_FLUX_INPUTS_PAGE_SIZE (5): the plain URL Flux polls must not get a cut list.
     const whole = await http(app).get(inputsOf(a)).set(keyA).expect(422);
     expect(whole.body.details[0]).toMatchObject({ code: 'inputs.too-large', limit: PAGE_SIZE });
     const seen: Input[] = [];
@@ -171,8 +213,12 @@ describe('Flux Operator pull mode: GET /v1/flux/inputs', () => {
       }
       expect(pages).toBeLessThan(10);
     }
-    expect(pages).toBe(3);
-    expect(seen.map((i) => i.name).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'pr-9'].map((n) => `${tenant.name}-${n}`).sort());
+    expect(pages).toBe(4);
+    expect(
+      namespacesOf(seen)
+        .map((i) => i.name)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd', 'e', 'pr-9'].map((n) => `${tenant.name}-${n}`).sort());
     // A limit above the configured page size is capped at it.
     const capped = await http(app).get(inputsOf(a, '&limit=100')).set(keyA).expect(200);
     expect(capped.body.inputs).toHaveLength(PAGE_SIZE);

@@ -6,9 +6,11 @@ import type { Caller } from '@berth/authz';
 import { NotFoundError, PageCursor, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import type { HttpResult } from '../idempotency/idempotency.service';
+import { pullNamespaceObjects, pullOnboardingObjects, RenderOptions, TenantSyncRepo } from '@berth/manifests';
+import { namespaceSpecOf, renderOptionsOf } from '@berth/gitops/writer';
 import { DesiredSpec, effectiveLabels } from '../namespace-requests/desired-spec';
 import { FluxInput, FluxInputsQueryDto, FluxInputsResponse } from './dto/flux-inputs.dto';
-import { FluxInputsRepository, NamespaceWithTenant } from './flux-inputs.repository';
+import { FluxInputsRepository, NamespaceWithTenant, TenantRow } from './flux-inputs.repository';
 
 const CURSOR = new PageCursor('flux-inputs', (key) => isUUID(key));
 
@@ -25,10 +27,15 @@ export interface FluxInputsResult extends HttpResult<FluxInputsResponse> {
  */
 @Injectable()
 export class FluxInputsService {
+  /** The fleet writer's render options: both modes render the same objects. */
+  private readonly options: RenderOptions;
+
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly inputs: FluxInputsRepository,
-  ) {}
+  ) {
+    this.options = renderOptionsOf(config.fleet);
+  }
 
   /**
    * Without `limit` or `cursor` (how Flux calls: one GET, no link following) the answer holds every
@@ -47,28 +54,38 @@ export class FluxInputsService {
         { field: 'shard', code: 'out-of-range', message: `shard ${shard.index} of ${shard.count} shards (0 … ${shard.count - 1})` },
       ]);
     }
-    const rows = await this.inputs.page(
-      query.cluster,
-      limit + 1,
-      CURSOR.decode(query.cursor),
-      shard,
-    );
+    const rows = await this.inputs.page(query.cluster, limit + 1, CURSOR.decode(query.cursor), shard);
+    const page = rows.slice(0, limit);
+    const [namespaces, tenants] = await Promise.all([
+      this.inputs.namespaces(page.filter((r) => r.kind === 'namespace').map((r) => r.id)),
+      this.inputs.tenants(page.filter((r) => r.kind === 'onboarding').map((r) => r.id)),
+    ]);
     const previews = await this.inputs.previewsOf(
       query.cluster,
-      rows.map((r) => ({ tenantId: r.tenantId, name: r.name })),
+      namespaces.map((r) => ({ tenantId: r.tenantId, name: r.name })),
     );
     const byNamespace = new Map(previews.map((p) => [`${p.tenantId}/${p.namespace}`, p]));
+    const byId = new Map<string, () => FluxInput>([
+      ...namespaces.map((n) => [n.id, () => this.namespaceInput(n, byNamespace.get(`${n.tenantId}/${n.name}`))] as const),
+      ...tenants.map((t) => [t.id, () => this.onboardingInput(t, query.cluster)] as const),
+    ]);
 
     const items: FluxInput[] = [];
     let bytes = 64; // the envelope: {"inputs":[…],"nextCursor":"…"}
-    for (const row of rows.slice(0, limit)) {
-      const input = toInput(row, byNamespace.get(`${row.tenantId}/${row.name}`));
+    let cut = false;
+    for (const row of page) {
+      const build = byId.get(row.id);
+      if (!build) continue; // deleted between the two reads: gone on the next poll as well
+      const input = build();
       const size = Buffer.byteLength(JSON.stringify(input)) + 1;
-      if (bytes + size > MAX_INPUTS_BYTES) break;
+      if (bytes + size > MAX_INPUTS_BYTES) {
+        cut = true;
+        break;
+      }
       bytes += size;
       items.push(input);
     }
-    const more = items.length < rows.length;
+    const more = cut || rows.length > limit;
     if (more && !paged) {
       throw new UnprocessableError(
         `Cluster ${query.cluster} has more inputs than one answer holds (${this.config.flux.inputsPageSize} inputs or ${MAX_INPUTS_BYTES / 1024} KiB); split it with ?shards=N&shard=i (one provider per shard), or page with limit and cursor`,
@@ -79,25 +96,40 @@ export class FluxInputsService {
     const headers: Record<string, string> = nextCursor ? { Link: `<${nextLink(query, limit, nextCursor)}>; rel="next"` } : {};
     return { status: 200, body: { inputs: items, nextCursor }, headers };
   }
-}
 
-function toInput(row: NamespaceWithTenant, preview: Preview | undefined): FluxInput {
-  const spec = row.spec as unknown as DesiredSpec;
-  return {
-    id: row.id,
-    tenant: row.tenant.name,
-    name: row.name,
-    cluster: row.cluster,
-    tier: spec.tier ?? null,
-    resources: row.resources as Record<string, string>,
-    limitRange: (row.limitRange as Record<string, unknown> | null) ?? null,
-    labels: effectiveLabels(spec),
-    annotations: spec.annotations ?? {},
-    access: spec.access ?? [],
-    networkPolicy: spec.networkPolicy,
-    expiresAt: row.expiresAt?.toISOString() ?? null,
-    preview: preview ? { repository: preview.repository, pullRequest: preview.pullRequest, headSha: preview.headSha } : null,
-  };
+  /** A namespace: the objects push mode writes to its folder, and (unchanged for existing templates) its fields. */
+  private namespaceInput(row: NamespaceWithTenant, preview: Preview | undefined): FluxInput {
+    const spec = row.spec as unknown as DesiredSpec;
+    return {
+      id: row.id,
+      kind: 'namespace',
+      tenant: row.tenant.name,
+      name: row.name,
+      cluster: row.cluster,
+      tier: spec.tier ?? null,
+      resources: row.resources as Record<string, string>,
+      limitRange: (row.limitRange as Record<string, unknown> | null) ?? null,
+      labels: effectiveLabels(spec),
+      annotations: spec.annotations ?? {},
+      access: spec.access ?? [],
+      networkPolicy: spec.networkPolicy,
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+      preview: preview ? { repository: preview.repository, pullRequest: preview.pullRequest, headSha: preview.headSha } : null,
+      objects: pullNamespaceObjects(namespaceSpecOf(row), this.options),
+    };
+  }
+
+  /** A tenant's onboarding on the cluster: home namespace, Flux service account, app repository. */
+  private onboardingInput(tenant: TenantRow, cluster: string): FluxInput {
+    const syncRepo = (tenant.syncRepo as TenantSyncRepo | null) ?? null;
+    return {
+      id: tenant.id,
+      kind: 'onboarding',
+      tenant: tenant.name,
+      cluster,
+      objects: pullOnboardingObjects({ name: tenant.name, cluster, syncRepo }, this.options),
+    };
+  }
 }
 
 function nextLink(query: FluxInputsQueryDto, limit: number, cursor: string): string {

@@ -53,25 +53,42 @@ export class FluxPreviewInput {
   @ApiProperty({ example: '3f2c9e1' }) headSha: string;
 }
 
-/** One namespace as a ResourceSet input (ResourceSetInputProvider `ExternalService` format). */
+/**
+ * One ResourceSet input (ResourceSetInputProvider `ExternalService` format): a namespace, or a tenant's onboarding
+ * on the cluster. `objects` are the Kubernetes objects push mode writes to the fleet repository for it; the
+ * namespace fields are kept for templates written against them.
+ */
 export class FluxInput {
-  @ApiProperty({ format: 'uuid', description: "Stable: the namespace id, unchanged for the namespace's life" }) id: string;
+  @ApiProperty({ format: 'uuid', description: "Stable: the namespace's id (kind namespace) or the tenant's (kind onboarding)" }) id: string;
+  @ApiProperty({ enum: ['namespace', 'onboarding'] }) kind: 'namespace' | 'onboarding';
   @ApiProperty() tenant: string;
-  @ApiProperty() name: string;
   @ApiProperty() cluster: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) tier: string | null;
-  @ApiProperty({ ...STRING_MAP, description: 'ResourceQuota hard limits' }) resources: Record<string, string>;
-  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true, description: 'LimitRange (default, defaultRequest, max, min)' })
-  limitRange: Record<string, unknown> | null;
-  @ApiProperty(STRING_MAP) labels: Record<string, string>;
-  @ApiProperty(STRING_MAP) annotations: Record<string, string>;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: '[{subject:{kind,name},role}] → RoleBindings' }) access: Array<{
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'The objects to apply (keys sorted): print each with `toYaml` in the ResourceSet template',
+  })
+  objects: Array<Record<string, unknown>>;
+  @ApiPropertyOptional({ description: 'kind namespace only' }) name?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'kind namespace only' }) tier?: string | null;
+  @ApiPropertyOptional({ ...STRING_MAP, description: 'kind namespace only: ResourceQuota hard limits' }) resources?: Record<string, string>;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    description: 'kind namespace only: LimitRange (default, defaultRequest, max, min)',
+  })
+  limitRange?: Record<string, unknown> | null;
+  @ApiPropertyOptional({ ...STRING_MAP, description: 'kind namespace only' }) labels?: Record<string, string>;
+  @ApiPropertyOptional({ ...STRING_MAP, description: 'kind namespace only' }) annotations?: Record<string, string>;
+  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'kind namespace only: [{subject:{kind,name},role}]' }) access?: Array<{
     subject: { kind: string; name: string };
     role: string;
   }>;
-  @ApiProperty({ enum: ['isolated', 'tenant', 'open'] }) networkPolicy: string;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) expiresAt: string | null;
-  @ApiPropertyOptional({ nullable: true, type: FluxPreviewInput, description: 'Set for pull-request previews' }) preview: FluxPreviewInput | null;
+  @ApiPropertyOptional({ enum: ['isolated', 'tenant', 'open'], description: 'kind namespace only' }) networkPolicy?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'kind namespace only' }) expiresAt?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: FluxPreviewInput, description: 'kind namespace only: set for pull-request previews' })
+  preview?: FluxPreviewInput | null;
 }
 
 export class FluxInputsResponse {
