@@ -50,6 +50,9 @@ export class KubeStub {
   goneAsHttp = false;
   /** Every request as "METHOD path?query", for assertions (e.g. how many LISTs). */
   readonly requests: string[] = [];
+  /** Called after each LIST page is computed (e.g. to compact in the middle of a paged list). */
+  onListPage?: (pages: number) => void;
+  private listPages = 0;
   private rv = 100;
   private compactedBelow = 0;
   private readonly objects = new Map<string, StoredObject>();
@@ -224,13 +227,33 @@ export class KubeStub {
     const rvParam = url.searchParams.get('resourceVersion');
     if (rvParam && rvParam !== '0' && Number(rvParam) < this.compactedBelow)
       return this.status(res, 410, 'Expired', `too old resource version: ${rvParam} (${this.compactedBelow})`);
-    const items = [...this.objects.values()].filter((o) => o.kind === kind && matches(o.object)).map((o) => o.object);
+    const all = [...this.objects.values()]
+      .filter((o) => o.kind === kind && matches(o.object))
+      .map((o) => o.object)
+      .sort((a, b) => (`${a.metadata.namespace ?? ''}/${a.metadata.name}` < `${b.metadata.namespace ?? ''}/${b.metadata.name}` ? -1 : 1));
+    // Paging as the API server does: `limit` items, then `metadata.continue` naming where the next page starts and
+    // the resourceVersion of the first page; a continue older than the compaction answers 410 Expired.
+    let offset = 0;
+    let listRv = this.rv;
+    const cont = url.searchParams.get('continue');
+    if (cont) {
+      const token = JSON.parse(Buffer.from(cont, 'base64url').toString()) as { rv: number; offset: number };
+      if (token.rv < this.compactedBelow)
+        return this.status(res, 410, 'Expired', 'The provided continue parameter is too old to display a consistent list result.');
+      ({ offset, rv: listRv } = token);
+    }
+    const limit = Number(url.searchParams.get('limit') ?? '0');
+    const items = limit > 0 ? all.slice(offset, offset + limit) : all;
+    const next =
+      limit > 0 && offset + limit < all.length ? Buffer.from(JSON.stringify({ rv: listRv, offset: offset + limit })).toString('base64url') : undefined;
+    this.listPages += 1;
+    this.onListPage?.(this.listPages);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
         apiVersion: 'v1',
         kind: kind === 'namespaces' ? 'NamespaceList' : 'ResourceQuotaList',
-        metadata: { resourceVersion: String(this.rv) },
+        metadata: { resourceVersion: String(listRv), ...(next ? { continue: next } : {}) },
         items,
       }),
     );

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeStub } from '../../../test/helpers/kube-stub';
-import { ClusterClient } from './cluster-client';
+import { ClusterClient, type ClusterClientOptions } from './cluster-client';
 import { ClusterClients } from './credentials';
 import { ClusterTimeoutError, ClusterUnauthorizedError, ClusterUnreachableError, ClusterNotFoundError } from './errors';
 
@@ -19,9 +19,9 @@ describe('ClusterClient against a Kubernetes API stub', () => {
   let stub: KubeStub;
   let dir: string;
   const clients: ClusterClient[] = [];
-  const clientFor = (cluster: string, token?: string, server?: string, timeoutMs = 2000) => {
+  const clientFor = (cluster: string, token?: string, server?: string, timeoutMs = 2000, more: ClusterClientOptions = {}) => {
     stub.writeKubeconfig(dir, cluster, token, server);
-    const c = new ClusterClients({ kubeconfigDir: dir }, { timeoutMs }).get({ name: cluster })!;
+    const c = new ClusterClients({ kubeconfigDir: dir }, { timeoutMs, ...more }).get({ name: cluster })!;
     clients.push(c);
     return c;
   };
@@ -80,6 +80,43 @@ describe('ClusterClient against a Kubernetes API stub', () => {
       expect(stub.listCount('namespaces') - before).toBe(2);
       client.close();
     }
+  });
+
+  it("lists in pages of 500 following continue, as client-go's pager (tools/pager: defaultPageSize 500)", async () => {
+    for (let i = 0; i < 1201; i++) stub.putNamespace(`ns-${String(i).padStart(4, '0')}`);
+    const client = clientFor('paged');
+    expect((await client.managedNamespaces()).size).toBe(1201);
+    const lists = stub.requests.filter((r) => r.startsWith('GET /api/v1/namespaces?') && !r.includes('watch=true'));
+    expect(lists).toHaveLength(3);
+    expect(lists.every((r) => r.includes('limit=500'))).toBe(true);
+    expect(lists.slice(1).every((r) => r.includes('continue='))).toBe(true);
+    expect(client.namespaces.lists).toBe(1); // one LIST, three pages
+  });
+
+  it('falls back to one full list when the snapshot expires in the middle of paging (client-go pager: FullListIfExpired on 410)', async () => {
+    for (let i = 0; i < 25; i++) stub.putNamespace(`ns-${i}`);
+    stub.onListPage = (pages) => pages === 1 && stub.compact(); // etcd compacts right after the first page
+    const warnings: string[] = [];
+    const client = clientFor('expired', undefined, undefined, 2000, { pageSize: 10, onWarning: (m) => warnings.push(m) });
+    expect((await client.managedNamespaces()).size).toBe(25);
+    const lists = stub.requests.filter((r) => r.startsWith('GET /api/v1/namespaces?') && !r.includes('watch=true'));
+    expect(lists).toHaveLength(3); // page 1, the expired continue (410), the full list
+    expect(lists[1]).toContain('continue=');
+    expect(lists[2]).not.toMatch(/limit=|continue=/);
+    expect(warnings.join('\n')).toMatch(/expired \(410\)/);
+  });
+
+  it('jitters each watch timeout between watchSeconds and twice it (client-go reflector: minWatchTimeout × (1 + rand))', async () => {
+    const seconds: number[] = [];
+    const watches = () => stub.requests.filter((q) => q.startsWith('GET /api/v1/namespaces?') && q.includes('watch=true'));
+    for (const [i, r] of [0, 0.5, 0.999].entries()) {
+      const client = clientFor(`j${i}`, undefined, undefined, 2000, { watchSeconds: 300, random: () => r });
+      await client.managedNamespaces();
+      await eventually(() => watches().length > i);
+      seconds.push(Number(new URLSearchParams(watches()[i]!.split('?')[1]).get('timeoutSeconds')));
+      client.close();
+    }
+    expect(seconds).toEqual([300, 450, 599]);
   });
 
   it('types 401, 404, timeouts and unreachable clusters', async () => {

@@ -27,8 +27,12 @@ export const QUOTA_NAME = 'berth-quota';
 export interface ClusterClientOptions {
   /** Per-call timeout of GET and LIST requests. */
   timeoutMs?: number;
-  /** Server-side bound of one watch stream. */
+  /** Shortest server-side bound of one watch stream (each watch: between it and twice it, as client-go). */
   watchSeconds?: number;
+  /** LIST page size (default 500, as client-go's pager). */
+  pageSize?: number;
+  /** Jitter source, [0, 1) (tests pin it). */
+  random?: () => number;
   onWarning?: (message: string) => void;
 }
 
@@ -64,13 +68,21 @@ export class ClusterClient {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const watch = new Watch(kubeConfig);
-    const common = { cluster, watch, watchSeconds, timeoutMs: this.timeoutMs, onWarning: options.onWarning };
+    const common = {
+      cluster,
+      watch,
+      watchSeconds,
+      timeoutMs: this.timeoutMs,
+      onWarning: options.onWarning,
+      pageSize: options.pageSize,
+      random: options.random,
+    };
     this.namespaces = new ListWatchCache<V1Namespace>({
       ...common,
       what: 'list namespaces',
       path: '/api/v1/namespaces',
       query: { labelSelector: MANAGED_BY_SELECTOR },
-      list: () => this.core.listNamespace({ labelSelector: MANAGED_BY_SELECTOR }, this.withTimeout()),
+      list: (page) => this.core.listNamespace({ labelSelector: MANAGED_BY_SELECTOR, ...page }, this.withTimeout()),
     });
     const quotaSelector = `metadata.name=${QUOTA_NAME}`;
     this.quotas = new ListWatchCache<V1ResourceQuota>({
@@ -78,7 +90,7 @@ export class ClusterClient {
       what: 'list resourcequotas',
       path: '/api/v1/resourcequotas',
       query: { fieldSelector: quotaSelector },
-      list: () => this.core.listResourceQuotaForAllNamespaces({ fieldSelector: quotaSelector }, this.withTimeout()),
+      list: (page) => this.core.listResourceQuotaForAllNamespaces({ fieldSelector: quotaSelector, ...page }, this.withTimeout()),
     });
   }
 

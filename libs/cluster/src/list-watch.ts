@@ -7,8 +7,17 @@ export interface KubeObject {
 
 export interface KubeList<T> {
   items: T[];
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; _continue?: string };
 }
+
+/** One page of a LIST: `limit` items from `_continue` (both absent: the whole list at once). */
+export interface ListPage {
+  limit?: number;
+  _continue?: string;
+}
+
+/** client-go's pager (tools/pager): pages of 500 (defaultPageSize), following `continue`. */
+export const LIST_PAGE_SIZE = 500;
 
 export interface ListWatchOptions<T> {
   cluster: string;
@@ -18,10 +27,18 @@ export interface ListWatchOptions<T> {
   path: string;
   /** labelSelector / fieldSelector, the same for the list and the watch. */
   query: Record<string, string>;
-  list: () => Promise<KubeList<T>>;
+  list: (page: ListPage) => Promise<KubeList<T>>;
   watch: Watch;
-  /** Server-side bound of one watch (`timeoutSeconds`); the client aborts a silent stream a bit later. */
+  /**
+   * Shortest server-side bound of one watch (`timeoutSeconds`); each watch takes a random value between it and
+   * twice it, as client-go's reflector does (minWatchTimeout 5 min × (1 + rand)), so the watches of many clusters
+   * and replicas do not all end and restart at the same moment. The client aborts a silent stream a bit later.
+   */
   watchSeconds: number;
+  /** Page size of a LIST (default LIST_PAGE_SIZE). */
+  pageSize?: number;
+  /** [0, 1) source of the watch timeout jitter (tests pin it). */
+  random?: () => number;
   /** Client-side timeout of the list call, for error messages. */
   timeoutMs: number;
   onWarning?: (message: string) => void;
@@ -51,6 +68,7 @@ export class ListWatchCache<T extends KubeObject> {
   private listing?: Promise<void>;
   /** Each watch gets a number; callbacks of an older (aborted) watch are ignored. */
   private generation = 0;
+  private currentWatchSeconds = 0;
   /** How many LISTs were made (tests and metrics). */
   lists = 0;
 
@@ -82,7 +100,7 @@ export class ListWatchCache<T extends KubeObject> {
     this.lists += 1;
     let list: KubeList<T>;
     try {
-      list = await this.options.list();
+      list = await this.listAll();
     } catch (error) {
       throw toClusterError(error, this.options.cluster, this.options.what, this.options.timeoutMs);
     }
@@ -92,10 +110,43 @@ export class ListWatchCache<T extends KubeObject> {
     void this.startWatch();
   }
 
+  /**
+   * A LIST in pages of `pageSize`, following `continue` (one big answer would time out on a cluster with many
+   * thousands of objects and load the API server and etcd at once). The pages form one consistent snapshot at
+   * the first page's resourceVersion; when it is compacted away in the middle (410 Expired on a continue),
+   * client-go's pager falls back to one full list without limit (FullListIfExpired), and so does this.
+   */
+  private async listAll(): Promise<KubeList<T>> {
+    const limit = this.options.pageSize ?? LIST_PAGE_SIZE;
+    const items: T[] = [];
+    let cont: string | undefined;
+    for (;;) {
+      let page: KubeList<T>;
+      try {
+        page = await this.options.list({ limit, ...(cont ? { _continue: cont } : {}) });
+      } catch (error) {
+        if (cont && toClusterError(error, this.options.cluster, this.options.what, this.options.timeoutMs) instanceof ClusterGoneError) {
+          this.options.onWarning?.(`${this.options.what}: the paged list expired (410) after ${items.length} objects; listing again in one request`);
+          return this.options.list({});
+        }
+        throw error;
+      }
+      items.push(...(page.items ?? []));
+      cont = page.metadata?._continue || undefined;
+      if (!cont) return { items, metadata: { resourceVersion: page.metadata?.resourceVersion } };
+    }
+  }
+
+  /** This watch's `timeoutSeconds`: between watchSeconds and twice it (client-go reflector). */
+  private watchTimeout(): number {
+    return Math.floor(this.options.watchSeconds * (1 + (this.options.random ?? Math.random)()));
+  }
+
   private async startWatch(): Promise<void> {
     if (this.stopped || !this.synced || !this.resourceVersion) return;
     const generation = ++this.generation;
-    const query = { ...this.options.query, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: this.options.watchSeconds };
+    this.currentWatchSeconds = this.watchTimeout();
+    const query = { ...this.options.query, resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: this.currentWatchSeconds };
     try {
       const controller = await this.options.watch.watch(
         this.options.path,
@@ -115,7 +166,7 @@ export class ListWatchCache<T extends KubeObject> {
   private armSilenceTimer(): void {
     if (this.silenceTimer) clearTimeout(this.silenceTimer);
     if (!this.watching) return;
-    this.silenceTimer = setTimeout(() => this.abortWatch(true), (this.options.watchSeconds + 15) * 1000);
+    this.silenceTimer = setTimeout(() => this.abortWatch(true), (this.currentWatchSeconds + 15) * 1000);
     this.silenceTimer.unref();
   }
 
