@@ -231,6 +231,26 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
     expect((await clusterRow(other.cluster)).statusCheckedAt).toBeNull();
   });
 
+  it('an unreachable cluster does not show ready: true next to its error (ready is unknown; the last revision stays)', async () => {
+    const { cluster } = await world();
+    const revision = `main@sha1:${sha()}`;
+    stub.setKustomization({ ready: { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied' }, lastAppliedRevision: revision });
+    expect(await status.reconcileCluster(cluster)).toMatchObject({ outcome: 'ok' });
+    const admin = await adminToken();
+    const statusOf = async () => {
+      const res = await http(app).get('/v1/clusters?limit=500').set(bearer(admin)).expect(200);
+      return (res.body.items as Array<{ name: string; status: { ready: boolean | null; revision: string; message: string } }>).find((c) => c.name === cluster)!
+        .status;
+    };
+    expect(await statusOf()).toMatchObject({ ready: true, revision });
+    stub.writeKubeconfig(kubeDir, cluster, stub.token, 'http://127.0.0.1:1');
+    expect(await status.reconcileCluster(cluster)).toMatchObject({ outcome: 'error' });
+    expect(await statusOf()).toMatchObject({ ready: null, revision, message: expect.stringMatching(/unreachable/) });
+    stub.writeKubeconfig(kubeDir, cluster);
+    expect(await status.reconcileCluster(cluster)).toMatchObject({ outcome: 'ok' });
+    expect(await statusOf()).toMatchObject({ ready: true, revision });
+  });
+
   it('times out on a hanging API server (typed error, namespaces unchanged)', async () => {
     const hanging = await new KubeStub().start();
     hanging.hang = true;

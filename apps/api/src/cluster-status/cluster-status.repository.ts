@@ -95,9 +95,16 @@ export class ClusterStatusRepository {
     });
   }
 
-  /** A failed read: the message and time change, the last known Ready/revision stay. */
+  /**
+   * A failed read: Ready becomes unknown (null: Berth cannot tell whether Flux is healthy, and `ready: true` next
+   * to "unreachable" would say it can), the message says why; the last applied revision stays (it is still the
+   * last one Berth saw).
+   */
   async recordError(cluster: string, message: string, at: Date): Promise<void> {
-    await this.prisma.cluster.updateMany({ where: { name: cluster }, data: { statusMessage: message.slice(0, 2000), statusCheckedAt: at } });
+    await this.prisma.cluster.updateMany({
+      where: { name: cluster },
+      data: { statusReady: null, statusMessage: message.slice(0, 2000), statusCheckedAt: at },
+    });
   }
 
   /** Stores a webhook's digest; false when it was seen before (a replay). Old receipts are pruned. */
