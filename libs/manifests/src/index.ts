@@ -22,6 +22,7 @@ export {
   type KubeObjectJson,
   type PullSetupOptions,
 } from './pull';
+export { renderStatusReaderRbac, STATUS_READER_ROLE, STATUS_READER_RULES } from './status-reader';
 export { TENANTS_RECONCILER_ROLE, PROTECTION_POLICY_NAME } from './cluster-access';
 export {
   MANAGED_BY_LABEL,
