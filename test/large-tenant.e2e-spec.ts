@@ -88,4 +88,35 @@ describe('decisions in a tenant of thousands of namespaces', () => {
     await ask(`${tenant.name}-fits-now`).expect(201);
     await ask(`${tenant.name}-full-again`).expect(422);
   });
+
+  it('keeps the totals decisions read equal to the ledger and the live namespaces, whatever wrote them', async () => {
+    // Every test above wrote through the API and in bulk SQL; this one adds changes, deletes and a
+    // direct ledger edit, then compares the database-kept totals with sums computed from scratch.
+    const { tenant, ask } = await bigTenant({ 'requests.cpu': '1000', namespaces: 10_000 });
+    await ask(`${tenant.name}-extra`).expect(201);
+    await http(app)
+      .patch(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-seed-7`)
+      .set(bearer(tenant.developer))
+      .send({ resources: { 'requests.cpu': '250m', pods: '3' } })
+      .expect(201);
+    await http(app).delete(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-seed-8`).set(bearer(tenant.owner)).expect(202);
+    await sql(`UPDATE "Allocation" SET milli = milli + 1 WHERE "namespaceId" IN (SELECT id FROM "Namespace" WHERE name LIKE $1 || '-seed-1_')`, [tenant.name]);
+    await sql(`DELETE FROM "Namespace" WHERE name = $1 || '-seed-9'`, [tenant.name]);
+    const drift = await sql(
+      `SELECT coalesce(t."tenantId", l."tenantId") AS tenant, coalesce(t.resource, l.resource) AS resource, t.milli::text AS kept, l.milli::text AS summed
+       FROM (SELECT * FROM "TenantAllocation" WHERE milli <> 0) t
+       FULL JOIN (SELECT "tenantId", resource, sum(milli) AS milli FROM "Allocation" GROUP BY 1, 2) l ON l."tenantId" = t."tenantId" AND l.resource = t.resource
+       WHERE t.milli IS DISTINCT FROM l.milli`,
+    );
+    expect(drift).toEqual([]);
+    const counts = await sql(
+      `SELECT coalesce(c."tenantId", n."tenantId") AS tenant, c.live, n.live AS counted
+       FROM (SELECT * FROM "TenantNamespaceCount" WHERE live <> 0) c
+       FULL JOIN (SELECT "tenantId", count(*)::int AS live FROM "Namespace" WHERE state <> 'Deleting' GROUP BY 1) n ON n."tenantId" = c."tenantId"
+       WHERE c.live IS DISTINCT FROM n.live`,
+    );
+    expect(counts).toEqual([]);
+    const usage = await http(app).get(`/v1/tenants/${tenant.name}/usage`).set(bearer(tenant.viewer)).expect(200);
+    expect(usage.body.namespaces.allocated).toBe(SEEDED + 1 + 1 - 1 - 1);
+  });
 });

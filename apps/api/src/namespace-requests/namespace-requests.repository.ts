@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Namespace, NamespaceRequest, Prisma, RequestState, Tenant } from '@prisma/client';
 import { NotFoundError } from '@berth/common';
@@ -21,7 +22,7 @@ export interface PolicyState {
   cluster: { name: string; labels: Record<string, string> } | null;
   /** How many live namespaces (everything but those being deleted) the tenant has. */
   namespaceCount: number;
-  /** The quota ledger summed per resource (canonical keys, exact milli-units): what the live namespaces hold. */
+  /** The quota ledger's totals per resource (canonical keys, exact milli-units): what the live namespaces hold. */
   allocated: Map<string, bigint>;
   /** The tenant's live namespace of the asked cluster and name, if any. */
   current: CurrentNamespace | null;
@@ -32,6 +33,22 @@ export interface PolicyState {
 }
 
 type PolicyStateRow = Omit<PolicyState, 'allocated'> & { allocated: Record<string, string> };
+
+/** What a new request stores (the decision path fills every field). */
+export interface NewRequest {
+  tenantId: string;
+  kind: NamespaceRequest['kind'];
+  namespace: string;
+  cluster: string;
+  spec: unknown;
+  state: NamespaceRequest['state'];
+  decision: unknown;
+  reason?: string | null;
+  requestedBy: string;
+  accountable: string;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+}
 
 const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 
@@ -52,10 +69,11 @@ export class NamespaceRequestsRepository {
   }
 
   /**
-   * One statement: the tenant's policy fields, the tier catalogue, the cluster, the ledger's sums and the
-   * live namespace count (both from indexes on tenantId), whether the name is taken, the prefix owners,
-   * and the one namespace concerned. Inside the lock it runs after the lock is held, so its snapshot
-   * already sees every decision committed before (READ COMMITTED takes a snapshot per statement).
+   * One statement of primary-key lookups: the tenant's policy fields, the tier catalogue, the cluster,
+   * the ledger's totals and the live namespace count (TenantAllocation and TenantNamespaceCount, which
+   * the database keeps as the ledger and namespaces change), whether the name is taken, the prefix
+   * owners, and the one namespace concerned. Inside the lock it runs after the lock is held, so its
+   * snapshot already sees every decision committed before (READ COMMITTED takes a snapshot per statement).
    */
   async policyState(db: PrismaTx | PrismaService, tenantId: string, cluster: string, name: string): Promise<PolicyState> {
     const prefixOf = prefixCandidates(name, this.config.policy.namePrefix);
@@ -68,9 +86,9 @@ export class NamespaceRequestsRepository {
                   'autoApprove', q."autoApprove") ORDER BY q.name), '[]')
            FROM "QuotaTier" q) AS tiers,
         (SELECT json_build_object('name', c.name, 'labels', c.labels) FROM "Cluster" c WHERE c.name = ${cluster}) AS cluster,
-        (SELECT count(*)::int FROM "Namespace" n WHERE n."tenantId" = ${tenantId}::uuid AND n.state <> 'Deleting') AS "namespaceCount",
+        coalesce((SELECT c.live FROM "TenantNamespaceCount" c WHERE c."tenantId" = ${tenantId}::uuid), 0) AS "namespaceCount",
         (SELECT coalesce(json_object_agg(a.resource, a.milli::text), '{}')
-           FROM (SELECT resource, sum(milli) AS milli FROM "Allocation" WHERE "tenantId" = ${tenantId}::uuid GROUP BY resource) a) AS allocated,
+           FROM "TenantAllocation" a WHERE a."tenantId" = ${tenantId}::uuid AND a.milli <> 0) AS allocated,
         (SELECT json_build_object('id', n.id, 'cluster', n.cluster, 'name', n.name, 'spec', n.spec, 'resources', n.resources,
                   'limitRange', n."limitRange", 'version', n.version)
            FROM "Namespace" n
@@ -88,11 +106,17 @@ export class NamespaceRequestsRepository {
     return this.policyState(this.prisma, tenantId, cluster, name);
   }
 
-  createRequest(tx: PrismaTx, data: Omit<Prisma.NamespaceRequestUncheckedCreateInput, 'spec' | 'decision'> & { spec: unknown; decision: unknown }) {
-    return tx.namespaceRequest.create({
-      data: { ...data, spec: json(data.spec), decision: json(data.decision) },
-      include: { tenant: { select: { name: true } } },
-    });
+  /** Stores a request in one statement (INSERT … RETURNING): it runs inside the tenant's lock on every decision. */
+  async createRequest(tx: PrismaTx, tenantName: string, data: NewRequest): Promise<RequestWithTenant> {
+    const now = new Date();
+    const [row] = await tx.$queryRaw<NamespaceRequest[]>`
+      INSERT INTO "NamespaceRequest" (id, "tenantId", kind, namespace, cluster, spec, state, decision, reason, "requestedBy", accountable,
+                                      "decidedBy", "decidedAt", "createdAt", "updatedAt")
+      VALUES (${randomUUID()}::uuid, ${data.tenantId}::uuid, ${data.kind}::"RequestKind", ${data.namespace}, ${data.cluster},
+              ${JSON.stringify(data.spec)}::jsonb, ${data.state}::"RequestState", ${JSON.stringify(data.decision)}::jsonb, ${data.reason ?? null},
+              ${data.requestedBy}, ${data.accountable}, ${data.decidedBy}, ${data.decidedAt}, ${now}, ${now})
+      RETURNING *`;
+    return { ...row, tenant: { name: tenantName } };
   }
 
   findRequest(visible: Prisma.NamespaceRequestWhereInput, id: string): Promise<RequestWithTenant | null> {
@@ -131,27 +155,43 @@ export class NamespaceRequestsRepository {
       .then((n) => n > 0);
   }
 
-  /** Writes a namespace's new desired state and its ledger rows (exact milli-units per resource). */
+  /**
+   * Writes a namespace's new desired state and its ledger rows (exact milli-units per resource), in one
+   * statement: the namespace row, the ledger's rows upserted, the resources it no longer has removed.
+   */
   async upsertNamespace(
     tx: PrismaTx,
     target: { id?: string; tenantId: string; cluster: string; name: string },
     desired: { spec: unknown; resources: Record<string, string>; limitRange: unknown; expiresAt: Date | null; requestId: string },
   ): Promise<Namespace> {
-    const data = {
-      spec: json(desired.spec),
-      resources: json(desired.resources),
-      limitRange: desired.limitRange ? json(desired.limitRange) : Prisma.DbNull,
-      expiresAt: desired.expiresAt,
-      requestId: desired.requestId,
-      state: 'Approved' as const,
-      lastError: null,
-    };
-    const row = target.id
-      ? await tx.namespace.update({ where: { id: target.id }, data: { ...data, version: { increment: 1 } } })
-      : await tx.namespace.create({ data: { ...data, tenantId: target.tenantId, cluster: target.cluster, name: target.name } });
-    await tx.allocation.deleteMany({ where: { namespaceId: row.id } });
-    const ledger = [...parseResources(desired.resources)].map(([resource, milli]) => ({ namespaceId: row.id, tenantId: row.tenantId, resource, milli }));
-    if (ledger.length > 0) await tx.allocation.createMany({ data: ledger });
+    const ledger = [...parseResources(desired.resources)];
+    const resources = ledger.map(([resource]) => resource);
+    const millis = ledger.map(([, milli]) => milli.toString());
+    const [spec, quota, limitRange] = [
+      JSON.stringify(desired.spec),
+      JSON.stringify(desired.resources),
+      desired.limitRange ? JSON.stringify(desired.limitRange) : null,
+    ];
+    const now = new Date();
+    const written = target.id
+      ? Prisma.sql`UPDATE "Namespace" SET spec = ${spec}::jsonb, resources = ${quota}::jsonb, "limitRange" = ${limitRange}::jsonb,
+                     "expiresAt" = ${desired.expiresAt}, "requestId" = ${desired.requestId}::uuid, state = 'Approved', "lastError" = NULL,
+                     version = version + 1, "updatedAt" = ${now}
+                   WHERE id = ${target.id}::uuid RETURNING *`
+      : Prisma.sql`INSERT INTO "Namespace" (id, "tenantId", cluster, name, spec, resources, "limitRange", "expiresAt", "requestId", state, "createdAt", "updatedAt")
+                   VALUES (${randomUUID()}::uuid, ${target.tenantId}::uuid, ${target.cluster}, ${target.name}, ${spec}::jsonb, ${quota}::jsonb,
+                           ${limitRange}::jsonb, ${desired.expiresAt}, ${desired.requestId}::uuid, 'Approved', ${now}, ${now})
+                   RETURNING *`;
+    // The statement's parts see one snapshot: they touch disjoint ledger rows (upsert the kept keys, delete the others).
+    const [row] = await tx.$queryRaw<Namespace[]>`
+      WITH ns AS (${written}),
+      kept AS (
+        INSERT INTO "Allocation" ("namespaceId", "tenantId", resource, milli)
+        SELECT ns.id, ns."tenantId", l.resource, l.milli FROM ns, unnest(${resources}::text[], ${millis}::bigint[]) AS l(resource, milli)
+        ON CONFLICT ("namespaceId", resource) DO UPDATE SET milli = EXCLUDED.milli
+      ),
+      dropped AS (DELETE FROM "Allocation" a USING ns WHERE a."namespaceId" = ns.id AND a.resource <> ALL(${resources}::text[]))
+      SELECT * FROM ns`;
     return row;
   }
 

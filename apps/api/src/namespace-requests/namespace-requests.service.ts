@@ -207,7 +207,7 @@ export class NamespaceRequestsService {
       return { decision };
     }
     const approved = decision.outcome === 'approve';
-    const request = await this.requests.createRequest(tx, {
+    const request = await this.requests.createRequest(tx, state.tenant.name, {
       tenantId,
       kind: ask.kind,
       namespace: ask.name,
