@@ -34,10 +34,19 @@ export interface KustomizationState {
   lastAttemptedRevision?: string;
 }
 
+/** A Flux Operator ResourceSet's status (fluxcd.controlplane.io/v1, api/v1 resourceset_types.go). */
+export interface ResourceSetState {
+  ready?: { status: 'True' | 'False' | 'Unknown'; reason: string; message: string } | null;
+  /** Names of the Namespaces in `status.inventory` (entries `_<name>__Namespace`); null: no inventory. */
+  namespaces?: string[] | null;
+  lastAppliedRevision?: string;
+}
+
 /**
  * A Kubernetes API server stub on 127.0.0.1 (plain HTTP, random port) that speaks the real paths and object
  * shapes Berth reads, for driving the real @kubernetes/client-node:
  * - GET /apis/kustomize.toolkit.fluxcd.io/v1/namespaces/flux-system/kustomizations/berth-tenants
+ * - GET /apis/fluxcd.controlplane.io/v1/namespaces/flux-system/resourcesets/<name> (pull mode)
  * - GET /api/v1/namespaces?labelSelector=… and /api/v1/resourcequotas?fieldSelector=metadata.name=…
  *   (also per namespace), lists with metadata.resourceVersion, `?watch=true` streams from a resourceVersion;
  * - a watch from a compacted resourceVersion gets the real API server's answer: 200 + an ERROR event
@@ -60,6 +69,7 @@ export class KubeStub {
   private readonly watches = new Set<OpenWatch>();
   private readonly hanging = new Set<http.ServerResponse>();
   private kustomization: Record<string, unknown> | null = null;
+  private readonly resourceSets = new Map<string, Record<string, unknown>>();
   private server?: http.Server;
   port = 0;
 
@@ -126,9 +136,57 @@ export class KubeStub {
     };
   }
 
-  /** A namespace labelled as Berth's (or not, with `labels`). */
-  putNamespace(name: string, labels: Record<string, string> = { 'berth.dev/managed-by': 'berth' }): void {
-    this.put('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels, resourceVersion: '' }, status: { phase: 'Active' } });
+  /**
+   * A ResourceSet in flux-system as Flux Operator writes it: Ready condition (observedGeneration), inventory entries
+   * `<namespace>_<name>_<group>_<kind>` with `v`, lastAppliedRevision (sha256 digest of the applied objects), history.
+   */
+  setResourceSet(name: string, state: ResourceSetState): void {
+    const now = new Date().toISOString();
+    const ready = state.ready
+      ? [
+          {
+            type: 'Ready',
+            status: state.ready.status,
+            reason: state.ready.reason,
+            message: state.ready.message,
+            lastTransitionTime: now,
+            observedGeneration: 1,
+          },
+        ]
+      : [];
+    const digest = state.lastAppliedRevision ?? `sha256:${'0'.repeat(64)}`;
+    this.resourceSets.set(name, {
+      apiVersion: 'fluxcd.controlplane.io/v1',
+      kind: 'ResourceSet',
+      metadata: { name, namespace: 'flux-system', generation: 1, resourceVersion: String(++this.rv) },
+      spec: { inputsFrom: [{ apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSetInputProvider', name }], resourcesTemplate: '…' },
+      status: {
+        conditions: ready,
+        ...(state.namespaces === null ? {} : { inventory: { entries: (state.namespaces ?? []).map((n) => ({ id: `_${n}__Namespace`, v: 'v1' })) } }),
+        ...(state.lastAppliedRevision ? { lastAppliedRevision: state.lastAppliedRevision } : {}),
+        history: [
+          {
+            digest,
+            firstReconciled: now,
+            lastReconciled: now,
+            lastReconciledDuration: '1.2s',
+            lastReconciledStatus: state.ready?.reason ?? 'Progressing',
+            totalReconciliations: 1,
+            metadata: { inputs: String(state.namespaces?.length ?? 0), resources: String(state.namespaces?.length ?? 0) },
+          },
+        ],
+      },
+    });
+  }
+
+  /** A namespace labelled as Berth's (or not, with `labels`), with `annotations` (e.g. berth.dev/request-id). */
+  putNamespace(name: string, labels: Record<string, string> = { 'berth.dev/managed-by': 'berth' }, annotations?: Record<string, string>): void {
+    this.put('namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels, ...(annotations ? { annotations } : {}), resourceVersion: '' },
+      status: { phase: 'Active' },
+    });
   }
 
   putQuota(namespace: string, used: Record<string, string>, hard: Record<string, string> = used, name = 'berth-quota'): void {
@@ -209,6 +267,13 @@ export class KubeStub {
       if (!this.kustomization) return this.status(res, 404, 'NotFound', 'kustomizations.kustomize.toolkit.fluxcd.io "berth-tenants" not found');
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify(this.kustomization));
+    }
+    const rs = /^\/apis\/fluxcd\.controlplane\.io\/v1\/namespaces\/flux-system\/resourcesets\/([^/]+)$/.exec(url.pathname);
+    if (rs) {
+      const object = this.resourceSets.get(rs[1]);
+      if (!object) return this.status(res, 404, 'NotFound', `resourcesets.fluxcd.controlplane.io "${rs[1]}" not found`);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(object));
     }
     let match = /^\/api\/v1\/(namespaces|resourcequotas)$/.exec(url.pathname);
     let inNamespace: string | undefined;

@@ -9,8 +9,10 @@ import {
   V1ResourceQuota,
   Watch,
 } from '@kubernetes/client-node';
+import { REQUEST_ID_ANNOTATION } from '@berth/manifests';
 import { toClusterError } from './errors';
 import { ListWatchCache } from './list-watch';
+import { ResourceSetStatus, parseResourceSetStatus } from './resource-set';
 import { KustomizationStatus, parseKustomizationStatus } from './revision';
 
 /** Where Berth's Flux Kustomization lives on every cluster (see libs/manifests `berth-tenants.yaml`). */
@@ -21,7 +23,10 @@ export const FLUX_KUSTOMIZATION = {
   namespace: 'flux-system',
   name: 'berth-tenants',
 } as const;
+/** Pull mode: Flux Operator's ResourceSets (names from libs/manifests pullResourceSetNames). */
+export const FLUX_RESOURCESET = { group: 'fluxcd.controlplane.io', version: 'v1', plural: 'resourcesets', namespace: 'flux-system' } as const;
 export const MANAGED_BY_SELECTOR = 'berth.dev/managed-by=berth';
+
 export const QUOTA_NAME = 'berth-quota';
 
 export interface ClusterClientOptions {
@@ -42,6 +47,14 @@ export interface ClusterObservation {
   /** Names of the Namespaces labelled `berth.dev/managed-by=berth`. */
   namespaces: Set<string>;
   /** `status.used` of each namespace's ResourceQuota `berth-quota`, by namespace name. */
+  quotaUsed: Map<string, Record<string, string>>;
+}
+
+/** One read of a pull-mode cluster: its ResourceSets, the managed Namespaces with their applied request, quota usage. */
+export interface PullObservation {
+  resourceSets: ResourceSetStatus[];
+  /** Managed Namespaces present on the cluster → their `berth.dev/request-id` annotation (null: none). */
+  appliedRequests: Map<string, string | null>;
   quotaUsed: Map<string, Record<string, string>>;
 }
 
@@ -104,6 +117,25 @@ export class ClusterClient {
     }
   }
 
+  async resourceSet(name: string): Promise<ResourceSetStatus> {
+    const { group, version, plural, namespace } = FLUX_RESOURCESET;
+    try {
+      const object: unknown = await this.custom.getNamespacedCustomObject({ group, version, namespace, plural, name }, this.withTimeout());
+      return parseResourceSetStatus(name, object);
+    } catch (error) {
+      throw toClusterError(error, this.cluster, `get resourceset ${namespace}/${name}`, this.timeoutMs);
+    }
+  }
+
+  /** Managed Namespaces on the cluster and the request each one's applied state came from. */
+  async appliedRequests(): Promise<Map<string, string | null>> {
+    const applied = new Map<string, string | null>();
+    for (const n of await this.namespaces.snapshot()) {
+      if (n.metadata?.name) applied.set(n.metadata.name, n.metadata.annotations?.[REQUEST_ID_ANNOTATION] ?? null);
+    }
+    return applied;
+  }
+
   async managedNamespaces(): Promise<Set<string>> {
     return new Set((await this.namespaces.snapshot()).map((n) => n.metadata?.name ?? '').filter(Boolean));
   }
@@ -121,6 +153,17 @@ export class ClusterClient {
     const kustomization = await this.kustomization();
     const [namespaces, quotaUsed] = await Promise.all([this.managedNamespaces(), this.quotaUsed()]);
     return { kustomization, namespaces, quotaUsed };
+  }
+
+  /**
+   * Pull mode. The Namespaces are read before the ResourceSets: Flux Operator marks a ResourceSet Ready=Unknown
+   * before it applies anything, so a Ready=True read after a Namespace was seen comes from an apply that finished
+   * after that Namespace was written (a Ready read first could predate an apply that is about to fail).
+   */
+  async observePull(resourceSets: string[]): Promise<PullObservation> {
+    const [appliedRequests, quotaUsed] = await Promise.all([this.appliedRequests(), this.quotaUsed()]);
+    const sets = await Promise.all(resourceSets.map((name) => this.resourceSet(name)));
+    return { resourceSets: sets, appliedRequests, quotaUsed };
   }
 
   close(): void {

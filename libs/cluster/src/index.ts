@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './revision';
+export * from './resource-set';
 export * from './list-watch';
 export * from './cluster-client';
 export * from './credentials';

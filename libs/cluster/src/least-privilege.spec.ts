@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { renderStatusReaderRbac } from '@berth/manifests';
+import { pullResourceSetNames, renderStatusReaderRbac } from '@berth/manifests';
 import { KubeStub } from '../../../test/helpers/kube-stub';
 import { ClusterClients } from './credentials';
 
@@ -55,6 +55,35 @@ describe('the status reader ClusterRole is exactly what libs/cluster reads', () 
         roleRef: { kind: 'ClusterRole', name: 'berth-status-reader' },
         subjects: [{ kind: 'User', name: 'berth-status' }],
       });
+    } finally {
+      await stub.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([1, 3])('pull mode with %i shard(s): list/watch as in push mode, get of its ResourceSets only (no Kustomization)', async (shards) => {
+    const stub = await new KubeStub().start();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-rbac-'));
+    try {
+      const names = pullResourceSetNames(shards);
+      for (const name of names) stub.setResourceSet(name, { ready: { status: 'True', reason: 'ReconciliationSucceeded', message: '' }, namespaces: ['a'] });
+      stub.putNamespace('a', { 'berth.dev/managed-by': 'berth' }, { 'berth.dev/request-id': 'r' });
+      stub.putQuota('a', { pods: '1' });
+      stub.writeKubeconfig(dir, 'c');
+      const client = new ClusterClients({ kubeconfigDir: dir }).get({ name: 'c' })!;
+      await client.observePull(names);
+      const end = Date.now() + 5000;
+      while (!['namespaces', 'resourcequotas'].every((k) => stub.requests.some((r) => r.includes(`/${k}?`) && r.includes('watch=true')))) {
+        if (Date.now() > end) throw new Error('no watch');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      client.close();
+
+      const used = new Set(stub.requests.map(permissionOf));
+      const rbac = parseAllDocuments(renderStatusReaderRbac({ kind: 'User' }, 'berth-status', { mode: 'pull', shards })).map((d) => d.toJSON());
+      const role = rbac.find((o) => o.kind === 'ClusterRole');
+      expect([...used].sort()).toEqual([...new Set(granted(role.rules))].sort());
+      expect(role.rules).toContainEqual({ apiGroups: ['fluxcd.controlplane.io'], resources: ['resourcesets'], verbs: ['get'], resourceNames: names });
     } finally {
       await stub.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -18,11 +18,22 @@ export {
   pullNamespaceObjects,
   pullOnboardingObjects,
   pullModeSetup,
+  pullResourceSetName,
+  pullResourceSetNames,
+  pullShardOf,
+  PULL_NAMESPACE,
   canonical,
   type KubeObjectJson,
   type PullSetupOptions,
 } from './pull';
-export { renderStatusReaderRbac, STATUS_READER_ROLE, STATUS_READER_RULES } from './status-reader';
+export {
+  renderStatusReaderRbac,
+  statusReaderRules,
+  STATUS_READER_ROLE,
+  STATUS_READER_RULES,
+  type ClusterDeliveryMode,
+  type StatusReaderRule,
+} from './status-reader';
 export { TENANTS_RECONCILER_ROLE, PROTECTION_POLICY_NAME } from './cluster-access';
 export {
   MANAGED_BY_LABEL,

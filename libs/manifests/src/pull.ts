@@ -68,17 +68,39 @@ export interface PullSetupOptions {
   limit?: number;
 }
 
+/** Where the pull-mode Flux Operator objects live on a cluster. */
+export const PULL_NAMESPACE = 'flux-system';
+
+/** The provider and ResourceSet of shard `shard` of `shards`: `berth`, or `berth-<shard>` when sharded. */
+export function pullResourceSetName(shard: number, shards: number): string {
+  return shards === 1 ? 'berth' : `berth-${shard}`;
+}
+
+/** Every ResourceSet of a pull-mode cluster with `shards` shards. */
+export function pullResourceSetNames(shards: number): string[] {
+  return Array.from({ length: shards }, (_, shard) => pullResourceSetName(shard, shards));
+}
+
+/**
+ * The shard of an input (a namespace's or tenant's uuid): its first 32 bits modulo `shards`, the partition
+ * GET /v1/flux/inputs applies (flux-inputs.repository.ts), so the status reader asks the ResourceSet that
+ * actually serves a namespace.
+ */
+export function pullShardOf(id: string, shards: number): number {
+  return shards <= 1 ? 0 : Number(BigInt(`0x${id.replace(/-/g, '').slice(0, 8)}`) % BigInt(shards));
+}
+
 /** The Flux Operator objects of a pull-mode cluster, as documented in the README (in flux-system). */
 export function pullModeSetup(opts: PullSetupOptions): string {
   const shards = opts.shards ?? 1;
   const docs: KubeObjectJson[] = [];
   for (let shard = 0; shard < shards; shard++) {
-    const name = shards === 1 ? 'berth' : `berth-${shard}`;
+    const name = pullResourceSetName(shard, shards);
     const query = new URLSearchParams({ cluster: opts.cluster, ...(shards > 1 ? { shards: String(shards), shard: String(shard) } : {}) });
     docs.push({
       apiVersion: 'fluxcd.controlplane.io/v1',
       kind: 'ResourceSetInputProvider',
-      metadata: { name, namespace: 'flux-system', annotations: { 'fluxcd.controlplane.io/reconcileEvery': '1m' } },
+      metadata: { name, namespace: PULL_NAMESPACE, annotations: { 'fluxcd.controlplane.io/reconcileEvery': '1m' } },
       spec: {
         type: 'ExternalService',
         url: `${opts.baseUrl.replace(/\/+$/, '')}/v1/flux/inputs?${query.toString()}`,
@@ -89,7 +111,7 @@ export function pullModeSetup(opts: PullSetupOptions): string {
     docs.push({
       apiVersion: 'fluxcd.controlplane.io/v1',
       kind: 'ResourceSet',
-      metadata: { name, namespace: 'flux-system' },
+      metadata: { name, namespace: PULL_NAMESPACE },
       spec: {
         inputsFrom: [{ apiVersion: 'fluxcd.controlplane.io/v1', kind: 'ResourceSetInputProvider', name }],
         resourcesTemplate: PULL_RESOURCES_TEMPLATE,

@@ -17,7 +17,7 @@ export class ClusterStatusRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   findCluster(name: string) {
-    return this.prisma.cluster.findUnique({ where: { name }, select: { name: true, credentialsRef: true } });
+    return this.prisma.cluster.findUnique({ where: { name }, select: { name: true, credentialsRef: true, delivery: true, pullShards: true } });
   }
 
   clusters() {
@@ -28,7 +28,7 @@ export class ClusterStatusRepository {
   awaiting(cluster: string) {
     return this.prisma.namespace.findMany({
       where: { cluster, commitSha: { not: null }, OR: [{ state: 'Committed' }, { state: 'Failed', lastError: { startsWith: FLUX_ERROR_PREFIX } }] },
-      select: { id: true, name: true, state: true, commitSha: true },
+      select: { id: true, name: true, state: true, commitSha: true, requestId: true },
     });
   }
 

@@ -2,9 +2,11 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { Client } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { NotFoundError, PeriodicTask } from '@berth/common';
-import { ClusterClient, ClusterClients, ClusterError, KustomizationStatus, shaOfRevision } from '@berth/cluster';
+import { ClusterClient, ClusterClients, ClusterError, KustomizationStatus, PullObservation, shaOfRevision } from '@berth/cluster';
+import { pullResourceSetNames } from '@berth/manifests';
 import { ClusterStatusRepository } from './cluster-status.repository';
 import { containsCommit } from './commit-ancestry';
+import { pullVerdict } from './pull-readiness';
 
 /** Names "cluster status" among PostgreSQL advisory locks; the second key is hashtext(cluster name). */
 const STATUS_LOCK_CLASS = 0x62737473; // 'bsts'
@@ -32,9 +34,9 @@ export interface Observed {
 }
 
 /**
- * Cluster status back into Berth: reads each cluster's Flux Kustomization `berth-tenants`, its managed
- * Namespaces and their ResourceQuota usage, and moves namespaces Committed → Ready (or Failed with Flux's
- * message). A periodic job per cluster (BERTH_STATUS_INTERVAL_SECONDS) that is safe on any number of
+ * Cluster status back into Berth: reads each cluster's Flux Kustomization `berth-tenants` (push mode) or its
+ * Flux Operator ResourceSets `berth` / `berth-<i>` (pull mode, see pull-readiness.ts), its managed Namespaces and
+ * their ResourceQuota usage, and moves namespaces Committed → Ready (or Failed with Flux's message). A periodic job per cluster (BERTH_STATUS_INTERVAL_SECONDS) that is safe on any number of
  * replicas: each run holds a PostgreSQL advisory lock for its cluster (`pg_try_advisory_lock`), so one
  * replica reads a cluster at a time and the others skip it; every row update is also guarded by the state
  * and commit it read, so even overlapping runs could not move a namespace wrongly.
@@ -96,8 +98,12 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
     return run;
   }
 
-  /** Applies an observation made elsewhere (a signed Flux event), under the same lock. */
+  /**
+   * Applies an observation made elsewhere (a signed Flux event about berth-tenants), under the same lock. A pull-mode
+   * cluster has no berth-tenants Kustomization: such an event says nothing about its namespaces.
+   */
   async applyObserved(name: string, observed: Observed): Promise<ReconcileResult> {
+    if ((await this.store.findCluster(name))?.delivery === 'pull') return { cluster: name, outcome: 'skipped' };
     return this.withClusterLock(name, true, () => this.apply(name, observed, new Date()));
   }
 
@@ -123,8 +129,14 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
     const now = new Date();
     let observed: Observed;
     try {
-      const client = await this.clientFor(name);
+      const cluster = await this.store.findCluster(name);
+      if (!cluster) throw new NotFoundError('Cluster', name);
+      const client = this.clients.get(cluster);
       if (!client) return { cluster: name, outcome: 'skipped' };
+      if (cluster.delivery === 'pull') {
+        const pulled = await client.observePull(pullResourceSetNames(cluster.pullShards));
+        return await this.applyPull(name, pulled, cluster.pullShards, now);
+      }
       observed = await client.observe();
     } catch (error) {
       if (!(error instanceof ClusterError)) throw error;
@@ -162,16 +174,7 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
     const ready = toReady.length ? await this.store.markReady(toReady, now) : 0;
     const failed = toFail.length ? await this.store.markFailed(toFail, reason) : 0;
 
-    let usageUpdated = 0;
-    if (quotaUsed) {
-      for (const ns of await this.store.live(name)) {
-        const used = quotaUsed.get(ns.name);
-        if (used && !sameMap(used, ns.used as Record<string, string> | null)) {
-          await this.store.setUsed(ns.id, used);
-          usageUpdated += 1;
-        }
-      }
-    }
+    const usageUpdated = await this.copyUsage(name, quotaUsed);
 
     await this.store.recordStatus(name, {
       ready: status === undefined ? null : status === 'True',
@@ -181,6 +184,36 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
     });
     if (ready || failed) this.logger.log(`${name}: ${ready} namespace(s) Ready, ${failed} Failed (revision ${k.lastAppliedRevision ?? '-'})`);
     return { cluster: name, outcome: 'ok', revision: k.lastAppliedRevision, ready, failed, usageUpdated };
+  }
+
+  /** Pull mode: the ResourceSet of each namespace's shard, its Namespace and the request it carries (pull-readiness.ts). */
+  private async applyPull(name: string, observed: PullObservation, shards: number, now: Date): Promise<ReconcileResult> {
+    const verdict = pullVerdict(await this.store.awaiting(name), observed, shards);
+    const ready = verdict.toReady.length ? await this.store.markReady(verdict.toReady, now) : 0;
+    let failed = 0;
+    for (const reason of new Set(verdict.toFail.map((f) => f.reason))) {
+      failed += await this.store.markFailed(
+        verdict.toFail.filter((f) => f.reason === reason),
+        reason || 'ResourceSet not ready',
+      );
+    }
+    const usageUpdated = await this.copyUsage(name, observed.quotaUsed);
+    await this.store.recordStatus(name, { ...verdict.cluster, checkedAt: now });
+    if (ready || failed) this.logger.log(`${name}: ${ready} namespace(s) Ready, ${failed} Failed (ResourceSets ${verdict.cluster.revision ?? '-'})`);
+    return { cluster: name, outcome: 'ok', revision: verdict.cluster.revision, ready, failed, usageUpdated };
+  }
+
+  private async copyUsage(name: string, quotaUsed: Map<string, Record<string, string>> | null): Promise<number> {
+    let usageUpdated = 0;
+    if (!quotaUsed) return usageUpdated;
+    for (const ns of await this.store.live(name)) {
+      const used = quotaUsed.get(ns.name);
+      if (used && !sameMap(used, ns.used as Record<string, string> | null)) {
+        await this.store.setUsed(ns.id, used);
+        usageUpdated += 1;
+      }
+    }
+    return usageUpdated;
   }
 
   /** Runs `work` holding this cluster's advisory lock; `busy` when another replica holds it (and we may not wait). */

@@ -63,6 +63,8 @@ export class ClustersService {
         fleetPath,
         apiServer: dto.apiServer,
         credentialsRef: dto.credentialsRef,
+        delivery: dto.delivery,
+        pullShards: dto.pullShards,
       });
     });
     return ClusterResponse.from(row);

@@ -8,7 +8,10 @@ export class ClusterResponse {
   @ApiProperty() fleetPath: string;
   @ApiPropertyOptional({ nullable: true, type: String }) apiServer: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) credentialsRef: string | null;
-  @ApiProperty({ description: 'Last status read back from the cluster (Flux Kustomization berth-tenants); null until read' })
+  @ApiProperty({ enum: ['push', 'pull'], description: "push: the fleet repository's berth-tenants Kustomization; pull: Flux Operator inputs" })
+  delivery: 'push' | 'pull';
+  @ApiProperty({ description: 'Pull mode: ResourceSets berth (1) or berth-0 … berth-<n-1>' }) pullShards: number;
+  @ApiProperty({ description: 'Last status read back from the cluster (Flux Kustomization berth-tenants, or the ResourceSets in pull mode); null until read' })
   status: { ready: boolean | null; revision: string | null; message: string | null; checkedAt: Date | null } | null;
   @ApiProperty({ description: 'Row version; also the ETag' }) version: number;
   @ApiProperty() createdAt: Date;
@@ -22,6 +25,8 @@ export class ClusterResponse {
       fleetPath: row.fleetPath,
       apiServer: row.apiServer,
       credentialsRef: row.credentialsRef,
+      delivery: row.delivery,
+      pullShards: row.pullShards,
       status: row.statusCheckedAt ? { ready: row.statusReady, revision: row.statusRevision, message: row.statusMessage, checkedAt: row.statusCheckedAt } : null,
       version: row.version,
       createdAt: row.createdAt,

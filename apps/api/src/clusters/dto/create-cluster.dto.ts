@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsDnsLabel, IsLabelMap, IsOptionalNonNull, IsPlainText } from '@berth/common';
 
 /** Relative POSIX path of lowercase segments; no segment may start with a dot, so no `..`. */
@@ -39,6 +39,28 @@ export class CreateClusterDto {
   @Matches(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/)
   @MaxLength(253)
   credentialsRef?: string;
+
+  @ApiPropertyOptional({
+    enum: ['push', 'pull'],
+    default: 'push',
+    description:
+      "How the cluster receives Berth's objects: push (the fleet repository's berth-tenants Kustomization) or pull (Flux Operator polls GET /v1/flux/inputs). Decides what the status reader reads: the Kustomization, or the ResourceSets berth / berth-<i>",
+  })
+  @IsOptionalNonNull()
+  @IsIn(['push', 'pull'])
+  delivery?: 'push' | 'pull';
+
+  @ApiPropertyOptional({
+    default: 1,
+    minimum: 1,
+    maximum: 64,
+    description: 'Pull mode: number of provider/ResourceSet pairs (?shards=N); 1 is the ResourceSet berth',
+  })
+  @IsOptionalNonNull()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  pullShards?: number;
 }
 
 export class UpdateClusterDto extends PartialType(OmitType(CreateClusterDto, ['name'] as const), { skipNullProperties: false }) {}
