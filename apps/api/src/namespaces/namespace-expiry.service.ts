@@ -7,8 +7,9 @@ import { NamespacesRepository } from './namespaces.repository';
 const BATCH = 100;
 
 /**
- * Ephemeral namespaces: every BERTH_EXPIRY_INTERVAL_SECONDS, expired ones become approved Delete
- * requests. Safe on many replicas at once: each deletion re-checks its row under the tenant's lock.
+ * Ephemeral namespaces: every BERTH_EXPIRY_INTERVAL_SECONDS, each expired one becomes a Delete request
+ * decided like any other (approved at once; a protected one waits for an admin, asked once per expiry).
+ * Safe on many replicas at once: each deletion re-checks its row under the tenant's lock.
  */
 @Injectable()
 export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
