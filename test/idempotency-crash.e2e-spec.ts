@@ -1,13 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { sql } from './helpers/db';
 import { expectErrorShape } from './helpers/errors';
 import { bearer, tenantOnCatalogue, TenantFixture, uniqueName } from './helpers/fixtures';
-import { FleetEnv, fleetEnv, waitFor } from './helpers/fleet';
+import { ApiProcess, FleetEnv, fleetEnv, startApiProcess, waitFor } from './helpers/fleet';
 
 /**
  * Idempotency keys survive a crash: a key whose request died with its process blocks retries only for
@@ -16,64 +12,15 @@ import { FleetEnv, fleetEnv, waitFor } from './helpers/fleet';
 /** Short for the test; the second process is started before the crash, so its first retry falls within the lease. */
 const LEASE_SECONDS = 5;
 
-const API_MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'apps', 'api', 'src', 'main.js');
-
-interface ApiProcess {
-  child: ChildProcess;
-  base: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** The built API (`npm run build`) as a real child process on the test database; resolves once it listens. */
-async function startApi(name: string): Promise<ApiProcess> {
-  if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run \`npm run build\``);
-  const port = await freePort();
-  const child = spawn(process.execPath, [API_MAIN], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'development',
-      BERTH_LOG_REQUESTS: 'false',
-      BERTH_FLEET_REPO_URL: env.url,
-      BERTH_FLEET_WORKDIR: env.workdir(name),
-      BERTH_IDEMPOTENCY_LEASE_SECONDS: String(LEASE_SECONDS),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const collect = (chunk: Buffer) => (out += chunk.toString());
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  await waitFor(() => out.includes('Berth is listening') || child.exitCode !== null, 60_000, `API ${name} to listen`);
-  if (child.exitCode !== null) throw new Error(`API ${name} exited (${child.exitCode}):\n${out}`);
-  return { child, base: `http://127.0.0.1:${port}`, exited };
-}
-
-async function stop(p: ApiProcess): Promise<void> {
-  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  await p.exited;
-}
-
 let env: FleetEnv;
 const processes: ApiProcess[] = [];
 let t: { tenant: TenantFixture; cluster: string; tier: string };
 let tenantId: string;
 
 async function api(name: string): Promise<ApiProcess> {
-  const p = await startApi(name);
+  const p = await startApiProcess(env, name, { BERTH_IDEMPOTENCY_LEASE_SECONDS: String(LEASE_SECONDS) });
   processes.push(p);
+  await p.ready;
   return p;
 }
 
@@ -108,11 +55,11 @@ beforeAll(async () => {
   const first = await api('setup');
   t = await tenantOnCatalogue(request(first.base));
   tenantId = (await sql<{ id: string }>('SELECT id FROM "Tenant" WHERE name = $1', [t.tenant.name]))[0].id;
-  await stop(first);
+  await first.stop();
 }, 120_000);
 
 afterAll(async () => {
-  for (const p of processes) await stop(p);
+  for (const p of processes) await p.stop();
   await env.cleanup();
 });
 

@@ -186,20 +186,19 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the built apps/worker (`npx nest build worker`) as a real child process on `env`'s repository. */
-export function startWorker(env: FleetEnv, name: string, vars: Record<string, string> = {}): WorkerProcess {
-  if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} is missing: run \`npx nest build api && npx nest build worker\` (npm test does it in pretest)`);
-  const child = spawn(process.execPath, [WORKER_MAIN], {
-    env: {
-      ...process.env,
-      DATABASE_URL: process.env.DATABASE_URL,
-      BERTH_FLEET_REPO_URL: env.url,
-      BERTH_FLEET_WORKDIR: env.workdir(name),
-      BERTH_FLEET_WRITER: 'inline',
-      ...vars,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+interface Child {
+  child: ChildProcess;
+  ready: Promise<void>;
+  exited: Promise<Exit>;
+  output(): string;
+  alive(): boolean;
+}
+
+/** Spawns a built Berth process whose `ready` resolves when its output shows `readyLine`, and fails if it exits first. */
+function spawnBerth(main: string, label: string, env: NodeJS.ProcessEnv, readyLine: string, timeoutMs: number): Child {
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let onReady: () => void = () => undefined;
   let onFail: (e: Error) => void = () => undefined;
@@ -209,28 +208,43 @@ export function startWorker(env: FleetEnv, name: string, vars: Record<string, st
   });
   const collect = (chunk: Buffer) => {
     out += chunk.toString();
-    if (out.includes('fleet writer running for')) onReady();
+    if (out.includes(readyLine)) onReady();
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+  const exited = new Promise<Exit>((resolve) =>
     child.once('exit', (code, signal) => {
-      onFail(new Error(`worker ${name} exited (${code ?? signal}) before it was ready:\n${out}`));
+      onFail(new Error(`${label} exited (${code ?? signal}) before it was ready:\n${out}`));
       resolve({ code, signal });
     }),
   );
-  const timer = setTimeout(() => onFail(new Error(`worker ${name} not ready after 30 s:\n${out}`)), 30_000);
+  const timer = setTimeout(() => onFail(new Error(`${label} not ready after ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
   ready.finally(() => clearTimeout(timer)).catch(() => undefined);
+  return { child, ready, exited, output: () => out, alive: () => child.exitCode === null && child.signalCode === null };
+}
+
+/** Starts the built apps/worker (`npx nest build worker`) as a real child process on `env`'s repository. */
+export function startWorker(env: FleetEnv, name: string, vars: Record<string, string> = {}): WorkerProcess {
+  if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} is missing: run \`npx nest build api && npx nest build worker\` (npm test does it in pretest)`);
+  const processEnv = {
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL,
+    BERTH_FLEET_REPO_URL: env.url,
+    BERTH_FLEET_WORKDIR: env.workdir(name),
+    BERTH_FLEET_WRITER: 'inline',
+    ...vars,
+  };
+  const { child, ready, exited, output, alive } = spawnBerth(WORKER_MAIN, `worker ${name}`, processEnv, 'fleet writer running for', 30_000);
   return {
     name,
     child,
     pid: child.pid!,
     ready,
     exited,
-    output: () => out,
-    pushes: () => (out.match(/pushed [0-9a-f]{12} with/g) ?? []).length,
+    output,
+    pushes: () => (output().match(/pushed [0-9a-f]{12} with/g) ?? []).length,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (alive()) child.kill('SIGKILL');
       await exited;
     },
   };
@@ -274,44 +288,20 @@ export interface ApiProcess extends Omit<WorkerProcess, 'pushes'> {
 export async function startApiProcess(env: FleetEnv, name: string, vars: Record<string, string> = {}): Promise<ApiProcess> {
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: run \`npm run build\``);
   const port = await freePort();
-  const child = spawn(process.execPath, [API_MAIN], {
-    env: {
-      ...process.env,
-      DATABASE_URL: process.env.DATABASE_URL,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      // Log lines (the start banner, the writer's state changes) as in production; no line per request.
-      NODE_ENV: 'development',
-      BERTH_LOG_REQUESTS: 'false',
-      BERTH_FLEET_REPO_URL: env.url,
-      BERTH_FLEET_WORKDIR: env.workdir(name),
-      BERTH_FLEET_WRITER: 'inline',
-      ...vars,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let onReady: () => void = () => undefined;
-  let onFail: (e: Error) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => {
-    onReady = resolve;
-    onFail = reject;
-  });
-  const collect = (chunk: Buffer) => {
-    out += chunk.toString();
-    if (out.includes('Berth is listening')) onReady();
+  const processEnv = {
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    // Log lines (the start banner, the writer's state changes) as in production; no line per request.
+    NODE_ENV: 'development',
+    BERTH_LOG_REQUESTS: 'false',
+    BERTH_FLEET_REPO_URL: env.url,
+    BERTH_FLEET_WORKDIR: env.workdir(name),
+    BERTH_FLEET_WRITER: 'inline',
+    ...vars,
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      onFail(new Error(`API ${name} exited (${code ?? signal}) before it was ready:\n${out}`));
-      resolve({ code, signal });
-    }),
-  );
-  const timer = setTimeout(() => onFail(new Error(`API ${name} not listening after 60 s:\n${out}`)), 60_000);
-  ready.finally(() => clearTimeout(timer)).catch(() => undefined);
-  const alive = () => child.exitCode === null && child.signalCode === null;
+  const { child, ready, exited, output, alive } = spawnBerth(API_MAIN, `API ${name}`, processEnv, 'Berth is listening', 60_000);
   return {
     name,
     child,
@@ -319,7 +309,7 @@ export async function startApiProcess(env: FleetEnv, name: string, vars: Record<
     base: `http://127.0.0.1:${port}`,
     ready,
     exited,
-    output: () => out,
+    output,
     stop: async () => {
       if (alive()) child.kill('SIGKILL');
       await exited;
