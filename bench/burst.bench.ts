@@ -7,7 +7,10 @@
  * the very files Berth pushed — to another bare remote cloned from the fleet repository before the burst
  * (so of the same size).
  *
- *   npm run bench:burst -- [--requests=200] [--tenants=4] [--profile]
+ *   npm run bench:burst -- [--requests=200] [--tenants=4] [--profile] [--trace]
+ *
+ * --profile: CPU profile of this process (the app and its writer) during the burst; --trace: the time of
+ * each push's phases (fetch, apply, objects, push) as the fleet repository logs them.
  *
  * Targets: ≤ 10 commits, p99 call→Committed ≤ 3 s, Berth's changes/s ≥ 5× the loop's.
  * DATABASE_URL (a server URL) is only used to create a uniquely named database, dropped at the end.
@@ -19,10 +22,12 @@ import { cp, mkdir, mkdtemp } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Logger } from '@nestjs/common';
 import { sh } from '../libs/gitops/src/testing';
 import { DEFAULT_SERVER_URL } from './lib/db';
 import { FleetApp, sleep, startFleetApp } from './lib/fleet-app';
 import { profileDuring } from './lib/profile';
+import { quietLogger } from './lib/quiet-logger';
 import { parseArgs, percentile } from './lib/stats';
 
 const TARGET_COMMITS = 10;
@@ -34,6 +39,7 @@ const num = (name: string, fallback: number) => (typeof args[name] === 'string' 
 const REQUESTS = num('requests', 200);
 const TENANTS = num('tenants', 4);
 const PROFILE = args.profile === true;
+const TRACE = args.trace === true;
 
 const load = () => `load ${loadavg()[0].toFixed(2)}`;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
@@ -44,6 +50,8 @@ interface BurstResult {
   /** Per request: its call → Committed in the database. */
   latencies: number[];
   timeline: string;
+  /** When the 201s arrived after the first call: first, median, last. */
+  answers: string;
   names: string[];
 }
 
@@ -51,6 +59,7 @@ interface BurstResult {
 async function burst(fleet: FleetApp, headBefore: string): Promise<BurstResult> {
   const { repo, tenants, ask, committedIds } = fleet;
   const calledAt = new Map<string, number>();
+  const answeredAt: number[] = [];
   const committedAt = new Map<string, number>();
   const pushed = new Set<string>();
   const seenCommits = new Map<string, { at: number; size: number }>();
@@ -79,6 +88,7 @@ async function burst(fleet: FleetApp, headBefore: string): Promise<BurstResult> 
       const r = await ask(tenants[i % TENANTS], name);
       if (r.status !== 201 || r.body?.state !== 'Approved') throw new Error(`request ${i}: ${r.status} ${JSON.stringify(r.body)}`);
       calledAt.set(r.body.id, sent);
+      answeredAt.push(Date.now() - fireStart);
       ids.push(r.body.id);
     }),
   ).finally(() => (firing = false));
@@ -95,6 +105,7 @@ async function burst(fleet: FleetApp, headBefore: string): Promise<BurstResult> 
       .map((c) => `${c.at} ms ×${c.size}`)
       .join(', '),
     names,
+    answers: `first ${Math.min(...answeredAt)} ms, p50 ${percentile(answeredAt, 50)} ms, last ${Math.max(...answeredAt)} ms`,
   };
 }
 
@@ -137,6 +148,8 @@ async function main(): Promise<void> {
     const warm = await fleet.ask(fleet.tenants[0], `${fleet.tenants[0]}-warmup`);
     if (warm.status !== 201) throw new Error(`warm-up: ${warm.status} ${JSON.stringify(warm.body)}`);
     await fleet.waitCommitted(warm.body.id);
+    // --trace: the fleet repository's per-push breakdown (fetch, apply, objects, push).
+    if (TRACE) Logger.overrideLogger({ ...quietLogger, debug: (m: unknown) => /ms: fetch/.test(String(m)) && console.log(`    push: ${String(m)}`) });
     const headBefore = (await sh(fleet.repo, ['rev-parse', 'main'])).trim();
     const remote = join(fleet.dir, 'loop.git');
     await sh(fleet.dir, ['clone', '-q', '--bare', fleet.repo, remote]);
@@ -152,6 +165,7 @@ async function main(): Promise<void> {
     const fmt = (v: number[]) => `p50 ${percentile(v, 50)} ms, p99 ${percentile(v, 99)} ms, max ${Math.max(...v)} ms`;
     const p99 = percentile(b.latencies, 99);
     console.log(`  Berth: all ${REQUESTS} Committed and on main in ${b.totalMs} ms; ${load()}`);
+    console.log(`    201s             ${b.answers}`);
     console.log(`    commits          ${b.commits}  (timeline: ${b.timeline})`);
     console.log(`    call→Committed   ${fmt(b.latencies)}`);
     console.log(`    changes/s        ${berthRate.toFixed(1)}`);

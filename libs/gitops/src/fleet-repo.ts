@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FleetConflictError, FleetError, FleetRemoteError } from './errors';
-import { CatFileProcess, type FleetAuth, type GitContext, gitContext, HashObjectProcess, MktreeProcess, runGit } from './git';
+import { CatFileProcess, type FleetAuth, type GitContext, gitContext, MktreeProcess, runGit } from './git';
+import { blobPack } from './pack';
 import { OwnedPaths, rootSegments } from './paths';
 import { redact } from './redact';
 import { type FleetTree, MutableTree } from './tree';
@@ -117,12 +117,11 @@ export class FleetRepo {
   private hashAlgo: 'sha1' | 'sha256' = 'sha1';
   private opened = false;
   private queue: Promise<unknown> = Promise.resolve();
-  private procs: { cat: CatFileProcess; hash: HashObjectProcess; mktree: MktreeProcess } | null = null;
+  private procs: { cat: CatFileProcess; mktree: MktreeProcess } | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private head: string | null = null;
   private fetched = false;
   private commitsSinceMaintenance = 0;
-  private tmpSeq = 0;
 
   constructor(private readonly opts: FleetRepoOptions) {
     this.branch = opts.branch ?? 'main';
@@ -143,7 +142,7 @@ export class FleetRepo {
     return gitContext(this.opts.auth, this.timeoutMs);
   }
 
-  private git(args: string[], opts: { input?: string; allowFailure?: boolean; ctx?: GitContext } = {}) {
+  private git(args: string[], opts: { input?: string | Buffer; allowFailure?: boolean; ctx?: GitContext } = {}) {
     return runGit(opts.ctx ?? this.ctx(), args, { cwd: this.workdir, input: opts.input, allowFailure: opts.allowFailure });
   }
 
@@ -178,8 +177,8 @@ export class FleetRepo {
     await setConfig('core.logAllRefUpdates', 'false');
     const fmt = await this.git(['rev-parse', '--show-object-format'], { ctx });
     this.hashAlgo = fmt.stdout.trim() === 'sha256' ? 'sha256' : 'sha1';
+    // Blobs once went through temp files here; a clone made by an older version may still hold the folder.
     await rm(join(this.workdir, 'berth-tmp'), { recursive: true, force: true });
-    await mkdir(join(this.workdir, 'berth-tmp'));
     this.opened = true;
   }
 
@@ -209,12 +208,11 @@ export class FleetRepo {
     // Through the queue, so that an idle close never cuts off a batch still running a long apply().
     this.idleTimer = setTimeout(() => void this.exclusive(async () => this.closeHelpers()), this.idleCloseMs);
     this.idleTimer.unref();
-    if (!this.procs || !this.procs.cat.alive || !this.procs.hash.alive || !this.procs.mktree.alive) {
+    if (!this.procs || !this.procs.cat.alive || !this.procs.mktree.alive) {
       this.closeHelpers();
       const ctx = this.ctx();
       this.procs = {
         cat: new CatFileProcess(ctx, this.workdir),
-        hash: new HashObjectProcess(ctx, this.workdir),
         mktree: new MktreeProcess(ctx, this.workdir),
       };
     }
@@ -224,7 +222,6 @@ export class FleetRepo {
   private closeHelpers(): void {
     if (this.procs) {
       this.procs.cat.close();
-      this.procs.hash.close();
       this.procs.mktree.close();
       this.procs = null;
     }
@@ -318,26 +315,24 @@ export class FleetRepo {
     });
   }
 
-  /** Stores the new blobs through the long-lived `hash-object --stdin-paths` (one round trip per blob, no spawn). */
+  /**
+   * Stores the new blobs as one pack (`git index-pack --stdin`, one spawn per batch). `mktree` then refuses
+   * an entry whose blob is missing, so a pack that did not hold what the tree names cannot go unnoticed.
+   */
   private async storeBlobs(tree: MutableTree): Promise<void> {
     const blobs = tree.pendingBlobs();
     if (blobs.length === 0) return;
-    const dir = join(this.workdir, 'berth-tmp');
-    const files = await Promise.all(
-      blobs.map(async (b) => {
-        const file = join(dir, `${process.pid}-${++this.tmpSeq}-${randomBytes(4).toString('hex')}`);
-        await writeFile(file, b.content, { flag: 'wx' });
-        return file;
-      }),
-    );
-    try {
-      const hash = this.helpers().hash;
-      const ids = await Promise.all(files.map((f) => hash.write(f)));
-      ids.forEach((id, i) => {
-        if (id !== blobs[i].oid) throw new FleetError(`git stored blob ${id}, expected ${blobs[i].oid}`);
-      });
-    } finally {
-      await Promise.all(files.map((f) => rm(f, { force: true })));
+    await this.git(['index-pack', '--stdin'], {
+      input: blobPack(
+        blobs.map((b) => b.content),
+        this.hashAlgo,
+      ),
+    });
+    // A running `mktree --batch` does not look for packs added after it started (it would call the new blobs
+    // unavailable): the next helpers() starts a fresh one.
+    if (this.procs) {
+      this.procs.mktree.close();
+      this.procs = { cat: this.procs.cat, mktree: new MktreeProcess(this.ctx(), this.workdir) };
     }
   }
 

@@ -128,7 +128,7 @@ export async function runGit(ctx: GitContext, args: string[], opts: RunOptions =
 
 /**
  * A long-lived git process answering requests in order on stdin/stdout (`cat-file --batch`,
- * `hash-object --stdin-paths`, `mktree --batch`): one spawn for many objects instead of one per object.
+ * `mktree --batch`): one spawn for many objects instead of one per object.
  */
 abstract class BatchProcess<T> {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -240,17 +240,6 @@ export class CatFileProcess extends BatchProcess<GitObject | null> {
       return null;
     }
     return [{ oid: parts[0], type: parts[1], data: Buffer.from(buf.subarray(nl + 1, nl + 1 + size)) }, end];
-  }
-}
-
-/** `git hash-object -w --stdin-paths --no-filters`: store a file's bytes as a blob, answer its id. */
-export class HashObjectProcess extends LineProcess {
-  constructor(ctx: GitContext, gitDir: string) {
-    super(ctx, ['hash-object', '-w', '--no-filters', '--stdin-paths'], gitDir);
-  }
-
-  write(file: string): Promise<string> {
-    return this.request(`${file}\n`);
   }
 }
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 
 /** Test and bench helper (not exported from the index): plain git, as a human or another tool would run it. */
-export async function sh(cwd: string, args: string[], input?: string): Promise<string> {
+export async function sh(cwd: string, args: string[], input?: string | Buffer): Promise<string> {
   const p = execFileAsync('git', args, {
     cwd,
     maxBuffer: 256 * 1024 * 1024,
