@@ -67,17 +67,23 @@ async function burst(fleet: FleetApp, headBefore: string): Promise<BurstResult> 
   const fireStart = Date.now();
   const deadline = fireStart + 90_000;
   const ids: string[] = [];
+  // The remote is read only when the database shows new Committed requests (the writer marks them after
+  // its push): a git process every poll would take CPU from the app it measures, in this very process.
+  const readRemote = async () => {
+    const now = Date.now();
+    const log = await sh(repo, ['log', `--format=%x1e%H%n%(trailers:key=${TRAILER},valueonly)`, `${headBefore}..main`]);
+    for (const rec of log.split('\x1e').filter(Boolean)) {
+      const [sha, ...trailers] = rec.split('\n').map((s) => s.trim());
+      if (!seenCommits.has(sha)) seenCommits.set(sha, { at: now - fireStart, size: trailers.filter(Boolean).length });
+      for (const id of trailers) if (id) pushed.add(id);
+    }
+  };
   const watcher = (async () => {
     while ((firing || pushed.size < ids.length || committedAt.size < ids.length) && Date.now() < deadline) {
       const pendingDb = ids.filter((id) => !committedAt.has(id));
+      const before = committedAt.size;
       if (pendingDb.length) for (const id of await committedIds(pendingDb)) committedAt.set(id, Date.now());
-      const now = Date.now();
-      const log = await sh(repo, ['log', `--format=%x1e%H%n%(trailers:key=${TRAILER},valueonly)`, `${headBefore}..main`]);
-      for (const rec of log.split('\x1e').filter(Boolean)) {
-        const [sha, ...trailers] = rec.split('\n').map((s) => s.trim());
-        if (!seenCommits.has(sha)) seenCommits.set(sha, { at: now - fireStart, size: trailers.filter(Boolean).length });
-        for (const id of trailers) if (id) pushed.add(id);
-      }
+      if (committedAt.size > before || (!firing && committedAt.size === ids.length)) await readRemote();
       await sleep(25);
     }
   })();
