@@ -73,6 +73,9 @@ withKubectl.each(['inline-writer', 'separate-worker'])('deploy/overlays/%s', (ov
     expect(config.data.BERTH_FLEET_WRITER).toBe(overlay === 'inline-writer' ? 'inline' : 'off');
     if (overlay === 'inline-writer') expect(worker).toBeUndefined();
     else expect(worker.spec.replicas).toBeGreaterThanOrEqual(1);
+    // The image's ENTRYPOINT is tini: the worker changes only the arguments, the API keeps the image's CMD.
+    for (const deployment of [api, worker].filter(Boolean)) expect(deployment.spec.template.spec.containers[0].command).toBeUndefined();
+    if (worker) expect(worker.spec.template.spec.containers[0].args).toEqual(['node', 'dist/apps/worker/apps/worker/src/main.js']);
   });
 
   it('the API has ≥ 2 replicas, probes on /healthz and /readyz, resources, and a locked-down container', () => {
