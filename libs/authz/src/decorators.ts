@@ -1,5 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
+import { ApiErrors } from '@berth/common';
 import type { Action, AppAbility, SubjectName } from './ability.factory';
 import type { Principal } from './principal';
 
@@ -19,23 +20,12 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
  * on some `subject` (row-level conditions are checked by the service on the row it loads).
  */
 export const Allow = (action: Action, subject: SubjectName) =>
-  applyDecorators(
-    SetMetadata(REQUIRED_POLICY, { action, subject } satisfies RequiredPolicy),
-    ApiBearerAuth(),
-    ApiSecurity('api-key'),
-    ApiUnauthorizedResponse({ description: 'Missing or invalid credentials' }),
-  );
+  applyDecorators(SetMetadata(REQUIRED_POLICY, { action, subject } satisfies RequiredPolicy), ApiBearerAuth(), ApiSecurity('api-key'), ApiErrors(401, 403));
 
 export const AUTHENTICATED_ONLY = 'berth:authenticated-only';
 
 /** A route any authenticated caller may use, about themselves (e.g. GET /v1/me). */
-export const Authenticated = () =>
-  applyDecorators(
-    SetMetadata(AUTHENTICATED_ONLY, true),
-    ApiBearerAuth(),
-    ApiSecurity('api-key'),
-    ApiUnauthorizedResponse({ description: 'Missing or invalid credentials' }),
-  );
+export const Authenticated = () => applyDecorators(SetMetadata(AUTHENTICATED_ONLY, true), ApiBearerAuth(), ApiSecurity('api-key'), ApiErrors(401));
 
 /** What services need to know about the caller. */
 export interface Caller {

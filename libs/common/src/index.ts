@@ -8,3 +8,4 @@ export * from './validation-pipe';
 export * from './all-exceptions.filter';
 export * from './periodic-task';
 export * from './last-resort';
+export * from './api-responses';

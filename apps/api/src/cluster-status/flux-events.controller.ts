@@ -1,11 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBody, ApiConflictResponse, ApiHeader, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBodyErrors, ApiCommonErrors, ApiErrors } from '@berth/common';
 import { Public } from '@berth/authz';
 import { FluxEventAccepted, FluxEventDto, FluxEventQueryDto } from './dto/flux-event.dto';
 import { FluxEventsService } from './flux-events.service';
 import { RawBody } from './raw-body.decorator';
 
 @ApiTags('flux')
+@ApiCommonErrors()
 @Controller('flux')
 export class FluxEventsController {
   constructor(private readonly events: FluxEventsService) {}
@@ -18,9 +20,10 @@ export class FluxEventsController {
   // The body is validated by the service after the signature check (Flux's extra fields are allowed), so it
   // is typed `unknown` here: the global ValidationPipe leaves it alone.
   @ApiBody({ type: FluxEventDto })
+  @ApiOperation({ summary: 'Flux notification-controller events (generic-hmac provider)', security: [] })
   @ApiAcceptedResponse({ type: FluxEventAccepted })
-  @ApiUnauthorizedResponse({ description: 'Missing or invalid signature, unknown cluster, or a stale event' })
-  @ApiConflictResponse({ description: 'Replay: an event with this signature was already accepted' })
+  @ApiErrors(401, 409)
+  @ApiBodyErrors()
   receive(
     @Query() { cluster }: FluxEventQueryDto,
     @Headers('x-signature') signature: string | undefined,

@@ -1,20 +1,26 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCommonErrors, ApiErrors } from '@berth/common';
 import { Allow, Caller, CurrentCaller } from '@berth/authz';
 import { FluxInputsQueryDto, FluxInputsResponse } from './dto/flux-inputs.dto';
 import { FluxInputsService } from './flux-inputs.service';
 import { Reply, send } from '../common/send';
 
 @ApiTags('flux')
+@ApiCommonErrors()
 @Controller('flux')
 export class FluxInputsController {
   constructor(private readonly inputs: FluxInputsService) {}
 
   @Get('inputs')
   @Allow('sync', 'Cluster')
-  @ApiOkResponse({ type: FluxInputsResponse, description: 'ResourceSetInputProvider `ExternalService` answer: one input per namespace of the cluster' })
-  @ApiNotFoundResponse({ description: 'Unknown cluster, or a cluster key of another cluster' })
-  @ApiUnprocessableEntityResponse({ description: '`inputs.too-large`: the complete answer would not fit one page; use shards or limit/cursor' })
+  @ApiOperation({ summary: 'Flux ResourceSetInputProvider: one input per namespace of a cluster' })
+  @ApiOkResponse({
+    type: FluxInputsResponse,
+    description: 'ResourceSetInputProvider `ExternalService` answer: one input per namespace of the cluster',
+    headers: { Link: { description: 'The next page: `<…>; rel="next"`', schema: { type: 'string' } } },
+  })
+  @ApiErrors(404, 422)
   async list(@CurrentCaller() caller: Caller, @Query() query: FluxInputsQueryDto, @Res() reply: Reply) {
     send(reply, await this.inputs.list(caller, query));
   }

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCommonErrors } from '@berth/common';
 import { Authenticated, Caller, CurrentCaller } from '@berth/authz';
 
 class MyTenant {
@@ -32,10 +33,12 @@ function describe({ principal }: Caller): MeResponse {
 }
 
 @ApiTags('me')
+@ApiCommonErrors()
 @Controller('me')
 export class MeController {
   @Get()
   @Authenticated()
+  @ApiOperation({ summary: 'Who the caller is: identity, platform role, tenants and roles' })
   @ApiOkResponse({ type: MeResponse })
   me(@CurrentCaller() caller: Caller): MeResponse {
     return describe(caller);

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBodyErrors, ApiCommonErrors, ApiErrors, ETAG_HEADER } from '@berth/common';
 import { Allow, Caller, CurrentCaller } from '@berth/authz';
 import { IdParam, TenantParam } from '../common/name.param';
 import { send, Reply } from '../common/send';
@@ -11,6 +12,7 @@ import { CreateNamespaceRequestDto } from './dto/namespace-spec.dto';
 import { NamespaceRequestsService } from './namespace-requests.service';
 
 @ApiTags('namespace-requests')
+@ApiCommonErrors()
 @Controller()
 export class NamespaceRequestsController {
   constructor(private readonly requests: NamespaceRequestsService) {}
@@ -18,9 +20,11 @@ export class NamespaceRequestsController {
   @Post('tenants/:tenant/namespace-requests')
   @Allow('create', 'NamespaceRequest')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe submission (same key + body replays the first answer)' })
-  @ApiCreatedResponse({ type: NamespaceRequestResponse, description: 'Approved or PendingApproval' })
+  @ApiOperation({ summary: 'Submit a namespace request (Create); ?dryRun=true decides without storing' })
+  @ApiCreatedResponse({ type: NamespaceRequestResponse, description: 'Approved or PendingApproval', headers: ETAG_HEADER })
   @ApiOkResponse({ type: DryRunResponse, description: '?dryRun=true: the decision only' })
-  @ApiUnprocessableEntityResponse({ description: 'Denied by policy; `details` lists the reasons' })
+  @ApiErrors(404, 409, 422)
+  @ApiBodyErrors()
   async create(
     @CurrentCaller() caller: Caller,
     @Param() { tenant }: TenantParam,
@@ -34,13 +38,16 @@ export class NamespaceRequestsController {
 
   @Get('tenants/:tenant/namespace-requests')
   @Allow('read', 'NamespaceRequest')
+  @ApiOperation({ summary: "List a tenant's namespace requests" })
   @ApiOkResponse({ type: NamespaceRequestPage })
+  @ApiErrors(404)
   listForTenant(@CurrentCaller() caller: Caller, @Param() { tenant }: TenantParam, @Query() query: RequestListQueryDto) {
     return this.requests.listForTenant(caller, tenant, query);
   }
 
   @Get('namespace-requests')
   @Allow('read', 'NamespaceRequest')
+  @ApiOperation({ summary: 'List namespace requests the caller can see (e.g. those waiting for their approval)' })
   @ApiOkResponse({ type: NamespaceRequestPage })
   list(@CurrentCaller() caller: Caller, @Query() query: RequestListQueryDto) {
     return this.requests.listVisible(caller, query);
@@ -48,7 +55,9 @@ export class NamespaceRequestsController {
 
   @Get('namespace-requests/:id')
   @Allow('read', 'NamespaceRequest')
-  @ApiOkResponse({ type: NamespaceRequestResponse })
+  @ApiOperation({ summary: 'Get a namespace request' })
+  @ApiOkResponse({ type: NamespaceRequestResponse, headers: ETAG_HEADER })
+  @ApiErrors(404)
   get(@CurrentCaller() caller: Caller, @Param() { id }: IdParam) {
     return this.requests.get(caller, id);
   }
@@ -56,7 +65,10 @@ export class NamespaceRequestsController {
   @Post('namespace-requests/:id/approve')
   @HttpCode(200)
   @Allow('approve', 'NamespaceRequest')
-  @ApiOkResponse({ type: NamespaceRequestResponse })
+  @ApiOperation({ summary: 'Approve a request pending approval (four eyes: not your own)' })
+  @ApiOkResponse({ type: NamespaceRequestResponse, headers: ETAG_HEADER })
+  @ApiErrors(404, 409, 422)
+  @ApiBodyErrors()
   approve(@CurrentCaller() caller: Caller, @Param() { id }: IdParam, @Body() dto: ApproveDto) {
     return this.requests.approve(caller, id, dto);
   }
@@ -64,7 +76,10 @@ export class NamespaceRequestsController {
   @Post('namespace-requests/:id/reject')
   @HttpCode(200)
   @Allow('reject', 'NamespaceRequest')
-  @ApiOkResponse({ type: NamespaceRequestResponse })
+  @ApiOperation({ summary: 'Reject a request pending approval' })
+  @ApiOkResponse({ type: NamespaceRequestResponse, headers: ETAG_HEADER })
+  @ApiErrors(404, 409)
+  @ApiBodyErrors()
   reject(@CurrentCaller() caller: Caller, @Param() { id }: IdParam, @Body() dto: RejectDto) {
     return this.requests.reject(caller, id, dto);
   }
@@ -72,7 +87,10 @@ export class NamespaceRequestsController {
   @Post('namespace-requests/:id/cancel')
   @HttpCode(200)
   @Allow('cancel', 'NamespaceRequest')
-  @ApiOkResponse({ type: NamespaceRequestResponse })
+  @ApiOperation({ summary: 'Cancel your request pending approval' })
+  @ApiOkResponse({ type: NamespaceRequestResponse, headers: ETAG_HEADER })
+  @ApiErrors(404, 409)
+  @ApiBodyErrors()
   cancel(@CurrentCaller() caller: Caller, @Param() { id }: IdParam, @Body() dto: CancelDto) {
     return this.requests.cancel(caller, id, dto);
   }

@@ -1,38 +1,47 @@
 import { Body, Controller, Delete, Get, Headers, Param, Patch, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, Caller, CurrentCaller } from '@berth/authz';
-import { versionFromIfMatch } from '@berth/common';
+import { ApiBodyErrors, ApiCommonErrors, ApiErrors, ETAG_HEADER, versionFromIfMatch } from '@berth/common';
 import { TenantParam } from '../common/name.param';
 import { Reply, send } from '../common/send';
 import { Idempotency } from '../idempotency/idempotency-key.decorator';
 import type { IdempotencyRequest } from '../idempotency/idempotency.service';
-import { NamespaceRequestResponse } from '../namespace-requests/dto/namespace-request.response';
+import { DryRunResponse, NamespaceRequestResponse } from '../namespace-requests/dto/namespace-request.response';
 import { ChangeNamespaceDto } from '../namespace-requests/dto/namespace-spec.dto';
 import { ClusterQueryDto, NamespaceListQueryDto, NamespacePage, NamespaceParam, NamespaceResponse, UsageResponse } from './dto/namespace.response';
 import { NamespacesService } from './namespaces.service';
 
 @ApiTags('namespaces')
+@ApiCommonErrors()
 @Controller('tenants/:tenant')
 export class NamespacesController {
   constructor(private readonly namespaces: NamespacesService) {}
 
   @Get('namespaces')
   @Allow('read', 'Namespace')
+  @ApiOperation({ summary: "List a tenant's namespaces" })
   @ApiOkResponse({ type: NamespacePage })
+  @ApiErrors(404)
   list(@CurrentCaller() caller: Caller, @Param() { tenant }: TenantParam, @Query() query: NamespaceListQueryDto) {
     return this.namespaces.list(caller, tenant, query);
   }
 
   @Get('namespaces/:name')
   @Allow('read', 'Namespace')
-  @ApiOkResponse({ type: NamespaceResponse })
+  @ApiOperation({ summary: 'Get a namespace: desired spec, status and usage' })
+  @ApiOkResponse({ type: NamespaceResponse, headers: ETAG_HEADER })
+  @ApiErrors(404, 409)
   get(@CurrentCaller() caller: Caller, @Param() { tenant, name }: NamespaceParam, @Query() { cluster }: ClusterQueryDto) {
     return this.namespaces.get(caller, tenant, name, cluster);
   }
 
   @Patch('namespaces/:name')
   @Allow('update', 'Namespace')
-  @ApiCreatedResponse({ type: NamespaceRequestResponse, description: 'A Change request (Approved or PendingApproval)' })
+  @ApiOperation({ summary: 'Change a namespace (a Change request); ?dryRun=true decides without storing' })
+  @ApiCreatedResponse({ type: NamespaceRequestResponse, description: 'A Change request (Approved or PendingApproval)', headers: ETAG_HEADER })
+  @ApiOkResponse({ type: DryRunResponse, description: '?dryRun=true: the decision only' })
+  @ApiErrors(404, 409, 412, 422)
+  @ApiBodyErrors()
   async change(
     @CurrentCaller() caller: Caller,
     @Param() { tenant, name }: NamespaceParam,
@@ -47,7 +56,10 @@ export class NamespacesController {
 
   @Delete('namespaces/:name')
   @Allow('delete', 'Namespace')
-  @ApiAcceptedResponse({ type: NamespaceRequestResponse, description: 'A Delete request (Approved or PendingApproval)' })
+  @ApiOperation({ summary: 'Delete a namespace (a Delete request); ?dryRun=true decides without storing' })
+  @ApiAcceptedResponse({ type: NamespaceRequestResponse, description: 'A Delete request (Approved or PendingApproval)', headers: ETAG_HEADER })
+  @ApiOkResponse({ type: DryRunResponse, description: '?dryRun=true: the decision only' })
+  @ApiErrors(404, 409, 412, 422)
   async remove(
     @CurrentCaller() caller: Caller,
     @Param() { tenant, name }: NamespaceParam,
@@ -61,7 +73,9 @@ export class NamespacesController {
 
   @Get('usage')
   @Allow('read', 'Namespace')
+  @ApiOperation({ summary: "A tenant's quota usage against its budget" })
   @ApiOkResponse({ type: UsageResponse })
+  @ApiErrors(404)
   usage(@CurrentCaller() caller: Caller, @Param() { tenant }: TenantParam) {
     return this.namespaces.usage(caller, tenant);
   }

@@ -1,0 +1,58 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, type HeadersObject } from '@nestjs/swagger';
+
+/** OpenAPI view of ErrorDetail (errors.ts): the fields every detail has, plus those policy reasons add. */
+export class ErrorDetailResponse {
+  @ApiPropertyOptional({ description: 'The field, header or query parameter at fault', example: 'spec.quota.cpu' }) field?: string;
+  @ApiProperty({ description: 'Stable machine-readable code', example: 'quota.cpu-over-tier' }) code: string;
+  @ApiProperty({ example: 'cpu 8 is above the tier limit 4' }) message: string;
+  @ApiPropertyOptional({ description: 'Policy reasons: the limit that was crossed' }) limit?: string;
+  @ApiPropertyOptional({ description: 'Policy reasons: what the request asked for' }) requested?: string;
+  @ApiPropertyOptional({ description: 'Policy reasons: what is already in use' }) used?: string;
+  @ApiPropertyOptional({ enum: ['deny', 'needs-approval'], description: 'Policy reasons: how the rule decided' }) severity?: string;
+}
+
+/** OpenAPI view of ErrorBody: the one body of every 4xx and 5xx answer. */
+export class ErrorResponse {
+  @ApiProperty({ example: 404 }) statusCode: number;
+  @ApiProperty({ example: 'Not Found' }) error: string;
+  @ApiProperty({ example: "Tenant 'payments' not found" }) message: string;
+  @ApiProperty({ type: [ErrorDetailResponse] }) details: ErrorDetailResponse[];
+  @ApiPropertyOptional({ description: 'Correlation id, also in the X-Request-Id header', example: '4f1c2a9e-…' }) requestId?: string;
+}
+
+export const ETAG_HEADER: HeadersObject = {
+  ETag: { description: 'The row version as a strong ETag; send it back in If-Match to write only if unchanged', schema: { type: 'string' } },
+};
+const RETRY_AFTER: HeadersObject = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } };
+
+const MEANING: Record<number, string> = {
+  400: 'Invalid input: body, query or path parameters (`details` names each field)',
+  401: 'Missing or invalid credentials',
+  403: 'Authenticated, but not allowed to do this',
+  404: 'Not found (or not visible to the caller)',
+  409: 'Conflict: already exists, still in use, or a request with this Idempotency-Key is in flight (Retry-After)',
+  412: 'If-Match does not match the current ETag',
+  413: 'Request body too large',
+  415: 'Body is not application/json',
+  422: 'Refused by policy or a limit; `details` lists the reasons',
+  429: 'Too many requests (Retry-After)',
+  500: 'Unexpected error; quote the requestId',
+  503: 'Busy (a lock could not be taken in time) or a dependency is unavailable (Retry-After)',
+};
+const WITH_RETRY_AFTER = new Set([409, 429, 503]);
+
+/** Error responses of a route, each with the one error schema (and Retry-After where the server may send it). */
+export const ApiErrors = (...statuses: number[]) =>
+  applyDecorators(
+    ApiExtraModels(ErrorResponse),
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: MEANING[status] ?? 'Error', type: ErrorResponse, headers: WITH_RETRY_AFTER.has(status) ? RETRY_AFTER : undefined }),
+    ),
+  );
+
+/** What any route can answer, whatever it does: bad input, rate limit, a busy database, the unexpected. */
+export const ApiCommonErrors = () => ApiErrors(400, 429, 500, 503);
+
+/** Routes with a JSON body: also too large or not JSON. */
+export const ApiBodyErrors = () => ApiErrors(413, 415);
