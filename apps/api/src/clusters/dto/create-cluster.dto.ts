@@ -17,7 +17,7 @@ export class CreateClusterDto {
   @MaxLength(100)
   displayName?: string;
 
-  @ApiPropertyOptional({ example: { env: 'prod', region: 'eu-west-1' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { env: 'prod', region: 'eu-west-1' } })
   @IsOptionalNonNull()
   @IsLabelMap()
   labels?: Record<string, string>;

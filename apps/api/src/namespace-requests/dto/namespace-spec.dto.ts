@@ -59,7 +59,7 @@ export class NamespaceChangeDto {
   @Type(() => AccessEntryDto)
   access?: AccessEntryDto[];
 
-  @ApiPropertyOptional({ enum: NETWORK_POLICIES, default: 'isolated' })
+  @ApiPropertyOptional({ enum: NETWORK_POLICIES, description: 'Default `isolated`' })
   @IsOptional()
   @IsIn(NETWORK_POLICIES)
   networkPolicy?: NetworkPolicyProfile;

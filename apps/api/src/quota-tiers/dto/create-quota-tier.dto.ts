@@ -50,7 +50,7 @@ export class CreateQuotaTierDto {
   @Type(() => LimitRangeDto)
   limitRange?: LimitRangeDto;
 
-  @ApiPropertyOptional({ default: true, description: 'Requests within this tier are approved without a platform admin' })
+  @ApiPropertyOptional({ description: 'Requests within this tier are approved without a platform admin (default true)' })
   @IsOptionalNonNull()
   @IsBoolean()
   autoApprove?: boolean;

@@ -86,7 +86,7 @@ export class CreateTenantDto {
   @IsDnsLabel(63, 1, { each: true })
   allowedTiers?: string[];
 
-  @ApiPropertyOptional({ example: { 'cost-center': 'cc-1234' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { 'cost-center': 'cc-1234' } })
   @IsOptionalNonNull()
   @IsLabelMap()
   labels?: Record<string, string>;
@@ -111,7 +111,7 @@ export class CreateTenantDto {
   @IsDnsLabel()
   previewCluster?: string | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1000, default: 5, description: 'Platform admins: how many previews may exist at once' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000, description: 'Platform admins: how many previews may exist at once (default 5)' })
   @IsOptionalNonNull()
   @IsInt()
   @Min(0)
