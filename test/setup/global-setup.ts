@@ -19,4 +19,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.BERTH_JWT_ISSUER = 'https://idp.test';
   process.env.BERTH_JWT_AUDIENCE = 'berth';
   process.env.BERTH_BOOTSTRAP_ADMIN_KEY = '';
+  // Suites send hundreds of requests a minute with one token; test/http-security.e2e-spec.ts tests the limit itself.
+  process.env.BERTH_RATE_LIMIT_PER_MINUTE = '0';
 }

@@ -3,12 +3,13 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { errorBody } from '@berth/common';
 import { BerthConfig, toBerthConfig, validateEnv } from '@berth/config';
 import { AppModule } from './app.module';
+import { registerHttpSecurity } from './common/http-security';
 import { FLUX_EVENT_BODY_LIMIT_BYTES } from './cluster-status/dto/flux-event.dto';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -75,25 +76,6 @@ function fastifyAdapter(config: BerthConfig): FastifyAdapter {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (route.url === '/v1/flux/events' && methods.includes('POST')) route.bodyLimit = FLUX_EVENT_BODY_LIMIT_BYTES;
   });
-  // A known path asked with a method it does not have: 405 with `Allow`, before authentication (the
-  // method is wrong whoever asks). Root hooks also run for requests no route matched.
-  instance.addHook('onRequest', async (request, reply) => {
-    if (!request.is404) return;
-    const path = request.url.split('?')[0];
-    const allowed = METHODS.filter((method) => {
-      try {
-        return instance.findRoute({ method, url: path }) !== null;
-      } catch {
-        return false; // a path the router cannot even parse has no methods
-      }
-    });
-    if (allowed.length === 0) return;
-    const message = `${request.method} is not supported on ${path}; use ${allowed.join(', ')}`;
-    await reply
-      .code(405)
-      .header('allow', allowed.join(', '))
-      .send(errorBody(405, message, [{ code: 'method-not-allowed', message, allowed }], request.id));
-  });
   // Signed webhooks (POST /v1/flux/events) check an HMAC of the exact bytes received: parse JSON with
   // Fastify's own parser (same body limit, same __proto__/constructor refusal) and keep the bytes as
   // `request.rawBody`.
@@ -116,6 +98,31 @@ function fastifyAdapter(config: BerthConfig): FastifyAdapter {
     });
   }
   return adapter;
+}
+
+/**
+ * A known path asked with a method it does not have: 405 with `Allow`, before authentication (the method is wrong
+ * whoever asks). Root hooks also run for requests no route matched. Added after the security headers' hook, so the
+ * 405 carries them too.
+ */
+function addMethodNotAllowed(instance: FastifyInstance): void {
+  instance.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const path = request.url.split('?')[0];
+    const allowed = METHODS.filter((method) => {
+      try {
+        return instance.findRoute({ method, url: path }) !== null;
+      } catch {
+        return false; // a path the router cannot even parse has no methods
+      }
+    });
+    if (allowed.length === 0) return;
+    const message = `${request.method} is not supported on ${path}; use ${allowed.join(', ')}`;
+    await reply
+      .code(405)
+      .header('allow', allowed.join(', '))
+      .send(errorBody(405, message, [{ code: 'method-not-allowed', message, allowed }], request.id));
+  });
 }
 
 /** `/v1/x?cursor=abc&limit=5` → `/v1/x?cursor=…&limit=…`. */
@@ -142,12 +149,15 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
 
 /** The HTTP application exactly as production runs it; tests boot the same thing. */
 export async function createHttpApp(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, fastifyAdapter(toBerthConfig(validateEnv(process.env))), {
+  const config = toBerthConfig(validateEnv(process.env));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, fastifyAdapter(config), {
     // JSON only: Fastify's own JSON parser (same body limit and __proto__ refusal). Nest's default
     // parsers would also accept application/x-www-form-urlencoded bodies.
     bodyParser: false,
     logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
   });
+  await registerHttpSecurity(app, config);
+  addMethodNotAllowed(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix('v1', { exclude: ['healthz', 'readyz'] });
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   await app.init();

@@ -27,6 +27,10 @@ export interface BerthConfig {
     requestTimeoutSeconds: number;
     /** Seconds a connection may stay idle (BERTH_HTTP_CONNECTION_TIMEOUT_SECONDS). */
     connectionTimeoutSeconds: number;
+    /** Requests per minute per caller; 0: no limit. */
+    rateLimitPerMinute: number;
+    /** Strict-Transport-Security max-age; 0: header not sent. */
+    hstsMaxAgeSeconds: number;
   };
   /** Seconds an unfinished Idempotency-Key blocks retries (BERTH_IDEMPOTENCY_LEASE_SECONDS). */
   idempotencyLeaseSeconds: number;
@@ -112,7 +116,12 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
     },
     // On by default, except under tests where a line per request is noise.
     logRequests: env.BERTH_LOG_REQUESTS ?? env.NODE_ENV !== 'test',
-    http: { requestTimeoutSeconds: env.BERTH_HTTP_REQUEST_TIMEOUT_SECONDS, connectionTimeoutSeconds: env.BERTH_HTTP_CONNECTION_TIMEOUT_SECONDS },
+    http: {
+      requestTimeoutSeconds: env.BERTH_HTTP_REQUEST_TIMEOUT_SECONDS,
+      connectionTimeoutSeconds: env.BERTH_HTTP_CONNECTION_TIMEOUT_SECONDS,
+      rateLimitPerMinute: env.BERTH_RATE_LIMIT_PER_MINUTE,
+      hstsMaxAgeSeconds: env.BERTH_HSTS_MAX_AGE_SECONDS,
+    },
     idempotencyLeaseSeconds: env.BERTH_IDEMPOTENCY_LEASE_SECONDS,
     policy: {
       namePrefix: env.BERTH_NAMESPACE_PREFIX,

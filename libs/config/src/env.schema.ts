@@ -118,6 +118,20 @@ export class BerthEnv {
   @Max(3600)
   BERTH_HTTP_CONNECTION_TIMEOUT_SECONDS = 120;
 
+  /** Requests per minute per caller (API key, token, else client IP) before 429 with Retry-After; 0 disables. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 600 : Number(value)))
+  @IsInt({ message: 'BERTH_RATE_LIMIT_PER_MINUTE must be a whole number of requests (0 disables)' })
+  @Min(0, { message: 'BERTH_RATE_LIMIT_PER_MINUTE must be a whole number of requests (0 disables)' })
+  @Max(1000000, { message: 'BERTH_RATE_LIMIT_PER_MINUTE must be a whole number of requests (0 disables)' })
+  BERTH_RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Strict-Transport-Security max-age sent on every response when Berth is served over TLS; 0 sends none. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 0 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(63072000)
+  BERTH_HSTS_MAX_AGE_SECONDS = 0;
+
   /** How long an Idempotency-Key whose request has not finished blocks retries (409); after it a retry runs again. */
   @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
   @IsInt()
