@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Logger } from '@nestjs/common';
+import { Logger, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { errorBody } from '@berth/common';
+import { errorBody, jsonLoggerFromEnv } from '@berth/common';
 import { BerthConfig, toBerthConfig, validateEnv } from '@berth/config';
 import { AppModule } from './app.module';
 import { registerHttpSecurity } from './common/http-security';
@@ -89,12 +89,26 @@ function fastifyAdapter(config: BerthConfig): FastifyAdapter {
     reply.header('x-request-id', request.id);
   });
   if (config.logRequests) {
-    // One line per request: method, path (query values masked: they may carry cursors or tokens),
-    // status, duration, request id and who asked. Never headers or bodies.
+    // One JSON line per request: request id (the one error bodies carry), method, route template, path (query
+    // values masked: they may carry cursors or tokens), status, duration, caller (principal id) and tenant.
+    // Never headers or bodies.
     const logger = new Logger('HTTP');
     instance.addHook('onResponse', async (request, reply) => {
-      const caller = (request.raw as { user?: { actor?: string } }).user?.actor ?? (request as unknown as { user?: { actor?: string } }).user?.actor ?? '-';
-      logger.log(`${request.method} ${maskQuery(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms req=${request.id} by=${caller}`);
+      const user = (request.raw as { user?: { actor?: string } }).user ?? (request as unknown as { user?: { actor?: string } }).user;
+      const tenant = (request.params as { tenant?: unknown } | undefined)?.tenant;
+      const path = maskQuery(request.url);
+      const durationMs = Math.round(reply.elapsedTime * 10) / 10;
+      logger.log({
+        msg: `${request.method} ${path} ${reply.statusCode} ${durationMs}ms`,
+        requestId: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? null,
+        path,
+        status: reply.statusCode,
+        durationMs,
+        caller: user?.actor ?? null,
+        ...(typeof tenant === 'string' ? { tenant } : {}),
+      });
     });
   }
   return adapter;
@@ -148,13 +162,14 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
 }
 
 /** The HTTP application exactly as production runs it; tests boot the same thing. */
-export async function createHttpApp(): Promise<NestFastifyApplication> {
+export async function createHttpApp(options: { logger?: LoggerService } = {}): Promise<NestFastifyApplication> {
   const config = toBerthConfig(validateEnv(process.env));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, fastifyAdapter(config), {
     // JSON only: Fastify's own JSON parser (same body limit and __proto__ refusal). Nest's default
     // parsers would also accept application/x-www-form-urlencoded bodies.
     bodyParser: false,
-    logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+    // JSON lines (pretty on a terminal): BERTH_LOG_LEVEL, BERTH_LOG_FORMAT.
+    logger: options.logger ?? jsonLoggerFromEnv(process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
   });
   await registerHttpSecurity(app, config);
   addMethodNotAllowed(app.getHttpAdapter().getInstance());

@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { logUnhandledRejections } from '@berth/common';
+import { jsonLoggerFromEnv, logUnhandledRejections } from '@berth/common';
 import { toBerthConfig, validateEnv } from '@berth/config';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { prepareDatabase, prepareFleetRepo } from './database';
 import { createHttpApp } from './http-app';
 
 async function main(): Promise<void> {
+  // Everything this process logs, from here on, is one JSON line (pretty on a terminal).
+  Logger.overrideLogger(jsonLoggerFromEnv('info'));
   const logger = new Logger('Berth');
   logUnhandledRejections(logger);
   const config = toBerthConfig(validateEnv(process.env));
@@ -29,19 +31,19 @@ async function main(): Promise<void> {
   const base = `http://localhost:${config.port}`;
   const generated = app.get(BootstrapAdminService).generatedKey;
   const auth = generated
-    ? `Bootstrap admin API key (shown once, store it now):\n\n    ${generated}\n\n  Use it as: curl -H "Authorization: Bearer ${generated}" ${base}/v1/me`
+    ? ['Bootstrap admin API key (shown once, store it now):', `    ${generated}`, `  Use it as: curl -H "Authorization: Bearer ${generated}" ${base}/v1/me`]
     : config.auth.bootstrapAdminKey
-      ? `Authenticate with BERTH_BOOTSTRAP_ADMIN_KEY: curl -H "X-API-Key: $BERTH_BOOTSTRAP_ADMIN_KEY" ${base}/v1/me`
-      : 'Authenticate with the admin API key printed at first start, an API key, or an OIDC token (Authorization: Bearer …)';
-  logger.log(
-    [
-      `Berth is listening on ${base} (${database.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'})`,
-      `  API:      ${base}/v1`,
-      `  OpenAPI:  ${base}/openapi.json   Swagger UI: ${base}/docs`,
-      `  Fleet:    ${process.env.BERTH_FLEET_REPO_URL} (branch ${config.fleet.branch}; writer ${config.fleet.writer === 'inline' ? 'in this process' : 'in apps/worker'})`,
-      `  ${auth}`,
-    ].join('\n'),
-  );
+      ? [`Authenticate with BERTH_BOOTSTRAP_ADMIN_KEY: curl -H "X-API-Key: $BERTH_BOOTSTRAP_ADMIN_KEY" ${base}/v1/me`]
+      : ['Authenticate with the admin API key printed at first start, an API key, or an OIDC token (Authorization: Bearer …)'];
+  // One log line per banner line: readable as JSON lines too (no escaped newlines).
+  const banner = [
+    `Berth is listening on ${base} (${database.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'})`,
+    `  API:      ${base}/v1`,
+    `  OpenAPI:  ${base}/openapi.json   Swagger UI: ${base}/docs`,
+    `  Fleet:    ${process.env.BERTH_FLEET_REPO_URL?.replace(/\/\/[^@/]+@/, '//***@')} (branch ${config.fleet.branch}; writer ${config.fleet.writer === 'inline' ? 'in this process' : 'in apps/worker'})`,
+    ...auth.map((line) => `  ${line}`),
+  ];
+  for (const line of banner) logger.log(line);
 }
 
 main().catch((error: Error) => {

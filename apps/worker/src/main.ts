@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { logUnhandledRejections } from '@berth/common';
+import { jsonLoggerFromEnv, logUnhandledRejections } from '@berth/common';
 import { toBerthConfig, validateEnv } from '@berth/config';
 import { WorkerModule } from './worker.module';
 
@@ -11,11 +11,14 @@ import { WorkerModule } from './worker.module';
  * releases the writer lock at once, so another replica takes over within a second.
  */
 async function main(): Promise<void> {
+  // One JSON line per log (pretty on a terminal): BERTH_LOG_LEVEL, BERTH_LOG_FORMAT.
+  const jsonLogger = jsonLoggerFromEnv('info');
+  Logger.overrideLogger(jsonLogger);
   logUnhandledRejections(new Logger('BerthWorker'));
   process.env.BERTH_FLEET_WRITER = 'inline';
   const config = toBerthConfig(validateEnv(process.env));
   if (!config.databaseUrl || !config.fleet.repoUrl) throw new Error('apps/worker needs DATABASE_URL and BERTH_FLEET_REPO_URL');
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['log', 'error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: jsonLogger });
   const stop = async () => {
     await app.close();
     process.exit(0);

@@ -8,4 +8,5 @@ export * from './validation-pipe';
 export * from './all-exceptions.filter';
 export * from './periodic-task';
 export * from './last-resort';
+export * from './json-logger';
 export * from './api-responses';

@@ -104,6 +104,16 @@ export class BerthEnv {
   @IsBoolean()
   BERTH_LOG_REQUESTS?: boolean;
 
+  /** pino level; default info (warn under NODE_ENV=test). */
+  @IsOptional()
+  @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  BERTH_LOG_LEVEL?: string;
+
+  /** json (one object per line) or pretty; default pretty when stdout is a terminal, else json. */
+  @IsOptional()
+  @IsIn(['json', 'pretty'])
+  BERTH_LOG_FORMAT?: string;
+
   /** Longest time to receive one whole request (headers and body); a slower or short body is a 408. */
   @Transform(({ value }) => (value === undefined || value === '' ? 30 : Number(value)))
   @IsInt()
