@@ -15,6 +15,7 @@ import { EtagInterceptor } from './common/etag.interceptor';
 import { HealthModule } from './health/health.module';
 import { FleetModule } from './fleet/fleet.module';
 import { MeModule } from './me/me.module';
+import { ApiMetricsModule } from './metrics/api-metrics.module';
 import { MembersModule } from './members/members.module';
 import { NamespaceRequestsModule } from './namespace-requests/namespace-requests.module';
 import { NamespacesModule } from './namespaces/namespaces.module';
@@ -43,6 +44,7 @@ import { TenantsModule } from './tenants/tenants.module';
     FluxInputsModule,
     FleetModule,
     ClusterStatusModule,
+    ApiMetricsModule,
   ],
   providers: [
     // Order matters: authenticate, then authorize. Both global: deny by default.

@@ -10,6 +10,7 @@ import { errorBody, jsonLoggerFromEnv } from '@berth/common';
 import { BerthConfig, toBerthConfig, validateEnv } from '@berth/config';
 import { AppModule } from './app.module';
 import { registerHttpSecurity } from './common/http-security';
+import { registerMetrics } from './metrics/http-metrics';
 import { FLUX_EVENT_BODY_LIMIT_BYTES } from './cluster-status/dto/flux-event.dto';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -173,6 +174,7 @@ export async function createHttpApp(options: { logger?: LoggerService } = {}): P
   });
   await registerHttpSecurity(app, config);
   addMethodNotAllowed(app.getHttpAdapter().getInstance());
+  registerMetrics(app, config);
   app.setGlobalPrefix('v1', { exclude: ['healthz', 'readyz'] });
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   await app.init();

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { BerthConfigModule } from '@berth/config';
+import { MetricsModule } from '@berth/common/metrics';
 import { FleetWriterModule } from '@berth/gitops/writer';
 import { PrismaModule } from '@berth/prisma';
 
-/** The fleet writer alone: no HTTP. Run any number of replicas; one writes at a time. */
-@Module({ imports: [BerthConfigModule, PrismaModule, FleetWriterModule] })
+/** The fleet writer alone: no HTTP API (metrics on BERTH_METRICS_PORT when set). Run any number of replicas; one writes at a time. */
+@Module({ imports: [BerthConfigModule, PrismaModule, MetricsModule, FleetWriterModule] })
 export class WorkerModule {}

@@ -32,6 +32,12 @@ export interface BerthConfig {
     /** Strict-Transport-Security max-age; 0: header not sent. */
     hstsMaxAgeSeconds: number;
   };
+  metrics: {
+    /** A separate listener for GET /metrics (BERTH_METRICS_PORT); unset: /metrics is on the API port. */
+    port?: number;
+    /** Bearer token file required on GET /metrics (BERTH_METRICS_TOKEN_FILE); unset: open. */
+    tokenFile?: string;
+  };
   /** Seconds an unfinished Idempotency-Key blocks retries (BERTH_IDEMPOTENCY_LEASE_SECONDS). */
   idempotencyLeaseSeconds: number;
   policy: {
@@ -122,6 +128,7 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       rateLimitPerMinute: env.BERTH_RATE_LIMIT_PER_MINUTE,
       hstsMaxAgeSeconds: env.BERTH_HSTS_MAX_AGE_SECONDS,
     },
+    metrics: { port: env.BERTH_METRICS_PORT, tokenFile: env.BERTH_METRICS_TOKEN_FILE },
     idempotencyLeaseSeconds: env.BERTH_IDEMPOTENCY_LEASE_SECONDS,
     policy: {
       namePrefix: env.BERTH_NAMESPACE_PREFIX,

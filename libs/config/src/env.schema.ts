@@ -142,6 +142,20 @@ export class BerthEnv {
   @Max(63072000)
   BERTH_HSTS_MAX_AGE_SECONDS = 0;
 
+  /** A port of its own for GET /metrics (0: any free port); unset: /metrics is on the API port (apps/worker: none). */
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsOptional()
+  @IsInt({ message: 'BERTH_METRICS_PORT must be a port number (0-65535)' })
+  @Min(0, { message: 'BERTH_METRICS_PORT must be a port number (0-65535)' })
+  @Max(65535, { message: 'BERTH_METRICS_PORT must be a port number (0-65535)' })
+  BERTH_METRICS_PORT?: number;
+
+  /** File holding the bearer token Prometheus must present on GET /metrics; unset: /metrics is open. */
+  @trimmed()
+  @IsOptional()
+  @IsString()
+  BERTH_METRICS_TOKEN_FILE?: string;
+
   /** How long an Idempotency-Key whose request has not finished blocks retries (409); after it a retry runs again. */
   @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
   @IsInt()

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { Client } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { NotFoundError, PeriodicTask } from '@berth/common';
+import { BerthMetrics } from '@berth/common/metrics';
 import { ClusterClient, ClusterClients, ClusterError, KustomizationStatus, PullObservation, shaOfRevision } from '@berth/cluster';
 import { pullResourceSetNames } from '@berth/manifests';
 import { ClusterStatusRepository } from './cluster-status.repository';
@@ -53,6 +54,7 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly store: ClusterStatusRepository,
+    private readonly metrics: BerthMetrics,
   ) {
     const { kubeconfigDir, inClusterName } = config.clusterStatus;
     this.clients = new ClusterClients({ kubeconfigDir, inClusterName }, { onWarning: (message) => this.logger.warn(message) });
@@ -172,6 +174,7 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
     }
     const reason = [k.ready?.reason, k.ready?.message].filter(Boolean).join(': ') || 'Kustomization not ready';
     const ready = toReady.length ? await this.store.markReady(toReady, now) : 0;
+    if (ready) this.observeReady(toReady, times, now);
     const failed = toFail.length ? await this.store.markFailed(toFail, reason) : 0;
 
     const usageUpdated = await this.copyUsage(name, quotaUsed);
@@ -190,6 +193,7 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
   private async applyPull(name: string, observed: PullObservation, shards: number, now: Date): Promise<ReconcileResult> {
     const verdict = pullVerdict(await this.store.awaiting(name), observed, shards);
     const ready = verdict.toReady.length ? await this.store.markReady(verdict.toReady, now) : 0;
+    if (ready) this.observeReady(verdict.toReady, await this.store.commitTimes([...new Set(verdict.toReady.map((n) => n.commitSha))]), now);
     let failed = 0;
     for (const reason of new Set(verdict.toFail.map((f) => f.reason))) {
       failed += await this.store.markFailed(
@@ -201,6 +205,14 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
     await this.store.recordStatus(name, { ...verdict.cluster, checkedAt: now });
     if (ready || failed) this.logger.log(`${name}: ${ready} namespace(s) Ready, ${failed} Failed (ResourceSets ${verdict.cluster.revision ?? '-'})`);
     return { cluster: name, outcome: 'ok', revision: verdict.cluster.revision, ready, failed, usageUpdated };
+  }
+
+  /** Committed → Ready of each namespace made Ready, from when its commit was recorded. */
+  private observeReady(toReady: Array<{ commitSha: string }>, commitTimes: Map<string, Date>, now: Date): void {
+    for (const { commitSha } of toReady) {
+      const at = commitTimes.get(commitSha);
+      if (at) this.metrics.committedToReady.observe(Math.max(0, (now.getTime() - at.getTime()) / 1000));
+    }
   }
 
   private async copyUsage(name: string, quotaUsed: Map<string, Record<string, string>> | null): Promise<number> {
@@ -229,7 +241,12 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
       await new Promise((r) => setTimeout(r, 200));
     }
     try {
-      return await work();
+      const result = await work().catch((error: Error) => {
+        this.metrics.clusterStatusRead(name, 'error');
+        throw error;
+      });
+      this.metrics.clusterStatusRead(name, result.outcome);
+      return result;
     } finally {
       await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [STATUS_LOCK_CLASS, name]).catch(() => this.dropLockConnection());
     }

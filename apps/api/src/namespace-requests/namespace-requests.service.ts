@@ -4,6 +4,7 @@ import type { NamespaceRequest, Tenant } from '@prisma/client';
 import { accessibleWhere, assertCan, Caller, Principal } from '@berth/authz';
 import { assertVersion, ConflictError, DEFAULT_PAGE_SIZE, NO_VERSION, NotFoundError, Page, PageCursor, toPage, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+import { BerthMetrics } from '@berth/common/metrics';
 import { Decision, evaluate, parseDuration, PolicyOptions, RequestKind } from '@berth/policy';
 import type { PrismaTx } from '@berth/prisma';
 import { FleetQueue } from '@berth/gitops/writer';
@@ -34,7 +35,7 @@ export const POLICY_ACTOR = 'system:policy';
 /** Who asks: a caller over HTTP, or a system actor (TTL expiry) with the same audit fields. */
 type Actor = Pick<Caller, 'principal' | 'requestId'>;
 /** What one pass of the decision path did: nothing (another request is pending), a deny, or a stored request. */
-type Decided = { busy: true } | { decision: Decision } | { request: RequestWithTenant };
+type Decided = { busy: true } | { decision: Decision } | { request: RequestWithTenant; decision: Decision };
 const SYSTEM_TTL: Principal = { kind: 'system', id: 'ttl', actor: 'system:ttl', accountable: 'system:ttl', groups: [], isAdmin: true, memberships: [] };
 
 /** A policy deny as the API answers it: 422 with one detail per reason, ready to show next to fields. */
@@ -63,6 +64,7 @@ export class NamespaceRequestsService {
     private readonly requests: NamespaceRequestsRepository,
     private readonly idempotency: IdempotencyService,
     private readonly fleet: FleetQueue,
+    private readonly metrics: BerthMetrics,
   ) {
     this.policyOptions = policyOptionsFrom(config);
   }
@@ -161,6 +163,7 @@ export class NamespaceRequestsService {
         spec: current.spec as unknown as DesiredSpec,
         reason,
       });
+      if ('decision' in outcome) this.metrics.policyDecided(outcome.decision);
       return 'request' in outcome;
     });
   }
@@ -172,6 +175,8 @@ export class NamespaceRequestsService {
   /** `settle` stores an Idempotency-Key's answer in the same transaction as the request (exactly once across crashes). */
   private async decideAndStore(caller: Caller, tenant: Tenant, ask: Ask, settle?: SettleIn): Promise<HttpResult<NamespaceRequestResponse>> {
     const outcome = await this.requests.withTenantLock(tenant.id, (tx) => this.decideLocked(tx, caller, tenant.id, ask, settle));
+    // Counted once its transaction committed (a rolled-back decision decided nothing).
+    if ('decision' in outcome) this.metrics.policyDecided(outcome.decision);
     if ('busy' in outcome) {
       throw new ConflictError(`Namespace ${ask.name} already has a pending change or delete request; cancel it or wait for its decision`, [
         { field: 'name', code: 'request-pending', message: 'another request for this namespace is pending approval' },
@@ -230,7 +235,7 @@ export class NamespaceRequestsService {
       after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: request.state, decision, reason: ask.reason },
     });
     await settle?.(tx, { status: 201, body: toResponse(request) });
-    return { request };
+    return { request, decision };
   }
 
   /**

@@ -20,6 +20,7 @@ import {
 import { FleetQueue } from './fleet-queue.service';
 import { FleetWriterRepository, LiveNamespace, PendingRequest } from './fleet-writer.repository';
 import { backoffMs, ConflictError, DomainError, PeriodicTask } from '@berth/common';
+import { BerthMetrics } from '@berth/common/metrics';
 
 export const TRAILER = 'Berth-Request';
 /** Any constant works: it names "the fleet writer" among PostgreSQL advisory locks. */
@@ -71,8 +72,15 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly queue: FleetQueue,
     private readonly store: FleetWriterRepository,
+    private readonly metrics: BerthMetrics,
   ) {
     this.options = renderOptionsOf(config.fleet);
+    // Pending count and last push are the database's (any replica's writer), read at scrape.
+    metrics.onScrape(async () => {
+      const [pending, status] = await Promise.all([this.store.countPending(), this.store.status()]);
+      metrics.fleetPending.set(pending);
+      metrics.fleetLastPush.set(status?.lastPushAt ? status.lastPushAt.getTime() / 1000 : 0);
+    });
   }
 
   /**
@@ -203,7 +211,10 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
         },
         { message: "Reconcile fleet repository with Berth's desired state", author: this.author(), owned: ownedPaths(this.options, expected.clusters) },
       );
-      if (sha) await this.store.recordPush(sha);
+      if (sha) {
+        await this.store.recordPush(sha);
+        this.metrics.fleetCommits.inc();
+      }
       return sha;
     });
   }
@@ -255,6 +266,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     const nextAt = (failures: number) => new Date(Date.now() + backoffMs(failures, { baseMs: RETRY_BASE_MS, capMs }));
     // The database may be what failed: then this process keeps counting on its own.
     const stored = await this.store.recordFailure(error.message, nextAt).catch(() => null);
+    this.metrics.fleetRetries.inc();
     const failures = stored?.failures ?? (this.degraded?.failures ?? 0) + 1;
     this.sawDegraded({
       since: stored?.degradedSince ?? this.degraded?.since ?? new Date(),
@@ -307,6 +319,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     for (const tenant of tenants) this.tenantsToRefresh.delete(tenant);
     if (sha) {
       await this.store.recordPush(sha);
+      this.metrics.fleetCommits.inc();
       this.logger.log(`pushed ${sha.slice(0, 12)}: onboarding of ${tenants.join(', ')}`);
     }
   }
@@ -316,6 +329,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
     const repo = this.requireRepo();
     let batch = await this.store.pending(this.config.fleet.batchSize);
     if (batch.length === 0) return 0;
+    this.metrics.fleetBatches.inc();
 
     // Crash recovery: a previous writer may have pushed these and died before recording it.
     let landed: Map<string, string>;
@@ -357,6 +371,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
   private async commit(requests: PendingRequest[], plan: ReturnType<typeof planBatch>): Promise<void> {
     const repo = this.requireRepo();
     const ctx = await this.indexContext(requests.map((r) => r.tenant.name));
+    const pushTimer = this.metrics.fleetPushDuration.startTimer();
     try {
       const { sha } = await repo.commitBatch((tree) => applyPlan(tree, plan.writes, ctx), {
         message: commitMessage(requests),
@@ -364,14 +379,18 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
         author: this.author(),
         owned: ownedPaths(this.options, await this.store.clusters()),
       });
+      pushTimer({ result: 'ok' });
       // No diff means the remote already has this state (e.g. pushed before a crash): its head is the answer.
       const committed = sha ?? (await repo.headSha()) ?? 'unknown';
       await this.store.markCommitted(plan.requestIds, committed, plan.rendered);
+      this.observeCommitted(requests);
       if (sha) {
         await this.store.recordPush(sha);
+        this.metrics.fleetCommits.inc();
         this.logger.log(`pushed ${sha.slice(0, 12)} with ${requests.length} request(s)`);
       }
     } catch (error) {
+      pushTimer({ result: 'error' });
       const message = (error as Error).message;
       if (error instanceof FleetRemoteError || error instanceof FleetConflictError) {
         // Transient: nothing lost, the requests stay Approved with the error visible, retried later.
@@ -397,6 +416,12 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
         });
       }
     }
+  }
+
+  /** Approval → Committed of each request of a recorded commit (its decision time is when it was approved). */
+  private observeCommitted(requests: PendingRequest[]): void {
+    const now = Date.now();
+    for (const r of requests) if (r.decidedAt) this.metrics.approvalToCommitted.observe(Math.max(0, (now - r.decidedAt.getTime()) / 1000));
   }
 
   private async indexContext(tenantNames: string[]): Promise<IndexContext> {
