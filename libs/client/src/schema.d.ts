@@ -1297,12 +1297,19 @@ export interface components {
              * @example 12Gi
              */
             used?: string;
+            /**
+             * @description What requests awaiting approval would add to `allocated` if approved: a Create its whole quota, a Change its increase only; absent when nothing is pending for this resource
+             * @example 2Gi
+             */
+            pending?: string;
         };
         UsageResponse: {
             tenant: string;
             namespaces: {
                 budget?: number | null;
                 allocated?: number;
+                /** @description Create requests awaiting approval; absent when none */
+                pending?: number;
             };
             resources: components["schemas"]["ResourceUsage"][];
         };

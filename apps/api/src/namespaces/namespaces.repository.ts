@@ -69,6 +69,29 @@ export class NamespacesRepository {
       WHERE ${expiredAndNotAsked(now)} ORDER BY n."expiresAt" LIMIT ${limit}`;
   }
 
+  /**
+   * Create and Change requests of a tenant awaiting approval, the namespaces those Changes apply to (spec and
+   * resources as approved), and the quota tiers as they are now (an approval resolves a tier then).
+   */
+  async awaitingApproval(tenantId: string) {
+    const requests = await this.prisma.namespaceRequest.findMany({
+      where: { tenantId, state: 'PendingApproval', kind: { in: ['Create', 'Change'] } },
+      select: { kind: true, cluster: true, namespace: true, spec: true },
+    });
+    if (requests.length === 0) return { requests, current: [], tiers: [] };
+    const changes = requests.filter((r) => r.kind === 'Change');
+    const [current, tiers] = await Promise.all([
+      changes.length === 0
+        ? []
+        : this.prisma.namespace.findMany({
+            where: { tenantId, OR: changes.map((r) => ({ cluster: r.cluster, name: r.namespace })) },
+            select: { cluster: true, name: true, spec: true, resources: true, limitRange: true },
+          }),
+      this.prisma.quotaTier.findMany({ select: { name: true, resources: true, limitRange: true, autoApprove: true } }),
+    ]);
+    return { requests, current, tiers };
+  }
+
   /** Quota usage read back from the clusters (ResourceQuota status.used), per live namespace of a tenant. */
   async used(tenantId: string): Promise<Array<Record<string, string>>> {
     const rows = await this.prisma.namespace.findMany({ where: { tenantId, state: { not: 'Deleting' } }, select: { used: true } });

@@ -3,9 +3,9 @@ import { isUUID } from 'class-validator';
 import type { Namespace, Tenant } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
 import { assertVersion, ConflictError, DEFAULT_PAGE_SIZE, isValidQuantity, NotFoundError, Page, PageCursor, toPage } from '@berth/common';
-import { canonicalResourceKey, formatResource, parseResources, sumResources } from '@berth/policy';
+import { canonicalResourceKey, formatResource, parseResources, sumResources, Tier } from '@berth/policy';
 import type { HttpResult, IdempotencyRequest } from '../idempotency/idempotency.service';
-import { DesiredSpec, mergeSpec } from '../namespace-requests/desired-spec';
+import { approvedQuota, DesiredSpec, mergeSpec } from '../namespace-requests/desired-spec';
 import { ChangeNamespaceDto } from '../namespace-requests/dto/namespace-spec.dto';
 import { NamespaceRequestsService } from '../namespace-requests/namespace-requests.service';
 import { TenantsService } from '../tenants/tenants.service';
@@ -83,14 +83,20 @@ export class NamespacesService {
    */
   async usage(caller: Caller, tenantName: string): Promise<UsageResponse> {
     const tenant = await this.readable(caller, tenantName);
-    const [{ perResource, namespaces }, usedMaps] = await Promise.all([this.namespaces.allocated(tenant.id), this.namespaces.used(tenant.id)]);
+    const [{ perResource, namespaces }, usedMaps, awaiting] = await Promise.all([
+      this.namespaces.allocated(tenant.id),
+      this.namespaces.used(tenant.id),
+      this.namespaces.awaitingApproval(tenant.id),
+    ]);
     const budget = parseResources(tenant.budget as Record<string, string>);
     const observed = sumObserved(usedMaps);
-    const keys = [...new Set([...budget.keys(), ...perResource.keys()].map(canonicalResourceKey))].sort();
+    const pending = pendingIncrease(awaiting);
+    const keys = [...new Set([...budget.keys(), ...perResource.keys(), ...pending.perResource.keys()].map(canonicalResourceKey))].sort();
     const resources: ResourceUsage[] = keys.map((resource) => {
       const cap = budget.get(resource);
       const allocated = perResource.get(resource) ?? 0n;
       const used = observed.get(resource);
+      const waiting = pending.perResource.get(resource);
       return {
         resource,
         budget: cap === undefined ? null : formatResource(resource, cap),
@@ -98,9 +104,14 @@ export class NamespacesService {
         available: cap === undefined ? null : formatResource(resource, cap > allocated ? cap - allocated : 0n),
         // Present once a cluster has reported this resource (older clients' exact-match checks keep working).
         ...(used === undefined ? {} : { used: formatResource(resource, used) }),
+        ...(waiting ? { pending: formatResource(resource, waiting) } : {}),
       };
     });
-    return { tenant: tenant.name, namespaces: { budget: tenant.budgetNamespaces, allocated: namespaces }, resources };
+    return {
+      tenant: tenant.name,
+      namespaces: { budget: tenant.budgetNamespaces, allocated: namespaces, ...(pending.namespaces ? { pending: pending.namespaces } : {}) },
+      resources,
+    };
   }
 
   private async readable(caller: Caller, tenantName: string): Promise<Tenant> {
@@ -139,4 +150,29 @@ export class NamespacesService {
  */
 function sumObserved(maps: Array<Record<string, string>>): Map<string, bigint> {
   return sumResources(maps.map((used) => Object.fromEntries(Object.entries(used).filter(([, value]) => isValidQuantity(value)))));
+}
+
+/**
+ * What the requests awaiting approval would add to the allocation if each were approved now: a Create its whole
+ * quota (its tier resolved as the tier is now, as approval does), a Change the increase over the namespace's
+ * current quota, per resource (a decrease frees nothing before it is approved).
+ */
+function pendingIncrease({ requests, current, tiers }: Awaited<ReturnType<NamespacesRepository['awaitingApproval']>>) {
+  const catalogue: Tier[] = tiers.map((t) => ({
+    name: t.name,
+    resources: t.resources as Record<string, string>,
+    limitRange: (t.limitRange as Tier['limitRange']) ?? undefined,
+    autoApprove: t.autoApprove,
+  }));
+  const perResource = new Map<string, bigint>();
+  for (const request of requests) {
+    const before = request.kind === 'Change' ? current.find((ns) => ns.cluster === request.cluster && ns.name === request.namespace) : undefined;
+    const after = parseResources(approvedQuota(request.spec as unknown as DesiredSpec, before, catalogue).resources);
+    const now = before ? parseResources(before.resources as Record<string, string>) : new Map<string, bigint>();
+    for (const [resource, milli] of after) {
+      const increase = milli - (now.get(resource) ?? 0n);
+      if (increase > 0n) perResource.set(resource, (perResource.get(resource) ?? 0n) + increase);
+    }
+  }
+  return { perResource, namespaces: requests.filter((r) => r.kind === 'Create').length };
 }

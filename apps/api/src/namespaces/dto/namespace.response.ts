@@ -98,11 +98,25 @@ export class ResourceUsage {
     description: "Sum of the namespaces' ResourceQuota status.used as read back from the clusters; absent until a cluster reported this resource",
   })
   used?: string;
+  @ApiPropertyOptional({
+    type: String,
+    example: '2Gi',
+    description:
+      'What requests awaiting approval would add to `allocated` if approved: a Create its whole quota, a Change its increase only; absent when nothing is pending for this resource',
+  })
+  pending?: string;
 }
 
 export class UsageResponse {
   @ApiProperty() tenant: string;
-  @ApiProperty({ type: 'object', properties: { budget: { type: 'integer', nullable: true }, allocated: { type: 'integer' } } })
-  namespaces: { budget: number | null; allocated: number };
+  @ApiProperty({
+    type: 'object',
+    properties: {
+      budget: { type: 'integer', nullable: true },
+      allocated: { type: 'integer' },
+      pending: { type: 'integer', description: 'Create requests awaiting approval; absent when none' },
+    },
+  })
+  namespaces: { budget: number | null; allocated: number; pending?: number };
   @ApiProperty({ type: [ResourceUsage] }) resources: ResourceUsage[];
 }
