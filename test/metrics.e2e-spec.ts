@@ -1,13 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { MetricsServer } from '@berth/common/metrics';
+import { ClusterStatusService } from '../apps/api/src/cluster-status/cluster-status.service';
 import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
 import { bearer, newTenant, uniqueName } from './helpers/fixtures';
 import { FleetEnv, fleetEnv, freePort, startWorker, waitFor } from './helpers/fleet';
+import { KubeStub } from './helpers/kube-stub';
 import { adminToken } from './helpers/tokens';
 
 jest.setTimeout(90_000);
@@ -65,15 +68,21 @@ const ROUTE = '/v1/tenants/:tenant/namespace-requests';
 describe('GET /metrics on the API port (open), after real requests', () => {
   let env: FleetEnv;
   let app: NestFastifyApplication;
+  let stub: KubeStub;
+  const kubeDir = mkdtempSync(join(tmpdir(), 'berth-metrics-kube-'));
   const scrape = async () => (await http(app).get('/metrics').expect(200)).text;
 
   beforeAll(async () => {
     env = await fleetEnv({ BERTH_FLEET_WRITER: 'inline' });
-    app = await startApp();
+    stub = await new KubeStub().start();
+    // Cluster status is read on demand below (no periodic job).
+    app = await withEnv({ BERTH_KUBECONFIG_DIR: kubeDir, BERTH_STATUS_INTERVAL_SECONDS: '0' }, startApp);
   });
   afterAll(async () => {
     await app?.close();
+    await stub?.stop();
     await env?.cleanup();
+    rmSync(kubeDir, { recursive: true, force: true });
   });
 
   it('counts an approved, a denied and a pending create by route template, status, outcome and reason code; shows the approval queue', async () => {
@@ -119,7 +128,7 @@ describe('GET /metrics on the API port (open), after real requests', () => {
     expect(sample(await scrape(), 'berth_pending_approvals')).toBe(queued[0].count - 1);
   });
 
-  it('shows fleet writer batches, commits, push latency, approval → Committed and the last push after a real commit', async () => {
+  it('shows fleet writer batches, commits, push latency, approval → Committed and the last push after a real commit; then Committed → Ready, status lag and errors per cluster', async () => {
     const { cluster, small, tenant } = await world(app);
     const before = await scrape();
     const created = await http(app)
@@ -141,6 +150,27 @@ describe('GET /metrics on the API port (open), after real requests', () => {
     expect(Math.abs(Date.now() / 1000 - lastPush)).toBeLessThan(60);
     expect(sample(after, 'berth_fleet_pending_requests')).toBe(0);
     expect(delta('berth_fleet_retries_total')).toBe(0);
+
+    // Flux applies that commit: the status read moves the namespace Ready and observes Committed → Ready.
+    const [{ commitSha }] = await sql<{ commitSha: string }>('SELECT "commitSha" FROM "NamespaceRequest" WHERE id = $1', [created.body.id]);
+    stub.writeKubeconfig(kubeDir, cluster);
+    stub.setKustomization({ ready: { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied' }, lastAppliedRevision: `main@sha1:${commitSha}` });
+    stub.putNamespace(`${tenant.name}-fleet`);
+    const status = app.get(ClusterStatusService);
+    expect(await status.reconcileCluster(cluster)).toMatchObject({ outcome: 'ok', ready: 1 });
+    const read = await scrape();
+    expect(sample(read, 'berth_committed_to_ready_seconds_count') - sample(after, 'berth_committed_to_ready_seconds_count')).toBe(1);
+    expect(sample(read, 'berth_cluster_status_reconcile_lag_seconds', { cluster })).toBeLessThan(5);
+    expect(sample(read, 'berth_cluster_status_errors_total', { cluster })).toBe(0);
+
+    // The cluster becomes unreachable: errors count per cluster, the lag keeps growing from the last good read.
+    stub.writeKubeconfig(kubeDir, cluster, stub.token, 'http://127.0.0.1:1');
+    expect(await status.reconcileCluster(cluster)).toMatchObject({ outcome: 'error' });
+    expect(await status.reconcileCluster(cluster)).toMatchObject({ outcome: 'error' });
+    const down = await scrape();
+    expect(sample(down, 'berth_cluster_status_errors_total', { cluster })).toBe(2);
+    // The lag is wall-clock seconds since the last good read: it passes a second without another success.
+    await waitFor(async () => sample(await scrape(), 'berth_cluster_status_reconcile_lag_seconds', { cluster }) > 1 || null, 5000, 'lag > 1 s');
   });
 
   it('is plain text, outside the OpenAPI document and the API guards, and answers HEAD; other methods get 405', async () => {
