@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { parseAllDocuments } from 'yaml';
+import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
@@ -27,6 +28,7 @@ const MODELS: Record<string, new (data: K8sObject) => { validate(): void; toJSON
   'v1/Service': Service,
   'v1/ServiceAccount': ServiceAccount,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+  'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
 };
 
 const root = path.join(__dirname, '..', 'deploy');
@@ -138,6 +140,21 @@ withKubectl.each(['inline-writer', 'separate-worker'])('deploy/overlays/%s', (ov
     expect(objects.some((o) => o.kind === 'Secret')).toBe(false);
   });
 
+  it('Prometheus scrapes the API on its port and the worker on BERTH_METRICS_PORT (a PodMonitor on its metrics port)', () => {
+    const podMonitor = find(objects, 'PodMonitor', 'berth-worker');
+    if (!worker) return expect(podMonitor).toBeUndefined();
+    const workerConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('berth-worker-config'));
+    expect(() => validateEnv(workerConfig.data)).not.toThrow();
+    const [container] = worker.spec.template.spec.containers;
+    expect(container.envFrom.map((e: K8sObject) => e.configMapRef.name)).toEqual([config.metadata.name, workerConfig.metadata.name]);
+    expect(container.ports).toEqual([{ name: 'metrics', containerPort: Number(workerConfig.data.BERTH_METRICS_PORT), protocol: 'TCP' }]);
+    expect(matches(podMonitor.spec.selector.matchLabels, worker.spec.template.metadata.labels)).toBe(true);
+    expect(matches(podMonitor.spec.selector.matchLabels, api.spec.template.metadata.labels)).toBe(false);
+    expect(podMonitor.spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics' })]);
+    // The API keeps /metrics on its own port: the shared ConfigMap does not move it.
+    expect(config.data.BERTH_METRICS_PORT).toBeUndefined();
+  });
+
   it('the status reader RBAC is exactly what libs/manifests renders for the berth ServiceAccount', () => {
     const rendered = parseAllDocuments(renderStatusReaderRbac({ kind: 'ServiceAccount', namespace: 'berth' }, 'berth')).map((d) => d.toJSON());
     for (const expected of rendered) {
@@ -150,12 +167,12 @@ withKubectl.each(['inline-writer', 'separate-worker'])('deploy/overlays/%s', (ov
     expect(api.spec.template.spec.serviceAccountName).toBe('berth');
   });
 
-  it('the NetworkPolicy covers the API and the worker, admits the API port and allows DNS, PostgreSQL, git and the Kubernetes API out', () => {
+  it('the NetworkPolicy covers the API and the worker, admits the API and metrics ports and allows DNS, PostgreSQL, git and the Kubernetes API out', () => {
     const policy = find(objects, 'NetworkPolicy', 'berth');
     expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     for (const deployment of [api, worker].filter(Boolean))
       expect(matches(policy.spec.podSelector.matchLabels, deployment.spec.template.metadata.labels)).toBe(true);
-    expect(policy.spec.ingress.flatMap((r: K8sObject) => r.ports.map((p: K8sObject) => p.port))).toEqual(['http']);
+    expect(policy.spec.ingress.flatMap((r: K8sObject) => r.ports.map((p: K8sObject) => p.port))).toEqual(['http', 'metrics']);
     const egress = policy.spec.egress.flatMap((r: K8sObject) => r.ports.map((p: K8sObject) => `${p.protocol}/${p.port}`));
     expect(egress).toEqual(expect.arrayContaining(['UDP/53', 'TCP/53', 'TCP/5432', 'TCP/22', 'TCP/443', 'TCP/6443']));
   });
