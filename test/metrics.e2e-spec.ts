@@ -181,6 +181,11 @@ describe('GET /metrics on the API port (open), after real requests', () => {
     const doc = await http(app).get('/openapi.json').expect(200);
     expect(Object.keys(doc.body.paths)).not.toContain('/metrics');
     await http(app).head('/metrics').expect(200);
+    // Requests no route matched share one series, whatever their path.
+    await http(app).get(`/v1/nothing-here-${uniqueName()}`).expect(404);
+    expect(sample(await scrape(), 'berth_http_requests_duration_seconds_count', { route: 'unmatched', method: 'GET', status: '404' })).toBeGreaterThanOrEqual(
+      1,
+    );
     await http(app).post('/metrics').expect(405);
   });
 });
@@ -215,6 +220,12 @@ describe('GET /metrics behind a bearer token (BERTH_METRICS_TOKEN_FILE)', () => 
       const ok = await http(app).get('/metrics').set(bearer(token)).expect(200);
       expect(ok.text).toContain('berth_pending_approvals');
     }
+  });
+
+  it('refuses to start with a token file that is missing or empty', async () => {
+    await expect(withEnv({ BERTH_METRICS_TOKEN_FILE: join(dir, 'absent') }, startApp)).rejects.toThrow(/BERTH_METRICS_TOKEN_FILE cannot be read/);
+    await writeFile(join(dir, 'empty'), '\n');
+    await expect(withEnv({ BERTH_METRICS_TOKEN_FILE: join(dir, 'empty') }, startApp)).rejects.toThrow(/BERTH_METRICS_TOKEN_FILE .* is empty/);
   });
 
   it('reads the token file at each scrape: a rotated Secret applies without a restart', async () => {

@@ -15,7 +15,7 @@ const dashboard = JSON.parse(readFileSync(path.join(dir, 'grafana-dashboard.json
 const metrics = new BerthMetrics();
 const families = metrics.registry
   .getMetricsAsArray()
-  .map((m) => ({ name: m.name, type: m.type as string, labels: (m as unknown as { labelNames: string[] }).labelNames }));
+  .map((m) => ({ name: m.name, type: String(m.type), labels: (m as unknown as { labelNames: string[] }).labelNames }));
 const exported = new Set(families.flatMap(({ name, type }) => (type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])));
 const berthFamilies = families.filter((f) => f.name.startsWith('berth_'));
 

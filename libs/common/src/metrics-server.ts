@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,18 @@ export async function metricsAuthorized(authorization: string | undefined, token
   const presented = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
   if (!token || !presented) return false;
   return timingSafeEqual(digest(presented), digest(token));
+}
+
+/** At start: a token file that cannot be read, or is empty, stops the process (not every later scrape with a 401 or 500). */
+export function assertMetricsTokenFile(tokenFile: string | undefined): void {
+  if (!tokenFile) return;
+  let token: string;
+  try {
+    token = readFileSync(tokenFile, 'utf8').trim();
+  } catch (error) {
+    throw new Error(`BERTH_METRICS_TOKEN_FILE cannot be read: ${(error as Error).message}`, { cause: error });
+  }
+  if (!token) throw new Error(`BERTH_METRICS_TOKEN_FILE (${tokenFile}) is empty`);
 }
 
 /** The answer to `GET /metrics` on either listener: 401 in Berth's error shape, else the exposition. */
@@ -57,7 +70,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     const { port, tokenFile } = this.config.metrics;
     if (port === undefined) return;
-    if (tokenFile) await readFile(tokenFile, 'utf8'); // an unreadable token file stops the start, not the first scrape
+    assertMetricsTokenFile(tokenFile);
     const server = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0];
       if (path !== '/metrics' || (request.method !== 'GET' && request.method !== 'HEAD')) {

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { BerthConfig } from '@berth/config';
-import { BerthMetrics, scrape } from '@berth/common/metrics';
+import { assertMetricsTokenFile, BerthMetrics, scrape } from '@berth/common/metrics';
 
 /**
  * Times every response by its route template (`/v1/tenants/:tenant`, never the raw URL: one series per route, not per
@@ -16,6 +16,7 @@ export function registerMetrics(app: NestFastifyApplication, config: BerthConfig
     metrics.httpDuration.observe({ route, method: request.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   if (config.metrics.port !== undefined) return;
+  assertMetricsTokenFile(config.metrics.tokenFile);
   instance.route({
     method: ['GET', 'HEAD'],
     url: '/metrics',
