@@ -75,6 +75,18 @@ const TABLE: Record<string, Partial<Record<Caller, Expect>>> = {
   'GET /v1/fleet/status': { owner: 403, clusterKey: 403, admin: 'pass' },
   'GET /v1/fleet/drift': { owner: 403, previewKey: 403 },
   'POST /v1/fleet/reconcile': { owner: 403, clusterKey: 403 },
+  'GET /v1/tenants/:tenant/webhooks': { outsider: 404, viewer: 403, developer: 403, previewKey: 404, clusterKey: 404, owner: 'pass' },
+  'POST /v1/tenants/:tenant/webhooks': { outsider: 404, viewer: 403, developer: 403, previewKey: 404, owner: 'pass' },
+  'DELETE /v1/tenants/:tenant/webhooks/:id': { outsider: 404, viewer: 403, developer: 403, clusterKey: 404, owner: 'pass' },
+  'POST /v1/tenants/:tenant/webhooks/:id/rotate-secret': { outsider: 404, viewer: 403, developer: 403, previewKey: 404, owner: 'pass' },
+  'GET /v1/tenants/:tenant/webhooks/:id/deliveries': { outsider: 404, viewer: 403, developer: 403, previewKey: 404, owner: 'pass' },
+  'POST /v1/tenants/:tenant/webhooks/:id/deliveries/:deliveryId/redeliver': { outsider: 404, viewer: 403, developer: 403, clusterKey: 404, owner: 'pass' },
+  'GET /v1/webhooks': { owner: 403, clusterKey: 403, admin: 'pass' },
+  'POST /v1/webhooks': { owner: 403, previewKey: 403, admin: 'pass' },
+  'DELETE /v1/webhooks/:id': { owner: 403, clusterKey: 403 },
+  'POST /v1/webhooks/:id/rotate-secret': { owner: 403, developer: 403, admin: 'pass' },
+  'GET /v1/webhooks/:id/deliveries': { owner: 403, viewer: 403, admin: 'pass' },
+  'POST /v1/webhooks/:id/deliveries/:deliveryId/redeliver': { owner: 403, previewKey: 403, clusterKey: 403 },
 };
 /** Routes that need no credentials or only a sign-in (they must say so with @Public / @Authenticated). */
 const OPEN = ['GET /healthz', 'GET /readyz', 'POST /v1/flux/events', 'GET /v1/me'];
@@ -142,6 +154,7 @@ function urlOf(path: string): string {
     .replace('/namespace-requests/:id', `/namespace-requests/${pendingId}`)
     .replace(':id', '00000000-0000-4000-8000-000000000000')
     .replace(':pullRequest', '7')
+    .replace(':deliveryId', '00000000-0000-4000-8000-000000000001')
     .replace(':name', path.includes('/namespaces/') ? `${t.name}-web` : cluster);
 }
 

@@ -5,6 +5,7 @@ import { AllExceptionsFilter, createValidationPipe } from '@berth/common';
 import { BerthConfigModule } from '@berth/config';
 import { PrismaModule } from '@berth/prisma';
 import { FleetWriterModule } from '@berth/gitops/writer';
+import { WebhooksModule } from '@berth/webhooks';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditEventsModule } from './audit-events/audit-events.module';
 import { AuthenticationGuard } from './auth/authentication.guard';
@@ -23,12 +24,14 @@ import { PreviewsModule } from './previews/previews.module';
 import { FluxInputsModule } from './flux-inputs/flux-inputs.module';
 import { QuotaTiersModule } from './quota-tiers/quota-tiers.module';
 import { TenantsModule } from './tenants/tenants.module';
+import { WebhooksApiModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
     BerthConfigModule,
     PrismaModule,
     FleetWriterModule,
+    WebhooksModule,
     AuthModule,
     HealthModule,
     MeModule,
@@ -44,6 +47,7 @@ import { TenantsModule } from './tenants/tenants.module';
     FluxInputsModule,
     FleetModule,
     ClusterStatusModule,
+    WebhooksApiModule,
     ApiMetricsModule,
   ],
   providers: [

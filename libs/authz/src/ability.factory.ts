@@ -1,6 +1,6 @@
 import { AbilityBuilder, ForbiddenError, subject as tag } from '@casl/ability';
 import { accessibleBy, createPrismaAbility, PrismaQuery, Subjects } from '@casl/prisma';
-import type { ApiKey, AuditEvent, Cluster, Membership, Namespace, NamespaceRequest, Preview, QuotaTier, Tenant } from '@prisma/client';
+import type { ApiKey, AuditEvent, Cluster, Membership, Namespace, NamespaceRequest, Preview, QuotaTier, Tenant, WebhookSubscription } from '@prisma/client';
 import { Principal, roleAtLeast, TenantRole } from './principal';
 
 export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'reject' | 'cancel' | 'sync';
@@ -17,6 +17,7 @@ export type AppSubjects =
       Namespace: Namespace;
       NamespaceRequest: NamespaceRequest;
       Preview: Preview;
+      WebhookSubscription: WebhookSubscription;
     }>;
 export type SubjectName = Exclude<AppSubjects, object>;
 export type ModelName = Exclude<SubjectName, 'all'>;
@@ -80,6 +81,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   can(['create', 'read', 'delete'], 'ApiKey', { tenantId: { in: ownerOf } });
   can('read', 'AuditEvent', { tenantId: { in: ownerOf } });
   can('delete', 'Namespace', { tenantId: { in: ownerOf } });
+  // owner: the tenant's outbound webhooks (their secrets, delivery log, rotation and redelivery). Global ones: admins.
+  can(['create', 'read', 'update', 'delete'], 'WebhookSubscription', { tenantId: { in: ownerOf } });
 
   return build();
 }

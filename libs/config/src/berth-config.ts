@@ -58,6 +58,12 @@ export interface BerthConfig {
   };
   fleet: FleetConfig;
   clusterStatus: ClusterStatusConfig;
+  webhooks: {
+    /** Host names and CIDR ranges exempt from the private-destination refusal (BERTH_WEBHOOK_ALLOWED_HOSTS). */
+    allowedHosts: string[];
+    maxAttempts: number;
+    retryBaseSeconds: number;
+  };
 }
 
 export interface ClusterStatusConfig {
@@ -130,6 +136,11 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
     },
     metrics: { port: env.BERTH_METRICS_PORT, tokenFile: env.BERTH_METRICS_TOKEN_FILE },
     idempotencyLeaseSeconds: env.BERTH_IDEMPOTENCY_LEASE_SECONDS,
+    webhooks: {
+      allowedHosts: list(env.BERTH_WEBHOOK_ALLOWED_HOSTS ?? ''),
+      maxAttempts: env.BERTH_WEBHOOK_MAX_ATTEMPTS,
+      retryBaseSeconds: env.BERTH_WEBHOOK_RETRY_BASE_SECONDS,
+    },
     policy: {
       namePrefix: env.BERTH_NAMESPACE_PREFIX,
       allowedClusterRoles: list(env.BERTH_ALLOWED_CLUSTER_ROLES),

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
+import ipaddr from 'ipaddr.js';
 
 const trimmed = () => Transform(({ value }) => (typeof value === 'string' && value.trim() === '' ? undefined : value));
 const asBool = () => Transform(({ value }) => (value === undefined ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase())));
@@ -8,6 +9,25 @@ const asBool = () => Transform(({ value }) => (value === undefined ? undefined :
  * Every environment variable Berth reads, validated once at start. A bad value stops the process with
  * one line per variable that names it and says what is expected.
  */
+function isCidr(entry: string): boolean {
+  try {
+    ipaddr.parseCIDR(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A comma list of host names, IP addresses and CIDR ranges (BERTH_WEBHOOK_ALLOWED_HOSTS). */
+function isWebhookAllowlist(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const hostName = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i;
+  return value.split(',').every((raw) => {
+    const entry = raw.trim();
+    return entry.includes('/') ? isCidr(entry) : ipaddr.isValid(entry) || hostName.test(entry);
+  });
+}
+
 export class BerthEnv {
   @trimmed()
   @IsOptional()
@@ -162,6 +182,35 @@ export class BerthEnv {
   @Min(1)
   @Max(86400)
   BERTH_IDEMPOTENCY_LEASE_SECONDS = 60;
+
+  /**
+   * Webhook destinations allowed although they are (or resolve to) private, loopback, link-local, CGNAT,
+   * multicast or unspecified addresses: a comma list of host names and IP/CIDR ranges. Empty: none.
+   */
+  @trimmed()
+  @IsOptional()
+  @ValidateBy({
+    name: 'webhookAllowlist',
+    validator: {
+      validate: isWebhookAllowlist,
+      defaultMessage: () => 'BERTH_WEBHOOK_ALLOWED_HOSTS must be a comma list of host names, IP addresses and CIDR ranges',
+    },
+  })
+  BERTH_WEBHOOK_ALLOWED_HOSTS?: string;
+
+  /** Attempts of one webhook delivery before it is dead-lettered. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  BERTH_WEBHOOK_MAX_ATTEMPTS = 10;
+
+  /** First retry delay of a failed webhook delivery; it doubles on each failure (capped at one hour). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsNumber()
+  @Min(0.1)
+  @Max(3600)
+  BERTH_WEBHOOK_RETRY_BASE_SECONDS = 10;
 
   /** Required namespace name prefix; `{tenant}` is replaced by the tenant name; empty disables. */
   @IsOptional()

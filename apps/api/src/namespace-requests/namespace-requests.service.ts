@@ -8,6 +8,7 @@ import { BerthMetrics } from '@berth/common/metrics';
 import { Decision, evaluate, parseDuration, PolicyOptions, RequestKind } from '@berth/policy';
 import type { PrismaTx } from '@berth/prisma';
 import { FleetQueue } from '@berth/gitops/writer';
+import { requestEvent, WebhookEvents } from '@berth/webhooks';
 import { recordAudit } from '../audit-events/audit.writer';
 import { HttpResult, IdempotencyRequest, IdempotencyService, SettleIn } from '../idempotency/idempotency.service';
 import { TenantsService } from '../tenants/tenants.service';
@@ -64,6 +65,7 @@ export class NamespaceRequestsService {
     private readonly requests: NamespaceRequestsRepository,
     private readonly idempotency: IdempotencyService,
     private readonly fleet: FleetQueue,
+    private readonly webhooks: WebhookEvents,
     private readonly metrics: BerthMetrics,
   ) {
     this.policyOptions = policyOptionsFrom(config);
@@ -119,6 +121,7 @@ export class NamespaceRequestsService {
         comment: dto.comment,
       });
       await this.apply(tx, approved, state);
+      await this.webhooks.emit(tx, requestEvent('namespace-request.approved', approved, locked.tenant.name));
       await recordAudit(tx, caller, {
         action: 'namespace-request.approve',
         targetType: 'NamespaceRequest',
@@ -164,6 +167,7 @@ export class NamespaceRequestsService {
         reason,
       });
       if ('decision' in outcome) this.metrics.policyDecided(outcome.decision);
+      if ('request' in outcome) await this.webhooks.emit(tx, requestEvent('namespace.expiring', outcome.request, outcome.request.tenant.name));
       return 'request' in outcome;
     });
   }
@@ -227,6 +231,8 @@ export class NamespaceRequestsService {
       decidedAt: approved ? new Date() : null,
     });
     if (approved) await this.apply(tx, request, state);
+    const next = approved ? 'namespace-request.approved' : 'namespace-request.pending-approval';
+    await this.webhooks.emit(tx, [requestEvent('namespace-request.created', request, state.tenant.name), requestEvent(next, request, state.tenant.name)]);
     await recordAudit(tx, caller, {
       action: 'namespace-request.create',
       targetType: 'NamespaceRequest',
@@ -270,6 +276,7 @@ export class NamespaceRequestsService {
     const closed = await this.requests.withTenantLock(request.tenantId, async (tx) => {
       const locked = await this.pending(tx, id);
       const row = await this.requests.updateRequest(tx, id, { state, decidedBy: caller.principal.actor, decidedAt: new Date(), comment });
+      await this.webhooks.emit(tx, requestEvent(state === 'Rejected' ? 'namespace-request.rejected' : 'namespace-request.cancelled', row, locked.tenant.name));
       await recordAudit(tx, caller, {
         action: `namespace-request.${state === 'Rejected' ? 'reject' : 'cancel'}`,
         targetType: 'NamespaceRequest',

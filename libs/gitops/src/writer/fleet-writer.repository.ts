@@ -3,6 +3,7 @@ import { PrismaClient } from '@prisma/client';
 import type { FleetStatus, Namespace, NamespaceRequest } from '@prisma/client';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { pgAdapter } from '@berth/prisma';
+import { CommittedRow, committedEvents, WebhookEvents } from '@berth/webhooks';
 
 export type PendingRequest = NamespaceRequest & { tenant: { name: string } };
 export type LiveNamespace = Namespace & { tenant: { name: string; syncRepo: unknown } };
@@ -29,7 +30,10 @@ export class FleetPrisma extends PrismaClient implements OnApplicationShutdown {
 /** What the fleet writer reads and records; the database is the desired state, git its rendering. */
 @Injectable()
 export class FleetWriterRepository {
-  constructor(private readonly prisma: FleetPrisma) {}
+  constructor(
+    private readonly prisma: FleetPrisma,
+    private readonly webhooks: WebhookEvents,
+  ) {}
 
   /** Approved requests not yet committed, oldest first (bounded: one commit holds at most `limit`). */
   pending(limit: number): Promise<PendingRequest[]> {
@@ -83,9 +87,11 @@ export class FleetWriterRepository {
     const kept = rendered.filter((n) => !n.deleting);
     const gone = rendered.filter((n) => n.deleting);
     await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`
-        UPDATE "NamespaceRequest" SET state = 'Committed', "commitSha" = ${sha}, "lastError" = NULL, "updatedAt" = ${now}
-        WHERE id = ANY(${requestIds}::uuid[]) AND state = 'Approved'`;
+      const committed = await tx.$queryRaw<CommittedRow[]>`
+        UPDATE "NamespaceRequest" r SET state = 'Committed', "commitSha" = ${sha}, "lastError" = NULL, "updatedAt" = ${now}
+        FROM "Tenant" t WHERE t.id = r."tenantId" AND r.id = ANY(${requestIds}::uuid[]) AND r.state = 'Approved'
+        RETURNING r.id, r."tenantId", t.name AS tenant, r.kind, r.namespace, r.cluster, r.state, r."requestedBy", r."decidedBy", r."decidedAt", r.comment`;
+      await this.webhooks.emit(tx, committedEvents(committed, sha));
       if (kept.length > 0)
         await tx.$executeRaw`
           UPDATE "Namespace" n SET state = 'Committed', "commitSha" = ${sha}, "lastError" = NULL, "updatedAt" = ${now}

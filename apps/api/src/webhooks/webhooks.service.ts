@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { WebhookSubscription } from '@prisma/client';
+import { assertCan, Caller } from '@berth/authz';
+import { DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
+import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+import { ForbiddenDestinationError, generateWebhookSecret, resolveDestination } from '@berth/webhooks';
+import { isUUID } from 'class-validator';
+import { TenantsService } from '../tenants/tenants.service';
+import { CreatedWebhookResponse, CreateWebhookDto, WebhookDeliveryResponse, WebhookResponse } from './dto/webhook.dto';
+import { WebhooksRepository } from './webhooks.repository';
+
+/** How long the previous secret keeps signing after a rotation: receivers swap secrets within this window. */
+const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
+
+/** The subscription a route acts on: a tenant's (with its name for answers) or platform-wide (tenant null). */
+export interface Scope {
+  tenantId: string | null;
+  tenantName: string | null;
+}
+
+/** Platform-wide webhooks: only admins reach their routes (`manage all`). */
+export const PLATFORM_SCOPE: Scope = { tenantId: null, tenantName: null };
+
+/**
+ * Outbound webhooks (Standard Webhooks). Owners manage their tenant's, admins the platform-wide ones
+ * (which receive every tenant's events). Secrets are returned at creation and rotation only.
+ */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    private readonly tenants: TenantsService,
+    private readonly webhooks: WebhooksRepository,
+  ) {}
+
+  /** The tenant's scope once the caller may do `action` on its webhooks (unknown or invisible tenant: 404). */
+  async tenantScope(caller: Caller, tenantName: string, action: 'create' | 'read' | 'update' | 'delete'): Promise<Scope> {
+    const tenant = await this.tenants.resolve(caller, tenantName);
+    assertCan(caller.ability, action, 'WebhookSubscription', { tenantId: tenant.id });
+    return { tenantId: tenant.id, tenantName: tenant.name };
+  }
+
+  async list(scope: Scope, query: PageQueryDto): Promise<Page<WebhookResponse>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.webhooks.list(scope.tenantId, limit, SUBSCRIPTIONS.decode(query.cursor));
+    return toPage(
+      SUBSCRIPTIONS,
+      rows,
+      limit,
+      (r) => r.id,
+      (r) => WebhookResponse.from(r as WebhookSubscription, scope.tenantName),
+    );
+  }
+
+  async create(caller: Caller, scope: Scope, dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
+    await this.assertDestination(dto.url);
+    const secret = generateWebhookSecret();
+    const row = await this.webhooks.create(caller, {
+      tenantId: scope.tenantId,
+      url: dto.url,
+      eventTypes: [...new Set(dto.eventTypes)],
+      description: dto.description ?? null,
+      secret,
+      createdBy: caller.principal.actor,
+    });
+    return { ...WebhookResponse.from(row, scope.tenantName), secret };
+  }
+
+  async delete(caller: Caller, scope: Scope, id: string): Promise<void> {
+    await this.find(scope, id);
+    await this.webhooks.delete(caller, id);
+  }
+
+  async rotateSecret(caller: Caller, scope: Scope, id: string): Promise<CreatedWebhookResponse> {
+    await this.find(scope, id);
+    const secret = generateWebhookSecret();
+    const row = await this.webhooks.rotate(caller, id, secret, new Date(Date.now() + ROTATION_OVERLAP_MS));
+    return { ...WebhookResponse.from(row, scope.tenantName), secret };
+  }
+
+  async deliveries(scope: Scope, id: string, query: PageQueryDto): Promise<Page<WebhookDeliveryResponse>> {
+    await this.find(scope, id);
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.webhooks.deliveries(id, limit, DELIVERIES.decode(query.cursor));
+    return toPage(DELIVERIES, rows, limit, (r) => r.seq.toString(), WebhookDeliveryResponse.from);
+  }
+
+  async redeliver(caller: Caller, scope: Scope, id: string, deliveryId: string): Promise<WebhookDeliveryResponse> {
+    await this.find(scope, id);
+    if (!(await this.webhooks.findDelivery(id, deliveryId))) throw new NotFoundError('Webhook delivery', deliveryId);
+    return WebhookDeliveryResponse.from(await this.webhooks.redeliver(caller, id, deliveryId));
+  }
+
+  private async find(scope: Scope, id: string) {
+    const row = await this.webhooks.find(scope.tenantId, id);
+    if (!row) throw new NotFoundError('Webhook', id);
+    return row;
+  }
+
+  /** SSRF guard at the edge (the dispatcher checks again before every attempt). */
+  private async assertDestination(url: string): Promise<void> {
+    try {
+      await resolveDestination({ allowedHosts: this.config.webhooks.allowedHosts }, url);
+    } catch (error) {
+      if (!(error instanceof ForbiddenDestinationError)) throw error;
+      throw new UnprocessableError(error.message, [{ field: 'url', code: 'webhook.destination-forbidden', message: error.message }]);
+    }
+  }
+}
+
+const SUBSCRIPTIONS = new PageCursor('webhooks', (key) => isUUID(key));
+const DELIVERIES = new PageCursor('webhook-deliveries', (key) => /^\d{1,19}$/.test(key));

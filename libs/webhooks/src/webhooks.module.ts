@@ -1,0 +1,10 @@
+import { Global, Module } from '@nestjs/common';
+import { WebhookDeliveryRepository } from './webhook-delivery.repository';
+import { WebhookDispatcher } from './webhook-dispatcher.service';
+import { WebhookEvents } from './webhook-events.service';
+import { WebhookQueue } from './webhook-queue.service';
+
+/** Emitting (wherever domain changes happen) and delivering (where the fleet writer runs). */
+@Global()
+@Module({ providers: [WebhookQueue, WebhookEvents, WebhookDispatcher, WebhookDeliveryRepository], exports: [WebhookEvents, WebhookQueue, WebhookDispatcher] })
+export class WebhooksModule {}

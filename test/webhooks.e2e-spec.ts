@@ -1,0 +1,346 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { http, startApp } from './helpers/app';
+import { expectErrorShape } from './helpers/errors';
+import { bearer, newTenant, TenantFixture, uniqueName } from './helpers/fixtures';
+import { FleetEnv, fleetEnv, waitFor } from './helpers/fleet';
+import { adminToken } from './helpers/tokens';
+
+/**
+ * Standard Webhooks verification, written from the specification (not with Berth's signer): the key is
+ * the base64 part of `whsec_…`, the signed content `{id}.{timestamp}.{body}`, the header a space
+ * separated list of `v1,<base64 HMAC-SHA256>`; a message is authentic if any listed signature matches.
+ */
+function verify(secret: string, headers: IncomingHttpHeaders, body: string): boolean {
+  const id = String(headers['webhook-id']);
+  const timestamp = Number(headers['webhook-timestamp']);
+  if (!Number.isInteger(timestamp) || Math.abs(Date.now() / 1000 - timestamp) > 300) return false;
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest();
+  return String(headers['webhook-signature'])
+    .split(' ')
+    .some((entry) => {
+      const [version, signature] = entry.split(',');
+      const given = Buffer.from(signature ?? '', 'base64');
+      return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
+    });
+}
+
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  type: string;
+  status: number;
+  namespace: string;
+  /** When it arrived (ms). */
+  at: number;
+}
+
+/**
+ * The test receiver, on 127.0.0.2 (loopback, allowlisted below; 127.0.0.1 stays refused). Each path
+ * answers with the next status of its script (then 204), and every request is recorded.
+ */
+class Receiver {
+  readonly received: Received[] = [];
+  private readonly scripts = new Map<string, number[]>();
+  private server!: Server;
+  base = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const status = this.scripts.get(req.url!)?.shift() ?? 204;
+        const parsed = JSON.parse(body) as { type: string; data: { cluster: string; namespace: string } };
+        this.received.push({
+          path: req.url!,
+          headers: req.headers,
+          body,
+          type: parsed.type,
+          status,
+          namespace: `${parsed.data.cluster}/${parsed.data.namespace}`,
+          at: Date.now(),
+        });
+        res.statusCode = status;
+        res.end(status >= 300 ? 'receiver says no' : '');
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.2', resolve));
+    this.base = `http://127.0.0.2:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  script(path: string, statuses: number[]): string {
+    this.scripts.set(path, [...statuses]);
+    return `${this.base}${path}`;
+  }
+
+  at(path: string): Received[] {
+    return this.received.filter((r) => r.path === path);
+  }
+
+  /** The events a path accepted (2xx), in arrival order. */
+  accepted(path: string): Received[] {
+    return this.at(path).filter((r) => r.status < 300);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+jest.setTimeout(90_000);
+
+const ENV = { BERTH_WEBHOOK_ALLOWED_HOSTS: '127.0.0.2', BERTH_WEBHOOK_MAX_ATTEMPTS: '3', BERTH_WEBHOOK_RETRY_BASE_SECONDS: '0.2' };
+
+describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on loopback)', () => {
+  let app: NestFastifyApplication;
+  let fleet: FleetEnv;
+  const receiver = new Receiver();
+  const saved: Record<string, string | undefined> = {};
+  let admin: string;
+  let cluster: string;
+  let small: string;
+  let gated: string;
+
+  beforeAll(async () => {
+    for (const [k, v] of Object.entries(ENV)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+    fleet = await fleetEnv({ BERTH_FLEET_WRITER: 'inline' });
+    await receiver.start();
+    app = await startApp();
+    admin = await adminToken();
+    cluster = uniqueName('c');
+    small = uniqueName('small');
+    gated = uniqueName('gated');
+    await http(app).post('/v1/clusters').set(bearer(admin)).send({ name: cluster }).expect(201);
+    await http(app)
+      .post('/v1/quota-tiers')
+      .set(bearer(admin))
+      .send({ name: small, resources: { 'requests.cpu': '100m', 'limits.memory': '128Mi' } })
+      .expect(201);
+    await http(app)
+      .post('/v1/quota-tiers')
+      .set(bearer(admin))
+      .send({ name: gated, resources: { 'requests.cpu': '100m', 'limits.memory': '128Mi' }, autoApprove: false })
+      .expect(201);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await receiver.stop();
+    await fleet?.cleanup();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  const tenantWorld = () =>
+    newTenant(http(app), { budget: { 'requests.cpu': '2', 'limits.memory': '2Gi', namespaces: 10 }, allowedClusters: [cluster], allowedTiers: [small, gated] });
+  const subscribe = async (tenant: TenantFixture, url: string, eventTypes = ['namespace-request.*', 'namespace.*']) => {
+    const res = await http(app).post(`/v1/tenants/${tenant.name}/webhooks`).set(bearer(tenant.owner)).send({ url, eventTypes }).expect(201);
+    return res.body as { id: string; secret: string };
+  };
+  const ask = (tenant: TenantFixture, name: string, tier = small) =>
+    http(app).post(`/v1/tenants/${tenant.name}/namespace-requests`).set(bearer(tenant.developer)).send({ name, cluster, tier }).expect(201);
+  const deliveries = async (tenant: TenantFixture, id: string) =>
+    (await http(app).get(`/v1/tenants/${tenant.name}/webhooks/${id}/deliveries`).set(bearer(tenant.owner)).expect(200)).body.items as Array<
+      Record<string, unknown>
+    >;
+
+  it('signs every delivery per the spec and sends created → approved → committed for an auto-approved namespace, in order', async () => {
+    const tenant = await tenantWorld();
+    const hook = await subscribe(tenant, receiver.script('/signed', []));
+    expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const listed = await http(app).get(`/v1/tenants/${tenant.name}/webhooks`).set(bearer(tenant.owner)).expect(200);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: hook.id, tenant: tenant.name })]);
+    expect(JSON.stringify(listed.body)).not.toContain('whsec_');
+
+    const name = `${tenant.name}-a`;
+    const request = await ask(tenant, name);
+    const got = await waitFor(() => (receiver.at('/signed').length >= 3 ? receiver.at('/signed') : null), 30_000, 'three deliveries');
+    expect(got.map((r) => r.type)).toEqual(['namespace-request.created', 'namespace-request.approved', 'namespace.committed']);
+    for (const r of got) {
+      expect(verify(hook.secret, r.headers, r.body)).toBe(true);
+      expect(r.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/=]+$/);
+      expect(r.headers['content-type']).toBe('application/json');
+    }
+    expect(verify('whsec_' + Buffer.alloc(32, 1).toString('base64'), got[0].headers, got[0].body)).toBe(false);
+    expect(verify(hook.secret, got[0].headers, got[0].body.replace('created', 'createx'))).toBe(false);
+    expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(3);
+    const committed = JSON.parse(got[2].body);
+    expect(committed).toMatchObject({
+      type: 'namespace.committed',
+      timestamp: expect.any(String),
+      data: { tenant: tenant.name, cluster, namespace: name, requestId: request.body.id, kind: 'Create', commitSha: expect.stringMatching(/^[0-9a-f]{40}$/) },
+    });
+    const log = await deliveries(tenant, hook.id);
+    expect(log).toHaveLength(3);
+    expect(log[0]).toMatchObject({ eventType: 'namespace.committed', status: 'Succeeded', attempts: 1, lastStatusCode: 204, nextAttemptAt: null });
+    expect(typeof log[0].lastDurationMs).toBe('number');
+  });
+
+  it('sends pending-approval, then rejected; filters by event type', async () => {
+    const tenant = await tenantWorld();
+    const hook = await subscribe(tenant, receiver.script('/decisions', []), [
+      'namespace-request.pending-approval',
+      'namespace-request.rejected',
+      'namespace-request.cancelled',
+    ]);
+    const pending = await ask(tenant, `${tenant.name}-gated`, gated);
+    await http(app).post(`/v1/namespace-requests/${pending.body.id}/reject`).set(bearer(admin)).send({ comment: 'no' }).expect(200);
+    const second = await ask(tenant, `${tenant.name}-gated2`, gated);
+    await http(app).post(`/v1/namespace-requests/${second.body.id}/cancel`).set(bearer(tenant.owner)).send({}).expect(200);
+    const got = await waitFor(() => (receiver.at('/decisions').length >= 4 ? receiver.at('/decisions') : null), 20_000, 'decisions');
+    expect(got.map((r) => r.type).sort()).toEqual(
+      ['namespace-request.cancelled', 'namespace-request.pending-approval', 'namespace-request.pending-approval', 'namespace-request.rejected'].sort(),
+    );
+    const rejected = JSON.parse(got.find((r) => r.type === 'namespace-request.rejected')!.body);
+    expect(rejected.data).toMatchObject({ requestId: pending.body.id, state: 'Rejected', comment: 'no' });
+    expect((await deliveries(tenant, hook.id)).every((d) => d.status === 'Succeeded')).toBe(true);
+  });
+
+  it('retries after a 500 with the same webhook-id, then succeeds; the log shows both attempts', async () => {
+    const tenant = await tenantWorld();
+    const hook = await subscribe(tenant, receiver.script('/flaky', [500]), ['namespace-request.created']);
+    await ask(tenant, `${tenant.name}-f`);
+    const got = await waitFor(() => (receiver.accepted('/flaky').length >= 1 ? receiver.at('/flaky') : null), 20_000, 'a retried delivery');
+    expect(got.map((r) => r.status)).toEqual([500, 204]);
+    expect(got[0].headers['webhook-id']).toBe(got[1].headers['webhook-id']);
+    const [log] = await deliveries(tenant, hook.id);
+    expect(log).toMatchObject({ status: 'Succeeded', attempts: 2, lastStatusCode: 204, lastError: null });
+  });
+
+  it('dead-letters after BERTH_WEBHOOK_MAX_ATTEMPTS failures with backoff; a redelivery sends it again', async () => {
+    const tenant = await tenantWorld();
+    const hook = await subscribe(tenant, receiver.script('/down', [500, 503, 500]), ['namespace-request.created']);
+    await ask(tenant, `${tenant.name}-d`);
+    const [dead] = await waitFor(
+      async () => {
+        const log = await deliveries(tenant, hook.id);
+        return log[0]?.status === 'Dead' ? log : null;
+      },
+      30_000,
+      'a dead delivery',
+    );
+    expect(dead).toMatchObject({ attempts: 3, lastStatusCode: 500, nextAttemptAt: null, lastError: expect.stringContaining('HTTP 500') });
+    const attempts = receiver.at('/down');
+    expect(attempts.map((r) => r.status)).toEqual([500, 503, 500]);
+    // Exponential backoff from 0.2 s: at least 0.2 s, then at least 0.4 s between attempts.
+    expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(200);
+    expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(400);
+
+    const again = await http(app).post(`/v1/tenants/${tenant.name}/webhooks/${hook.id}/deliveries/${dead.id}/redeliver`).set(bearer(tenant.owner)).expect(202);
+    expect(again.body).toMatchObject({ messageId: dead.messageId, status: 'Pending', attempts: 0 });
+    await waitFor(() => (receiver.accepted('/down').length === 1 ? true : null), 20_000, 'the redelivery');
+    expect(receiver.accepted('/down')[0].headers['webhook-id']).toBe(dead.messageId);
+    const log = await deliveries(tenant, hook.id);
+    expect(log.map((d) => d.status)).toEqual(['Succeeded', 'Dead']);
+  });
+
+  it('keeps the order per namespace: a failing first event holds back the ones after it', async () => {
+    const tenant = await tenantWorld();
+    // The first delivery fails twice; created, approved and committed of the same namespace must still arrive in that order.
+    await subscribe(tenant, receiver.script('/ordered', [500, 500]));
+    const names = [`${tenant.name}-o1`, `${tenant.name}-o2`];
+    for (const name of names) await ask(tenant, name);
+    await waitFor(() => (receiver.accepted('/ordered').length >= 6 ? true : null), 30_000, 'six accepted deliveries');
+    for (const name of names) {
+      const mine = receiver.accepted('/ordered').filter((r) => r.namespace === `${cluster}/${name}`);
+      expect(mine.map((r) => r.type)).toEqual(['namespace-request.created', 'namespace-request.approved', 'namespace.committed']);
+    }
+    expect(receiver.at('/ordered').filter((r) => r.status === 500)).toHaveLength(2);
+  });
+
+  it('rotates the secret: both secrets verify for 24 h (two signatures), the new one is shown once', async () => {
+    const tenant = await tenantWorld();
+    const hook = await subscribe(tenant, receiver.script('/rotated', []), ['namespace-request.created']);
+    const rotated = await http(app).post(`/v1/tenants/${tenant.name}/webhooks/${hook.id}/rotate-secret`).set(bearer(tenant.owner)).expect(200);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(hook.secret);
+    const overlap = new Date(rotated.body.previousSecretExpiresAt).getTime() - Date.now();
+    expect(overlap).toBeGreaterThan(23.9 * 3600_000);
+    expect(overlap).toBeLessThanOrEqual(24 * 3600_000);
+    await ask(tenant, `${tenant.name}-r`);
+    const [got] = await waitFor(() => (receiver.at('/rotated').length >= 1 ? receiver.at('/rotated') : null), 20_000, 'a delivery');
+    expect(String(got.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(verify(rotated.body.secret, got.headers, got.body)).toBe(true);
+    expect(verify(hook.secret, got.headers, got.body)).toBe(true);
+  });
+
+  it.each([
+    ['http://127.0.0.1:9/hook', 'loopback'],
+    ['http://10.0.0.1/hook', 'private'],
+    ['http://169.254.169.254/latest/meta-data', 'linkLocal'],
+    ['http://[::1]/hook', 'loopback'],
+    ['http://[::ffff:127.0.0.1]/hook', 'loopback'],
+    ['http://100.64.0.1/hook', 'carrierGradeNat'],
+    ['http://0.0.0.0/hook', 'unspecified'],
+    ['http://localhost/hook', 'loopback'],
+  ])('refuses %s with 422 webhook.destination-forbidden (%s)', async (url, range) => {
+    const tenant = await tenantWorld();
+    const res = await http(app)
+      .post(`/v1/tenants/${tenant.name}/webhooks`)
+      .set(bearer(tenant.owner))
+      .send({ url, eventTypes: ['*'] })
+      .expect(422);
+    expectErrorShape(res, 422);
+    expect(res.body.details).toEqual([expect.objectContaining({ field: 'url', code: 'webhook.destination-forbidden' })]);
+    expect(res.body.message).toContain(range);
+  });
+
+  it('refuses other schemes and unknown event types at the edge (400)', async () => {
+    const tenant = await tenantWorld();
+    await http(app)
+      .post(`/v1/tenants/${tenant.name}/webhooks`)
+      .set(bearer(tenant.owner))
+      .send({ url: 'ftp://example.com/x', eventTypes: ['*'] })
+      .expect(400);
+    const res = await http(app)
+      .post(`/v1/tenants/${tenant.name}/webhooks`)
+      .set(bearer(tenant.owner))
+      .send({ url: `${receiver.base}/x`, eventTypes: ['namespace.exploded'] })
+      .expect(400);
+    expect(JSON.stringify(res.body.details)).toContain('eventTypes');
+  });
+
+  it("isolates tenants: another tenant's owner gets 404 for its webhooks and receives none of its events", async () => {
+    const a = await tenantWorld();
+    const b = await tenantWorld();
+    const hookA = await subscribe(a, receiver.script('/tenant-a', []), ['namespace-request.created']);
+    const hookB = await subscribe(b, receiver.script('/tenant-b', []), ['namespace-request.created']);
+    await http(app).get(`/v1/tenants/${a.name}/webhooks`).set(bearer(b.owner)).expect(404);
+    await http(app).get(`/v1/tenants/${b.name}/webhooks/${hookA.id}/deliveries`).set(bearer(b.owner)).expect(404);
+    await http(app).post(`/v1/tenants/${b.name}/webhooks/${hookA.id}/rotate-secret`).set(bearer(b.owner)).expect(404);
+    await http(app).delete(`/v1/tenants/${b.name}/webhooks/${hookA.id}`).set(bearer(b.owner)).expect(404);
+    await http(app).get(`/v1/tenants/${a.name}/webhooks`).set(bearer(a.developer)).expect(403);
+    await http(app).get('/v1/webhooks').set(bearer(a.owner)).expect(403);
+
+    await ask(a, `${a.name}-iso`);
+    await waitFor(() => (receiver.at('/tenant-a').length >= 1 ? true : null), 20_000, "tenant A's delivery");
+    expect(await deliveries(b, hookB.id)).toEqual([]);
+    expect(receiver.at('/tenant-b')).toEqual([]);
+  });
+
+  it("delivers every tenant's events to a platform-wide webhook (admins only)", async () => {
+    const hook = await http(app)
+      .post('/v1/webhooks')
+      .set(bearer(admin))
+      .send({ url: receiver.script('/platform', []), eventTypes: ['namespace-request.created'] })
+      .expect(201);
+    const tenant = await tenantWorld();
+    const name = `${tenant.name}-p`;
+    await ask(tenant, name);
+    const got = await waitFor(() => receiver.at('/platform').find((r) => r.namespace === `${cluster}/${name}`), 20_000, 'a platform delivery');
+    expect(verify(hook.body.secret, got.headers, got.body)).toBe(true);
+    const log = await http(app).get(`/v1/webhooks/${hook.body.id}/deliveries`).set(bearer(admin)).expect(200);
+    expect(log.body.items.length).toBeGreaterThanOrEqual(1);
+    await http(app).delete(`/v1/webhooks/${hook.body.id}`).set(bearer(admin)).expect(204);
+    await http(app).get(`/v1/webhooks/${hook.body.id}/deliveries`).set(bearer(admin)).expect(404);
+  });
+});
