@@ -5,6 +5,7 @@ import { createPino, JsonLogger } from '@berth/common';
 import { createHttpApp } from '../apps/api/src/http-app';
 import { http } from './helpers/app';
 import { bearer } from './helpers/fixtures';
+import { fleetEnv, startApiProcess, waitFor } from './helpers/fleet';
 import { adminToken } from './helpers/tokens';
 
 /** The real app, logging at info into a captured stream: what a log collector reads from stdout. */
@@ -81,5 +82,41 @@ describe('structured logs', () => {
     new Logger('Probe').warn({ msg: 'probe', headers: { authorization: 'Bearer abc', 'x-api-key': 'k', cookie: 'c' } });
     const probe = records().find((r) => r.context === 'Probe');
     expect(probe).toMatchObject({ msg: 'probe', headers: { authorization: '[redacted]', 'x-api-key': '[redacted]', cookie: '[redacted]' } });
+  });
+});
+
+/** The built API as production runs it (stdout is a pipe, so JSON): every line parses, the banner included. */
+describe('structured logs of the built API process', () => {
+  jest.setTimeout(90_000);
+
+  it('writes only JSON lines; a request line carries the requestId its error body returned and no credential', async () => {
+    const env = await fleetEnv();
+    const api = await startApiProcess(env, 'logs', { BERTH_LOG_REQUESTS: 'true' });
+    try {
+      await api.ready;
+      const token = 'berth_AAAAAAAAAAAAAAAA_not-a-valid-secret-but-shaped-like-one-xxxxxx';
+      const res = await fetch(`${api.base}/v1/tenants/payments/usage`, { headers: { Authorization: `Bearer ${token}`, 'X-Request-Id': 'logs-e2e-1' } });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { requestId: string }).requestId).toBe('logs-e2e-1');
+      await waitFor(() => api.output().includes('"requestId":"logs-e2e-1"'), 10_000, 'the request line');
+      const parsed = api
+        .output()
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(parsed.find((r) => String(r.msg).startsWith('Berth is listening'))).toMatchObject({ level: 'info', context: 'Berth', time: expect.any(String) });
+      expect(parsed.find((r) => r.requestId === 'logs-e2e-1')).toMatchObject({
+        context: 'HTTP',
+        method: 'GET',
+        route: '/v1/tenants/:tenant/usage',
+        status: 401,
+        tenant: 'payments',
+        caller: null,
+      });
+      expect(api.output()).not.toContain(token);
+    } finally {
+      await api.stop();
+      await env.cleanup();
+    }
   });
 });
