@@ -98,9 +98,14 @@ export class JsonLogger implements LoggerService {
   }
 }
 
-/** Reads BERTH_LOG_LEVEL / BERTH_LOG_FORMAT (validated in @berth/config) with a fallback level. */
+/**
+ * Reads BERTH_LOG_LEVEL / BERTH_LOG_FORMAT with a fallback level. Called before the environment is validated (so
+ * that validation errors are logged as JSON too): a bad value is refused here with the same message.
+ */
 export function jsonLoggerFromEnv(fallbackLevel: LogLevel, destination?: DestinationStream): JsonLogger {
-  const level = process.env.BERTH_LOG_LEVEL as LogLevel | undefined;
-  const format = process.env.BERTH_LOG_FORMAT as LogFormat | undefined;
-  return new JsonLogger(createPino({ level: level || fallbackLevel, format: format || undefined, destination }));
+  const level = process.env.BERTH_LOG_LEVEL || fallbackLevel;
+  const format = process.env.BERTH_LOG_FORMAT || undefined;
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new Error(`BERTH_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  if (format !== undefined && format !== 'json' && format !== 'pretty') throw new Error('BERTH_LOG_FORMAT must be json or pretty');
+  return new JsonLogger(createPino({ level: level as LogLevel, format, destination }));
 }
