@@ -1,11 +1,18 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ClusterStatusService } from '../apps/api/src/cluster-status/cluster-status.service';
+import { NamespaceRequestsService } from '../apps/api/src/namespace-requests/namespace-requests.service';
 import { http, startApp } from './helpers/app';
+import { sql } from './helpers/db';
 import { expectErrorShape } from './helpers/errors';
 import { bearer, newTenant, TenantFixture, uniqueName } from './helpers/fixtures';
 import { FleetEnv, fleetEnv, waitFor } from './helpers/fleet';
+import { KubeStub } from './helpers/kube-stub';
 import { adminToken } from './helpers/tokens';
 
 /**
@@ -94,12 +101,22 @@ class Receiver {
 
 jest.setTimeout(90_000);
 
-const ENV = { BERTH_WEBHOOK_ALLOWED_HOSTS: '127.0.0.2', BERTH_WEBHOOK_MAX_ATTEMPTS: '3', BERTH_WEBHOOK_RETRY_BASE_SECONDS: '0.2' };
+const kubeDir = mkdtempSync(join(tmpdir(), 'berth-webhooks-kube-'));
+const ENV = {
+  BERTH_WEBHOOK_ALLOWED_HOSTS: '127.0.0.2',
+  BERTH_WEBHOOK_MAX_ATTEMPTS: '3',
+  BERTH_WEBHOOK_RETRY_BASE_SECONDS: '0.2',
+  // Cluster status and TTL expiry run on demand below (no periodic jobs).
+  BERTH_KUBECONFIG_DIR: kubeDir,
+  BERTH_STATUS_INTERVAL_SECONDS: '0',
+  BERTH_EXPIRY_INTERVAL_SECONDS: '0',
+};
 
 describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on loopback)', () => {
   let app: NestFastifyApplication;
   let fleet: FleetEnv;
   const receiver = new Receiver();
+  let stub: KubeStub;
   const saved: Record<string, string | undefined> = {};
   let admin: string;
   let cluster: string;
@@ -113,6 +130,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     }
     fleet = await fleetEnv({ BERTH_FLEET_WRITER: 'inline' });
     await receiver.start();
+    stub = await new KubeStub().start();
     app = await startApp();
     admin = await adminToken();
     cluster = uniqueName('c');
@@ -133,6 +151,8 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
   afterAll(async () => {
     await app?.close();
     await receiver.stop();
+    await stub?.stop();
+    rmSync(kubeDir, { recursive: true, force: true });
     await fleet?.cleanup();
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
@@ -146,8 +166,12 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     const res = await http(app).post(`/v1/tenants/${tenant.name}/webhooks`).set(bearer(tenant.owner)).send({ url, eventTypes }).expect(201);
     return res.body as { id: string; secret: string };
   };
-  const ask = (tenant: TenantFixture, name: string, tier = small) =>
-    http(app).post(`/v1/tenants/${tenant.name}/namespace-requests`).set(bearer(tenant.developer)).send({ name, cluster, tier }).expect(201);
+  const ask = (tenant: TenantFixture, name: string, tier = small, extra: Record<string, unknown> = {}) =>
+    http(app)
+      .post(`/v1/tenants/${tenant.name}/namespace-requests`)
+      .set(bearer(tenant.developer))
+      .send({ name, cluster, tier, ...extra })
+      .expect(201);
   const deliveries = async (tenant: TenantFixture, id: string) =>
     (await http(app).get(`/v1/tenants/${tenant.name}/webhooks/${id}/deliveries`).set(bearer(tenant.owner)).expect(200)).body.items as Array<
       Record<string, unknown>
@@ -183,6 +207,52 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     expect(log).toHaveLength(3);
     expect(log[0]).toMatchObject({ eventType: 'namespace.committed', status: 'Succeeded', attempts: 1, lastStatusCode: 204, nextAttemptAt: null });
     expect(typeof log[0].lastDurationMs).toBe('number');
+  });
+
+  it('sends namespace.ready when the cluster reports the commit applied (status reconciler)', async () => {
+    const tenant = await tenantWorld();
+    await subscribe(tenant, receiver.script('/ready', []), ['namespace.committed', 'namespace.ready']);
+    const name = `${tenant.name}-ready`;
+    await ask(tenant, name);
+    const [committed] = await waitFor(() => (receiver.at('/ready').length >= 1 ? receiver.at('/ready') : null), 30_000, 'namespace.committed');
+    const { commitSha } = JSON.parse(committed.body).data as { commitSha: string };
+    stub.writeKubeconfig(kubeDir, cluster);
+    stub.setKustomization({ ready: { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied' }, lastAppliedRevision: `main@sha1:${commitSha}` });
+    stub.putNamespace(name);
+    await app.get(ClusterStatusService).reconcileCluster(cluster);
+    const got = await waitFor(() => (receiver.at('/ready').length >= 2 ? receiver.at('/ready') : null), 20_000, 'namespace.ready');
+    expect(got.map((r) => r.type)).toEqual(['namespace.committed', 'namespace.ready']);
+    expect(JSON.parse(got[1].body).data).toMatchObject({ tenant: tenant.name, cluster, namespace: name, state: 'Ready', commitSha });
+  });
+
+  it('sends namespace.expiring when a TTL runs out, then namespace.deleted once the delete is committed', async () => {
+    const tenant = await tenantWorld();
+    await subscribe(tenant, receiver.script('/expiry', []), ['namespace.*']);
+    const name = `${tenant.name}-ttl`;
+    await ask(tenant, name, small, { ttl: '1h' });
+    await waitFor(() => (receiver.at('/expiry').length >= 1 ? true : null), 30_000, 'namespace.committed');
+    const [ns] = await sql<{ id: string; tenantId: string }>('SELECT id, "tenantId" FROM "Namespace" WHERE name = $1', [name]);
+    expect(await app.get(NamespaceRequestsService).expire(ns.id, ns.tenantId, new Date(Date.now() + 2 * 3600_000))).toBe(true);
+    const got = await waitFor(() => (receiver.at('/expiry').length >= 4 ? receiver.at('/expiry') : null), 30_000, 'expiry events');
+    expect(got.map((r) => r.type)).toEqual(['namespace.committed', 'namespace.expiring', 'namespace.committed', 'namespace.deleted']);
+    expect(JSON.parse(got[3].body).data).toMatchObject({ namespace: name, kind: 'Delete', requestedBy: 'system:ttl' });
+  });
+
+  it('sends preview.created and preview.deleted', async () => {
+    const tenant = await tenantWorld();
+    await subscribe(tenant, receiver.script('/previews', []), ['preview.*']);
+    const body = { repository: 'team/app', pullRequest: 42, headSha: 'a'.repeat(40), tier: small };
+    await http(app).post(`/v1/tenants/${tenant.name}/previews`).set(bearer(tenant.developer)).send(body).expect(201);
+    await http(app).delete(`/v1/tenants/${tenant.name}/previews/42`).set(bearer(tenant.developer)).expect(202);
+    const got = await waitFor(() => (receiver.at('/previews').length >= 2 ? receiver.at('/previews') : null), 20_000, 'preview events');
+    expect(got.map((r) => r.type)).toEqual(['preview.created', 'preview.deleted']);
+    expect(JSON.parse(got[1].body).data).toMatchObject({
+      tenant: tenant.name,
+      cluster,
+      repository: 'team/app',
+      pullRequest: 42,
+      requestId: expect.any(String),
+    });
   });
 
   it('sends pending-approval, then rejected; filters by event type', async () => {

@@ -77,3 +77,14 @@ export function committedEvents(rows: CommittedRow[], commitSha: string): Webhoo
     return row.kind === 'Delete' ? [committed, { ...committed, type: 'namespace.deleted' as const }] : [committed];
   });
 }
+
+/** preview.created / preview.deleted: the pull request and its namespace. */
+export function previewEvent(
+  type: 'preview.created' | 'preview.deleted',
+  preview: { tenantId: string; cluster: string; namespace: string; repository: string; pullRequest: number; headSha: string },
+  tenant: string,
+  requestId: string | null,
+): WebhookEvent {
+  const { tenantId, cluster, namespace, repository, pullRequest, headSha } = preview;
+  return { type, tenantId, tenant, cluster, namespace, data: { repository, pullRequest, headSha, requestId } };
+}

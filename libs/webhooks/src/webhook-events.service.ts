@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { PrismaTx } from '@berth/prisma';
-import { filtersMatching, matchesFilter } from './event-types';
+import { filtersMatching, matchesFilter, WebhookEventType } from './event-types';
 import { newMessageId } from './signature';
 import { orderingKeyOf, payloadOf, WebhookEvent } from './webhook-event';
 import { WebhookQueue } from './webhook-queue.service';
@@ -42,5 +42,16 @@ export class WebhookEvents {
     await tx.webhookDelivery.createMany({ data: rows });
     const streams = new Map(rows.map((r) => [`${r.subscriptionId}:${r.orderingKey}`, { subscriptionId: r.subscriptionId, orderingKey: r.orderingKey }]));
     await this.queue.wakeIn(tx, [...streams.values()]);
+  }
+
+  /** An event about one namespace row (status changes), read inside the seam's transaction. */
+  async emitForNamespace(tx: PrismaTx, type: WebhookEventType, namespaceId: string, data: Record<string, unknown> = {}): Promise<void> {
+    const ns = await tx.namespace.findUnique({
+      where: { id: namespaceId },
+      select: { tenantId: true, cluster: true, name: true, state: true, commitSha: true, requestId: true, tenant: { select: { name: true } } },
+    });
+    if (!ns) return;
+    const { tenant, tenantId, cluster, name, ...fields } = ns;
+    await this.emit(tx, { type, tenantId, tenant: tenant.name, cluster, namespace: name, data: { ...fields, ...data } });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import { PrismaService } from '@berth/prisma';
 import { FLUX_ERROR_PREFIX } from '@berth/gitops/writer';
+import { WebhookEvents } from '@berth/webhooks';
 
 /** Prefix of `lastError` when Flux (not the fleet writer) failed a namespace; such a Failed may recover. */
 
@@ -14,7 +15,10 @@ export interface ClusterStatusRecord {
 
 @Injectable()
 export class ClusterStatusRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly webhooks: WebhookEvents,
+  ) {}
 
   findCluster(name: string) {
     return this.prisma.cluster.findUnique({ where: { name }, select: { name: true, credentialsRef: true, delivery: true, pullShards: true } });
@@ -58,11 +62,14 @@ export class ClusterStatusRepository {
   async markReady(ids: Array<{ id: string; commitSha: string }>, at: Date): Promise<number> {
     let count = 0;
     for (const { id, commitSha } of ids) {
-      const r = await this.prisma.namespace.updateMany({
-        where: { id, commitSha, OR: [{ state: 'Committed' }, { state: 'Failed', lastError: { startsWith: FLUX_ERROR_PREFIX } }] },
-        data: { state: 'Ready', readyAt: at, lastError: null },
+      count += await this.prisma.$transaction(async (tx) => {
+        const r = await tx.namespace.updateMany({
+          where: { id, commitSha, OR: [{ state: 'Committed' }, { state: 'Failed', lastError: { startsWith: FLUX_ERROR_PREFIX } }] },
+          data: { state: 'Ready', readyAt: at, lastError: null },
+        });
+        if (r.count > 0) await this.webhooks.emitForNamespace(tx, 'namespace.ready', id);
+        return r.count;
       });
-      count += r.count;
     }
     return count;
   }
@@ -70,11 +77,14 @@ export class ClusterStatusRepository {
   async markFailed(ids: Array<{ id: string; commitSha: string }>, reason: string): Promise<number> {
     let count = 0;
     for (const { id, commitSha } of ids) {
-      const r = await this.prisma.namespace.updateMany({
-        where: { id, commitSha, state: 'Committed' },
-        data: { state: 'Failed', lastError: `${FLUX_ERROR_PREFIX}${reason}`.slice(0, 2000) },
+      count += await this.prisma.$transaction(async (tx) => {
+        const r = await tx.namespace.updateMany({
+          where: { id, commitSha, state: 'Committed' },
+          data: { state: 'Failed', lastError: `${FLUX_ERROR_PREFIX}${reason}`.slice(0, 2000) },
+        });
+        if (r.count > 0) await this.webhooks.emitForNamespace(tx, 'namespace.failed', id, { reason });
+        return r.count;
       });
-      count += r.count;
     }
     return count;
   }

@@ -3,6 +3,7 @@ import type { Namespace, Preview, Tenant } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
 import { ConflictError, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+import { previewEvent, WebhookEvents } from '@berth/webhooks';
 import { recordAudit } from '../audit-events/audit.writer';
 import type { HttpResult } from '../idempotency/idempotency.service';
 import { DesiredSpec, mergeSpec, specFromInput } from '../namespace-requests/desired-spec';
@@ -38,6 +39,7 @@ export class PreviewsService {
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly tenants: TenantsService,
     private readonly previews: PreviewsRepository,
+    private readonly webhooks: WebhookEvents,
     private readonly requests: NamespaceRequestsService,
   ) {}
 
@@ -68,6 +70,10 @@ export class PreviewsService {
       const tier = this.defaultTier(tenant, dto);
       const spec = specFromInput({ tier, ttl: this.config.previews.ttl });
       const result = await this.requests.submit(caller, tenant, { kind: 'Create', name: reserved.namespace, cluster: reserved.cluster, spec, reason }, false);
+      // After the request's own transaction (a denied create must not announce a preview): its namespace-request.* events are atomic, this one follows.
+      await this.previews.transaction((tx) =>
+        this.webhooks.emit(tx, previewEvent('preview.created', reserved, tenant.name, (result.body as NamespaceRequestResponse).id)),
+      );
       return { status: 201, body: await this.present(tenant, reserved, result.body as NamespaceRequestResponse) };
     } catch (error) {
       // Denied (budget, tier, name…) or failed: the reservation gives its place back.
@@ -129,6 +135,7 @@ export class PreviewsService {
     }
     await this.previews.transaction(async (tx) => {
       await this.previews.remove(tx, row.id);
+      await this.webhooks.emit(tx, previewEvent('preview.deleted', row, tenant.name, request?.id ?? null));
       await recordAudit(tx, caller, {
         action: 'preview.delete',
         targetType: 'Preview',
