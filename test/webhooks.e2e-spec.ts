@@ -313,6 +313,24 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     expect(log.map((d) => d.status)).toEqual(['Succeeded', 'Dead']);
   });
 
+  it('refuses to redeliver a delivery that is still pending (409)', async () => {
+    const tenant = await tenantWorld();
+    const hook = await subscribe(tenant, receiver.script('/idle', []), ['namespace.ready']);
+    // A pending row with no wake-up job: it stays pending for as long as the test looks.
+    const [row] = await sql<{ id: string }>(
+      `INSERT INTO "WebhookDelivery" (id, "subscriptionId", "messageId", "eventType", "orderingKey", payload, "nextAttemptAt")
+       VALUES (gen_random_uuid(), $1::uuid, 'msg_test', 'namespace.ready', 'c/n', '{}'::jsonb, now() + interval '1 hour') RETURNING id`,
+      [hook.id],
+    );
+    const res = await http(app).post(`/v1/tenants/${tenant.name}/webhooks/${hook.id}/deliveries/${row.id}/redeliver`).set(bearer(tenant.owner)).expect(409);
+    expectErrorShape(res, 409);
+    expect(res.body.details).toEqual([expect.objectContaining({ code: 'webhook.delivery-pending' })]);
+    await http(app)
+      .post(`/v1/tenants/${tenant.name}/webhooks/${hook.id}/deliveries/00000000-0000-4000-8000-000000000000/redeliver`)
+      .set(bearer(tenant.owner))
+      .expect(404);
+  });
+
   it('keeps the order per namespace: a failing first event holds back the ones after it', async () => {
     const tenant = await tenantWorld();
     // The first delivery fails twice; created, approved and committed of the same namespace must still arrive in that order.

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { BerthMetrics } from '@berth/common/metrics';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { webhookHeaders } from './signature';
@@ -16,8 +16,9 @@ const MAX_BACKOFF_MS = 3_600_000;
  * are unaffected. Runs where the fleet writer runs (apps/worker, or the API with BERTH_FLEET_WRITER=inline).
  */
 @Injectable()
-export class WebhookDispatcher implements OnApplicationBootstrap {
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
+  private stopping = false;
 
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
@@ -31,11 +32,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap {
     await this.queue.work((job) => this.drain(job));
   }
 
+  /** A long stream must not hold up shutdown: the message in flight finishes, the rest wait for the next worker. */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
   /** Sends the stream's due messages in order; stops at the first failure and wakes the stream again when it is due. */
   async drain(job: WebhookJob): Promise<void> {
     for (;;) {
       const head = await this.deliveries.head(job.subscriptionId, job.orderingKey);
       if (!head) return;
+      if (this.stopping) return this.queue.wake(job);
       if (head.nextAttemptAt.getTime() > Date.now()) return this.queue.wake(job, head.nextAttemptAt);
       const { subscription: sub } = head;
       const secrets = [

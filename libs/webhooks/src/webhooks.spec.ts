@@ -94,6 +94,21 @@ describe('destination guard (SSRF)', () => {
     }
   });
 
+  it('gives up on a receiver that does not answer within 5 s', async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const result = await postWebhook({ allowedHosts: ['127.0.0.1'] }, url, {}, '{}');
+      expect(result).toMatchObject({ ok: false, error: 'timed out after 5000 ms' });
+      expect(result.durationMs).toBeGreaterThanOrEqual(4900);
+      expect(result.durationMs).toBeLessThan(6000);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 10_000);
+
   it('does not follow redirects', async () => {
     let hits = 0;
     const server = createServer((req, res) => {

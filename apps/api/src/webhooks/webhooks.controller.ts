@@ -73,7 +73,7 @@ export class TenantWebhooksController {
   @Allow('update', 'WebhookSubscription')
   @ApiOperation({ summary: 'Send a delivered or dead-lettered message again (same webhook-id)' })
   @ApiAcceptedResponse({ type: WebhookDeliveryResponse })
-  @ApiErrors(404)
+  @ApiErrors(404, 409)
   async redeliver(@CurrentCaller() caller: Caller, @Param() { tenant, id, deliveryId }: TenantDeliveryParam) {
     return this.webhooks.redeliver(caller, await this.webhooks.tenantScope(caller, tenant, 'update'), id, deliveryId);
   }
@@ -138,7 +138,7 @@ export class PlatformWebhooksController {
   @Allow('manage', 'all')
   @ApiOperation({ summary: 'Send a platform-wide delivery again (same webhook-id)' })
   @ApiAcceptedResponse({ type: WebhookDeliveryResponse })
-  @ApiErrors(404)
+  @ApiErrors(404, 409)
   redeliver(@CurrentCaller() caller: Caller, @Param() { id, deliveryId }: DeliveryParam) {
     return this.webhooks.redeliver(caller, PLATFORM_SCOPE, id, deliveryId);
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { WebhookSubscription } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
-import { DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
+import { ConflictError, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { ForbiddenDestinationError, generateWebhookSecret, resolveDestination } from '@berth/webhooks';
 import { isUUID } from 'class-validator';
@@ -87,7 +87,13 @@ export class WebhooksService {
 
   async redeliver(caller: Caller, scope: Scope, id: string, deliveryId: string): Promise<WebhookDeliveryResponse> {
     await this.find(scope, id);
-    if (!(await this.webhooks.findDelivery(id, deliveryId))) throw new NotFoundError('Webhook delivery', deliveryId);
+    const delivery = await this.webhooks.findDelivery(id, deliveryId);
+    if (!delivery) throw new NotFoundError('Webhook delivery', deliveryId);
+    if (delivery.status === 'Pending') {
+      throw new ConflictError('This delivery is still being attempted; redeliver it once it has succeeded or been dead-lettered', [
+        { field: 'deliveryId', code: 'webhook.delivery-pending', message: `delivery ${deliveryId} is pending (attempt ${delivery.attempts + 1} next)` },
+      ]);
+    }
     return WebhookDeliveryResponse.from(await this.webhooks.redeliver(caller, id, deliveryId));
   }
 
