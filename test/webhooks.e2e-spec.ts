@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
 import { ClusterStatusService } from '../apps/api/src/cluster-status/cluster-status.service';
 import { NamespaceRequestsService } from '../apps/api/src/namespace-requests/namespace-requests.service';
 import { http, startApp } from './helpers/app';
@@ -100,6 +101,9 @@ class Receiver {
 }
 
 jest.setTimeout(90_000);
+
+/** The fleet writers' advisory lock (the writer's constant): holding it pauses every writer. */
+const WRITER_LOCK_KEY = 0x62657274;
 
 const kubeDir = mkdtempSync(join(tmpdir(), 'berth-webhooks-kube-'));
 const ENV = {
@@ -223,6 +227,29 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     const got = await waitFor(() => (receiver.at('/ready').length >= 2 ? receiver.at('/ready') : null), 20_000, 'namespace.ready');
     expect(got.map((r) => r.type)).toEqual(['namespace.committed', 'namespace.ready']);
     expect(JSON.parse(got[1].body).data).toMatchObject({ tenant: tenant.name, cluster, namespace: name, state: 'Ready', commitSha });
+  });
+
+  it('sends namespace.failed when the fleet writer cannot render a change', async () => {
+    const tenant = await tenantWorld();
+    await subscribe(tenant, receiver.script('/failed', []), ['namespace.failed', 'namespace.committed']);
+    const name = `${tenant.name}-bad`;
+    // Hold the writers' lock (as another replica would) while the desired state is poisoned behind the API's back.
+    const lock = new Client({ connectionString: process.env.DATABASE_URL });
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [WRITER_LOCK_KEY]);
+      const request = await ask(tenant, name);
+      await sql(
+        `UPDATE "Namespace" SET spec = jsonb_set(spec::jsonb, '{access}', '[{"subject":{"kind":"User","name":"mallory"},"role":"cluster-admin"}]'::jsonb) WHERE "requestId" = $1`,
+        [request.body.id],
+      );
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [WRITER_LOCK_KEY]).catch(() => undefined);
+      await lock.end();
+    }
+    const [got] = await waitFor(() => (receiver.at('/failed').length >= 1 ? receiver.at('/failed') : null), 30_000, 'namespace.failed');
+    expect(got.type).toBe('namespace.failed');
+    expect(JSON.parse(got.body).data).toMatchObject({ namespace: name, state: 'Failed', reason: expect.stringContaining('cluster-admin') });
   });
 
   it('sends namespace.expiring when a TTL runs out, then namespace.deleted once the delete is committed', async () => {

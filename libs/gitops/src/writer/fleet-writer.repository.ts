@@ -122,10 +122,12 @@ export class FleetWriterRepository {
 
   /** A request that can never be committed (it does not render or validate): Failed, with the reason. */
   async markFailed(requestId: string, reason: string, namespaceId?: string): Promise<void> {
-    await this.prisma.$transaction([
-      this.prisma.namespaceRequest.updateMany({ where: { id: requestId, state: 'Approved' }, data: { state: 'Failed', lastError: reason } }),
-      ...(namespaceId ? [this.prisma.namespace.updateMany({ where: { id: namespaceId, requestId }, data: { state: 'Failed', lastError: reason } })] : []),
-    ]);
+    await this.prisma.$transaction(async (tx) => {
+      await tx.namespaceRequest.updateMany({ where: { id: requestId, state: 'Approved' }, data: { state: 'Failed', lastError: reason } });
+      if (!namespaceId) return;
+      const failed = await tx.namespace.updateMany({ where: { id: namespaceId, requestId }, data: { state: 'Failed', lastError: reason } });
+      if (failed.count > 0) await this.webhooks.emitForNamespace(tx, 'namespace.failed', namespaceId, { reason });
+    });
   }
 
   /**
