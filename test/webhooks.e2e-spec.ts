@@ -12,7 +12,7 @@ import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
 import { expectErrorShape } from './helpers/errors';
 import { bearer, newTenant, TenantFixture, uniqueName } from './helpers/fixtures';
-import { FleetEnv, fleetEnv, waitFor } from './helpers/fleet';
+import { FleetEnv, fleetEnv, foreignCommit, TRAILER, waitFor } from './helpers/fleet';
 import { KubeStub } from './helpers/kube-stub';
 import { adminToken } from './helpers/tokens';
 
@@ -250,6 +250,26 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     const [got] = await waitFor(() => (receiver.at('/failed').length >= 1 ? receiver.at('/failed') : null), 30_000, 'namespace.failed');
     expect(got.type).toBe('namespace.failed');
     expect(JSON.parse(got.body).data).toMatchObject({ namespace: name, state: 'Failed', reason: expect.stringContaining('cluster-admin') });
+  });
+
+  it('sends namespace.committed for a commit found on the remote after a crash (recovered by its trailer)', async () => {
+    const tenant = await tenantWorld();
+    await subscribe(tenant, receiver.script('/recovered', []), ['namespace.committed']);
+    const lock = new Client({ connectionString: process.env.DATABASE_URL });
+    await lock.connect();
+    let sha: string;
+    let id: string;
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [WRITER_LOCK_KEY]);
+      id = (await ask(tenant, `${tenant.name}-rec`)).body.id;
+      // As if a writer had pushed this request's commit and crashed before recording it.
+      sha = await foreignCommit(fleet, { [`recovered/${id}.txt`]: 'x' }, `Recovered\n\n${TRAILER}: ${id}`);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [WRITER_LOCK_KEY]).catch(() => undefined);
+      await lock.end();
+    }
+    const [got] = await waitFor(() => (receiver.at('/recovered').length >= 1 ? receiver.at('/recovered') : null), 30_000, 'namespace.committed');
+    expect(JSON.parse(got.body).data).toMatchObject({ requestId: id, commitSha: sha });
   });
 
   it('sends namespace.expiring when a TTL runs out, then namespace.deleted once the delete is committed', async () => {

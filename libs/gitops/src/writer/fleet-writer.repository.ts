@@ -115,6 +115,8 @@ export class FleetWriterRepository {
         data: { state: 'Committed', commitSha: sha, lastError: null },
       });
       if (updated.count === 0) return;
+      const row = await tx.namespaceRequest.findUniqueOrThrow({ where: { id: requestId }, include: { tenant: { select: { name: true } } } });
+      await this.webhooks.emit(tx, committedEvents([{ ...row, tenant: row.tenant.name }], sha));
       await tx.namespace.deleteMany({ where: { requestId, state: 'Deleting' } });
       await tx.namespace.updateMany({ where: { requestId, state: 'Approved' }, data: { state: 'Committed', commitSha: sha, lastError: null } });
     });
