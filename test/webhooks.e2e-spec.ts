@@ -229,6 +229,24 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     expect(JSON.parse(got[1].body).data).toMatchObject({ tenant: tenant.name, cluster, namespace: name, state: 'Ready', commitSha });
   });
 
+  it('sends namespace.failed when Flux fails the revision that carries the namespace (status reconciler)', async () => {
+    const tenant = await tenantWorld();
+    await subscribe(tenant, receiver.script('/flux-failed', []), ['namespace.committed', 'namespace.failed']);
+    const name = `${tenant.name}-flux`;
+    await ask(tenant, name);
+    const [committed] = await waitFor(() => (receiver.at('/flux-failed').length >= 1 ? receiver.at('/flux-failed') : null), 30_000, 'namespace.committed');
+    const { commitSha } = JSON.parse(committed.body).data as { commitSha: string };
+    stub.writeKubeconfig(kubeDir, cluster);
+    stub.setKustomization({
+      ready: { status: 'False', reason: 'ReconciliationFailed', message: 'quota invalid' },
+      lastAttemptedRevision: `main@sha1:${commitSha}`,
+    });
+    await app.get(ClusterStatusService).reconcileCluster(cluster);
+    const got = await waitFor(() => (receiver.at('/flux-failed').length >= 2 ? receiver.at('/flux-failed') : null), 20_000, 'namespace.failed');
+    expect(got[1].type).toBe('namespace.failed');
+    expect(JSON.parse(got[1].body).data).toMatchObject({ namespace: name, state: 'Failed', reason: 'ReconciliationFailed: quota invalid' });
+  });
+
   it('sends namespace.failed when the fleet writer cannot render a change', async () => {
     const tenant = await tenantWorld();
     await subscribe(tenant, receiver.script('/failed', []), ['namespace.failed', 'namespace.committed']);
