@@ -376,6 +376,10 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     expect(receiver.accepted('/down')[0].headers['webhook-id']).toBe(dead.messageId);
     const log = await deliveries(tenant, hook.id);
     expect(log.map((d) => d.status)).toEqual(['Succeeded', 'Dead']);
+    const metrics = (await http(app).get('/metrics').expect(200)).text;
+    for (const result of ['delivered', 'failed', 'dead-lettered']) {
+      expect(Number(new RegExp(`^berth_webhook_deliveries_total\\{result="${result}"\\} (\\d+)`, 'm').exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('refuses to redeliver a delivery that is still pending (409)', async () => {
