@@ -91,6 +91,8 @@ async function main(): Promise<void> {
       BERTH_JWT_AUDIENCE: AUDIENCE,
       BERTH_BOOTSTRAP_ADMIN_KEY: `bench-admin-${randomBytes(16).toString('hex')}`,
       BERTH_LOG_REQUESTS: 'false',
+      // The load comes from one caller: a per-caller rate limit would measure 429s, not Berth.
+      BERTH_RATE_LIMIT_PER_MINUTE: '0',
     });
     // The static logger's levels are then set by NestFactory, but its output goes to quietLogger.
     Logger.overrideLogger(quietLogger);

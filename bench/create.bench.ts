@@ -115,6 +115,8 @@ async function main(): Promise<void> {
       BERTH_JWT_AUDIENCE: AUDIENCE,
       BERTH_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
       BERTH_LOG_REQUESTS: 'false',
+      // The load comes from one caller: a per-caller rate limit would measure 429s, not Berth.
+      BERTH_RATE_LIMIT_PER_MINUTE: '0',
       BERTH_FLEET_WRITER: 'off',
       BERTH_EXPIRY_INTERVAL_SECONDS: '0',
     });

@@ -67,6 +67,8 @@ export async function startFleetApp(serverUrl: string, opts: { tenants: number; 
       NODE_ENV: 'production',
       // Like the bare server: no per-request log line in the measurement.
       BERTH_LOG_REQUESTS: 'false',
+      // The load comes from one caller: a per-caller rate limit would measure 429s, not Berth.
+      BERTH_RATE_LIMIT_PER_MINUTE: '0',
       DATABASE_URL: db.url,
       BERTH_JWT_SECRET: jwtSecret,
       BERTH_JWT_ISSUER: issuer,
