@@ -4,3 +4,4 @@ export * from './project-root';
 export * from './migrate';
 export * from './embedded-postgres';
 export * from './tenant-lock';
+export * from './outbox-queue';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import type { PrismaTx } from '@berth/prisma';
+import { OutboxQueue, pgBossIn, type PrismaTx } from '@berth/prisma';
 
 export const WEBHOOK_QUEUE = 'webhook-delivery';
 
@@ -9,16 +9,6 @@ export const WEBHOOK_QUEUE = 'webhook-delivery';
 export interface WebhookJob {
   subscriptionId: string;
   orderingKey: string;
-}
-
-/** pg-boss runs its SQL through this when a job must be part of the caller's transaction (as FleetQueue does). */
-function inTransaction(tx: PrismaTx): PgBoss.Db {
-  return {
-    executeSql: async (text: string, values: unknown[]) => {
-      const params = values.map((v) => (v === undefined ? null : v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v));
-      return { rows: await tx.$queryRawUnsafe<unknown[]>(text, ...params) };
-    },
-  };
 }
 
 /**
@@ -29,43 +19,33 @@ function inTransaction(tx: PrismaTx): PgBoss.Db {
  */
 @Injectable()
 export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(WebhookQueue.name);
-  private readonly boss: PgBoss;
-  private started = false;
-  private stopped = false;
+  private readonly queue: OutboxQueue;
 
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
-    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
-    this.boss = new PgBoss({ connectionString: config.databaseUrl, schema: 'pgboss', max: 2, schedule: false, supervise: true });
-    this.boss.on('error', (error: Error) => {
-      if (!this.stopped) this.logger.error(`queue: ${error.message}`);
-    });
+    // A handler that throws (database trouble) is retried; delivery failures are not errors of the job.
+    const options = {
+      name: WEBHOOK_QUEUE,
+      policy: 'stately',
+      retryLimit: 20,
+      retryDelay: 5,
+      retryBackoff: true,
+      expireInSeconds: 300,
+      retentionMinutes: 60,
+    } as const;
+    this.queue = new OutboxQueue(config.databaseUrl, options, 2, new Logger(WebhookQueue.name));
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.boss.start();
-    this.started = true;
-    if (!(await this.boss.getQueue(WEBHOOK_QUEUE))) {
-      await this.boss
-        .createQueue(WEBHOOK_QUEUE, {
-          name: WEBHOOK_QUEUE,
-          policy: 'stately',
-          // A handler that throws (database trouble) is retried; delivery failures are not errors of the job.
-          retryLimit: 20,
-          retryDelay: 5,
-          retryBackoff: true,
-          expireInSeconds: 300,
-          retentionMinutes: 60,
-        })
-        .catch((error: Error) => {
-          if (!/duplicate|exists/i.test(error.message)) throw error;
-        });
-    }
+  private get boss(): PgBoss {
+    return this.queue.boss;
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.queue.start();
   }
 
   /** Wakes streams inside the caller's transaction (the outbox: no event without its wake-up, and no wake-up without it). */
   async wakeIn(tx: PrismaTx, jobs: WebhookJob[]): Promise<void> {
-    for (const job of jobs) await this.boss.send(WEBHOOK_QUEUE, job, { db: inTransaction(tx), singletonKey: streamKey(job) });
+    for (const job of jobs) await this.boss.send(WEBHOOK_QUEUE, job, { db: pgBossIn(tx), singletonKey: streamKey(job) });
   }
 
   /** Wakes a stream at `at` (a retry) or now. A stream that already has a queued job keeps that one. */
@@ -80,11 +60,8 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (!this.started) return;
-    this.stopped = true;
-    this.started = false;
-    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  onApplicationShutdown(): Promise<void> {
+    return this.queue.stop(10_000);
   }
 }
 

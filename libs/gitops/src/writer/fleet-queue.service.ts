@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import type { PrismaTx } from '@berth/prisma';
+import { OutboxQueue, pgBossIn, type PrismaTx } from '@berth/prisma';
 
 export const FLEET_QUEUE = 'fleet-sync';
 
@@ -12,16 +12,6 @@ export interface FleetJob {
   tenant?: string;
 }
 
-/** pg-boss runs its SQL through this when a job must be part of the caller's transaction. */
-function inTransaction(tx: PrismaTx): PgBoss.Db {
-  return {
-    executeSql: async (text: string, values: unknown[]) => {
-      const params = values.map((v) => (v === undefined ? null : v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v));
-      return { rows: await tx.$queryRawUnsafe<unknown[]>(text, ...params) };
-    },
-  };
-}
-
 /**
  * The fleet writer's queue (pg-boss, in the same PostgreSQL). Approvals enqueue a job in their own
  * transaction — the transactional outbox — so an approval and its pending commit exist together or not
@@ -29,50 +19,38 @@ function inTransaction(tx: PrismaTx): PgBoss.Db {
  */
 @Injectable()
 export class FleetQueue implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(FleetQueue.name);
-  private readonly boss: PgBoss;
-  private started = false;
-  private stopped = false;
+  private readonly queue: OutboxQueue;
 
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
-    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set');
-    this.boss = new PgBoss({ connectionString: config.databaseUrl, schema: 'pgboss', max: 4, schedule: false, supervise: true });
-    // After stop() the pool may still be closing while the database goes away (embedded mode): those
-    // connection errors are expected and not worth an ERROR line.
-    this.boss.on('error', (error: Error) => {
-      if (!this.stopped) this.logger.error(`queue: ${error.message}`);
-    });
+    // A job is only a wake-up call: the database holds what to commit, so retries are cheap and safe.
+    const options = {
+      name: FLEET_QUEUE,
+      policy: 'standard',
+      retryLimit: 50,
+      retryDelay: 2,
+      retryBackoff: true,
+      expireInSeconds: 300,
+      retentionMinutes: 60,
+    } as const;
+    this.queue = new OutboxQueue(config.databaseUrl, options, 4, new Logger(FleetQueue.name));
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.boss.start();
-    this.started = true;
-    if (!(await this.boss.getQueue(FLEET_QUEUE))) {
-      // A job is only a wake-up call: the database holds what to commit, so retries are cheap and safe.
-      await this.boss
-        .createQueue(FLEET_QUEUE, {
-          name: FLEET_QUEUE,
-          policy: 'standard',
-          retryLimit: 50,
-          retryDelay: 2,
-          retryBackoff: true,
-          expireInSeconds: 300,
-          retentionMinutes: 60,
-        })
-        .catch((error: Error) => {
-          if (!/duplicate|exists/i.test(error.message)) throw error;
-        });
-    }
+  private get boss(): PgBoss {
+    return this.queue.boss;
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.queue.start();
   }
 
   /** The outbox record of an approved change, written in the approval's transaction. */
   async enqueue(tx: PrismaTx, requestId: string): Promise<void> {
-    await this.boss.send(FLEET_QUEUE, { requestId } satisfies FleetJob, { db: inTransaction(tx) });
+    await this.boss.send(FLEET_QUEUE, { requestId } satisfies FleetJob, { db: pgBossIn(tx) });
   }
 
   /** The tenant's onboarding changed (e.g. its app repository): re-render it, in the change's transaction. */
   async enqueueTenant(tx: PrismaTx, tenant: string): Promise<void> {
-    await this.boss.send(FLEET_QUEUE, { tenant } satisfies FleetJob, { db: inTransaction(tx) });
+    await this.boss.send(FLEET_QUEUE, { tenant } satisfies FleetJob, { db: pgBossIn(tx) });
   }
 
   /** A wake-up outside any transaction (sweeps, retries). */
@@ -86,7 +64,7 @@ export class FleetQueue implements OnModuleInit, OnApplicationShutdown {
 
   /** Stops fetching; active handlers finish (a batch in flight completes or fails as a whole). */
   async stopWorking(): Promise<void> {
-    if (this.started) await this.boss.offWork(FLEET_QUEUE);
+    if (this.queue.running) await this.boss.offWork(FLEET_QUEUE);
   }
 
   depth(): Promise<number> {
@@ -97,10 +75,7 @@ export class FleetQueue implements OnModuleInit, OnApplicationShutdown {
     await this.stop();
   }
 
-  async stop(): Promise<void> {
-    if (!this.started) return;
-    this.stopped = true;
-    this.started = false;
-    await this.boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+  stop(): Promise<void> {
+    return this.queue.stop(20_000);
   }
 }
