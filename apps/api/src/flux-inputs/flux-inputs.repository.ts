@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '@prisma/client';
 import type { Namespace, Preview } from '@prisma/client';
 import { PrismaService } from '@berth/prisma';
 import { FLUX_ERROR_PREFIX } from '@berth/gitops/writer';
@@ -27,19 +28,25 @@ export class FluxInputsRepository {
    * partition that depends on nothing but the id, so an input never moves between shards.
    */
   page(cluster: string, take: number, after: string | undefined, shard: { index: number; count: number }): Promise<Array<{ id: string; kind: InputKind }>> {
+    // Each branch walks ids from the cursor and stops at `take`: a page costs what it returns, not the cluster's size
+    // (a tenant's onboarding is an EXISTS on its namespaces, not a DISTINCT over every namespace of the cluster).
+    const from = after ?? null;
+    const inShard = (id: Prisma.Sql) =>
+      Prisma.sql`(${shard.count}::int = 1 OR ('x' || substr(replace(${id}::text, '-', ''), 1, 8))::bit(32)::bigint % ${shard.count}::int = ${shard.index}::int)`;
+    const served = (n: Prisma.Sql) =>
+      Prisma.sql`${n}.cluster = ${cluster} AND ${n}.state <> 'Deleting' AND (${n}.state <> 'Failed' OR starts_with(coalesce(${n}."lastError", ''), ${FLUX_ERROR_PREFIX}))`;
     return this.prisma.$queryRaw<Array<{ id: string; kind: InputKind }>>`
-      WITH served AS (
-        SELECT id, "tenantId" FROM "Namespace"
-        WHERE cluster = ${cluster} AND state <> 'Deleting' AND (state <> 'Failed' OR starts_with(coalesce("lastError", ''), ${FLUX_ERROR_PREFIX}))
-      ), inputs AS (
-        SELECT id, 'namespace' AS kind FROM served
+      SELECT id::text AS id, kind FROM (
+        (SELECT n.id, 'namespace' AS kind FROM "Namespace" n
+          WHERE ${served(Prisma.sql`n`)} AND (${from}::uuid IS NULL OR n.id > ${from}::uuid) AND ${inShard(Prisma.sql`n.id`)}
+          ORDER BY n.id LIMIT ${take}::int)
         UNION ALL
-        SELECT DISTINCT "tenantId", 'onboarding' FROM served
-      )
-      SELECT id::text AS id, kind FROM inputs
-      WHERE (${after ?? null}::uuid IS NULL OR id > ${after ?? null}::uuid)
-        AND (${shard.count}::int = 1 OR ('x' || substr(replace(id::text, '-', ''), 1, 8))::bit(32)::bigint % ${shard.count}::int = ${shard.index}::int)
-      ORDER BY id
+        (SELECT t.id, 'onboarding' AS kind FROM "Tenant" t
+          WHERE (${from}::uuid IS NULL OR t.id > ${from}::uuid) AND ${inShard(Prisma.sql`t.id`)}
+            AND EXISTS (SELECT 1 FROM "Namespace" n WHERE n."tenantId" = t.id AND ${served(Prisma.sql`n`)})
+          ORDER BY t.id LIMIT ${take}::int)
+      ) inputs
+      ORDER BY inputs.id
       LIMIT ${take}::int`;
   }
 
