@@ -53,13 +53,16 @@ export class NamespacesRepository {
     return this.prisma.namespace.findMany({ where: { tenantId, name, ...(cluster ? { cluster } : {}) }, take: 10 });
   }
 
-  /** The quota ledger summed per resource (exact: bigint milli-units summed as numeric). */
+  /**
+   * The quota ledger's totals per resource and the live namespace count, as the database keeps them
+   * (TenantAllocation and TenantNamespaceCount, the rows decisions read): no scan of the tenant's rows.
+   */
   async allocated(tenantId: string): Promise<{ perResource: Map<string, bigint>; namespaces: number }> {
-    const [sums, namespaces] = await Promise.all([
-      this.prisma.allocation.groupBy({ by: ['resource'], where: { tenantId }, _sum: { milli: true } }),
-      this.prisma.namespace.count({ where: { tenantId, state: { not: 'Deleting' } } }),
+    const [sums, count] = await Promise.all([
+      this.prisma.tenantAllocation.findMany({ where: { tenantId, milli: { not: 0n } }, select: { resource: true, milli: true } }),
+      this.prisma.tenantNamespaceCount.findUnique({ where: { tenantId }, select: { live: true } }),
     ]);
-    return { perResource: new Map(sums.map((s) => [s.resource, s._sum.milli ?? 0n])), namespaces };
+    return { perResource: new Map(sums.map((s) => [s.resource, s.milli])), namespaces: count?.live ?? 0 };
   }
 
   /** Expired namespaces still in the desired state and not yet handled for this expiry (oldest first). */
