@@ -55,8 +55,12 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
 
   work(handler: (job: WebhookJob) => Promise<void>): Promise<string> {
     return this.boss.work<WebhookJob>(WEBHOOK_QUEUE, { batchSize: 4, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      // Jobs of a batch are distinct streams (stately + singleton key): run them side by side.
-      await Promise.all(jobs.map((job) => handler(job.data)));
+      // Jobs of a batch are distinct streams (stately + singleton key): run them side by side. A failure (database
+      // trouble) fails the whole batch for a retry, but only once every drain has stopped: rejecting early would let
+      // a retried job start a second drain of a stream whose first one is still sending.
+      const results = await Promise.allSettled(jobs.map((job) => handler(job.data)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     });
   }
 
