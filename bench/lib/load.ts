@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { runInChild } from './child';
 
 /**
  * autocannon runs in a forked child process so the load generator never shares an event loop with the
@@ -25,17 +25,7 @@ export interface LoadResult {
 const CHILD_FLAG = '--berth-load-child';
 
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, [CHILD_FLAG], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let result: LoadResult | undefined;
-    child.on('message', (m: { result?: LoadResult; error?: string }) => {
-      if (m.error) reject(new Error(`load generator: ${m.error}`));
-      else result = m.result;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`load generator exited with ${code} and no result`))));
-    child.send(options);
-  });
+  return runInChild<LoadResult>(__filename, CHILD_FLAG, options);
 }
 
 async function childMain(): Promise<void> {

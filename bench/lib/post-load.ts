@@ -1,4 +1,5 @@
-import { fork } from 'node:child_process';
+import { runInChild } from './child';
+import { percentile } from './stats';
 
 /**
  * A closed-loop POST load: `connections` workers, each sending one request at a time for `durationSec`,
@@ -41,21 +42,7 @@ const CHILD_FLAG = '--berth-post-load-child';
 
 export function runPostLoad<C>(options: PostLoadOptions<C>): Promise<PostLoadResult> {
   const wire: WireOptions = { ...options, url: options.url.toString(), body: options.body.toString() };
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, [CHILD_FLAG], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let result: PostLoadResult | undefined;
-    child.on('message', (m: { result?: PostLoadResult; error?: string }) => {
-      if (m.error) reject(new Error(`load generator: ${m.error}`));
-      else result = m.result;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`load generator exited with ${code} and no result`))));
-    child.send(wire);
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : 0;
+  return runInChild<PostLoadResult>(__filename, CHILD_FLAG, wire);
 }
 
 async function childMain(): Promise<void> {
@@ -88,7 +75,6 @@ async function childMain(): Promise<void> {
     };
     await Promise.all(Array.from({ length: wire.connections }, (_, w) => worker(w)));
     const elapsed = (performance.now() - start) / 1000;
-    latencies.sort((a, b) => a - b);
     const result: PostLoadResult = {
       rps: latencies.length / elapsed,
       total: latencies.length,

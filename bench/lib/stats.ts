@@ -16,8 +16,8 @@ export function parseArgs(argv: string[]): Record<string, string | true> {
   return out;
 }
 
-/** Nearest-rank percentile (p in 0–100) of unsorted values. */
+/** Nearest-rank percentile (p in 0–100) of unsorted values; 0 when there are none. */
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : 0;
 }
