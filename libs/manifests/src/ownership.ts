@@ -105,13 +105,20 @@ export function findCollisions(claims: OwnershipClaims): OwnershipCollision[] {
     entry.owners.add(file.owner);
     byPath.set(key, entry);
   }
-  const folders = claims.folders.map((f) => ({ key: normalizeFleetPath(f.path) ?? f.path, owner: f.owner }));
+  // Folder owners by key: a file's folders are its key's prefixes ending before a `/`, looked up rather than
+  // compared with every folder (the check runs before every commit; files × folders grows with the fleet squared).
+  const folders = new Map<string, string[]>();
+  for (const f of claims.folders) {
+    const key = normalizeFleetPath(f.path) ?? f.path;
+    folders.set(key, [...(folders.get(key) ?? []), f.owner]);
+  }
   const collisions: OwnershipCollision[] = [];
   for (const [key, entry] of byPath) {
     const owners = new Set(entry.owners);
-    for (const folder of folders) {
-      if (!key.startsWith(`${folder.key}/`)) continue;
-      for (const owner of entry.owners) if (!within(owner, folder.owner)) owners.add(folder.owner);
+    for (let slash = key.indexOf('/'); slash !== -1; slash = key.indexOf('/', slash + 1)) {
+      for (const folderOwner of folders.get(key.slice(0, slash)) ?? []) {
+        for (const owner of entry.owners) if (!within(owner, folderOwner)) owners.add(folderOwner);
+      }
     }
     if (owners.size > 1) collisions.push({ path: entry.path, owners: [...owners].sort() });
   }
