@@ -451,6 +451,20 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     expect(res.body.message).toContain(range);
   });
 
+  it('answers 400 for a delivery cursor beyond what the sequence column can hold (never a 500)', async () => {
+    const tenant = await tenantWorld();
+    const hook = (
+      await http(app)
+        .post(`/v1/tenants/${tenant.name}/webhooks`)
+        .set(bearer(tenant.owner))
+        .send({ url: `${receiver.base}/cursor`, eventTypes: ['*'] })
+        .expect(201)
+    ).body;
+    const beyond = Buffer.from('webhook-deliveries:9999999999999999999', 'utf8').toString('base64url');
+    const res = await http(app).get(`/v1/tenants/${tenant.name}/webhooks/${hook.id}/deliveries?cursor=${beyond}`).set(bearer(tenant.owner));
+    expectErrorShape(res, 400);
+  });
+
   it('refuses other schemes and unknown event types at the edge (400)', async () => {
     const tenant = await tenantWorld();
     await http(app)

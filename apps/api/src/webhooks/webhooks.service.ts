@@ -115,4 +115,6 @@ export class WebhooksService {
 }
 
 const SUBSCRIPTIONS = new PageCursor('webhooks', (key) => isUUID(key));
-const DELIVERIES = new PageCursor('webhook-deliveries', (key) => /^\d{1,19}$/.test(key));
+/** A delivery's `seq` is a PostgreSQL bigint: a larger key would reach the database as an out-of-range error. */
+const MAX_SEQ = 9223372036854775807n;
+const DELIVERIES = new PageCursor('webhook-deliveries', (key) => /^\d{1,19}$/.test(key) && BigInt(key) <= MAX_SEQ);
