@@ -1,0 +1,4 @@
+// Placeholder: replaced by the page itself.
+export default function Home() {
+  return <h1>Home</h1>;
+}
