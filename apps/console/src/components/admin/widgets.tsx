@@ -1,0 +1,89 @@
+import { useState, type ReactNode } from 'react';
+import type { ErrorResponse } from '@berth/client';
+import { Empty, ErrorView, Loading } from '../Status';
+import { formatTime } from './forms';
+import type { Paged } from './hooks';
+
+/** A destructive button that asks first, inline (keyboard reachable, no window.confirm). */
+export function ConfirmButton({
+  children,
+  label,
+  question,
+  busy,
+  onConfirm,
+}: {
+  children: ReactNode;
+  /** Accessible name of the first button, e.g. "Delete cluster prod-eu-1". */
+  label: string;
+  question: string;
+  busy?: boolean;
+  onConfirm(): unknown;
+}) {
+  const [asking, setAsking] = useState(false);
+  if (!asking)
+    return (
+      <button type="button" className="secondary danger" aria-label={label} disabled={busy} onClick={() => setAsking(true)}>
+        {children}
+      </button>
+    );
+  return (
+    <span role="group" aria-label={question} className="confirm">
+      <span>{question}</span>
+      <button
+        type="button"
+        className="danger"
+        autoFocus
+        disabled={busy}
+        onClick={() => {
+          setAsking(false);
+          void onConfirm();
+        }}
+      >
+        Confirm
+      </button>
+      <button type="button" className="secondary" onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </span>
+  );
+}
+
+/** Loading, error and empty states of a paged list, the list itself, and its "Load more" button. */
+export function PagedView<T>({ list, what, empty, children }: { list: Paged<T>; what: string; empty: ReactNode; children(items: T[]): ReactNode }) {
+  if (list.error) return <ErrorView error={list.error} />;
+  if (!list.items) return <Loading what={what} />;
+  if (list.items.length === 0) return <Empty>{empty}</Empty>;
+  return (
+    <>
+      {children(list.items)}
+      {list.moreError && <ErrorView error={list.moreError} />}
+      {list.nextCursor && (
+        <button type="button" className="secondary" onClick={list.loadMore} disabled={list.loadingMore}>
+          {list.loadingMore ? 'Loading…' : `Load more ${what}`}
+        </button>
+      )}
+    </>
+  );
+}
+
+/** The error of a write, if any, right where the write was started. */
+export const ActionError = ({ error }: { error: ErrorResponse | undefined }) => (error ? <ErrorView error={error} /> : null);
+
+export const Time = ({ at }: { at: string | null | undefined }) => (at ? <time dateTime={at}>{formatTime(at)}</time> : <>—</>);
+
+/** A map as a compact list of `key=value` chips. */
+export function KeyValues({ map }: { map: Record<string, string | number> | null | undefined }) {
+  const entries = Object.entries(map ?? {});
+  if (entries.length === 0) return <span className="muted">none</span>;
+  return (
+    <ul className="kv">
+      {entries.map(([k, v]) => (
+        <li key={k}>
+          <code>
+            {k}={String(v)}
+          </code>
+        </li>
+      ))}
+    </ul>
+  );
+}
