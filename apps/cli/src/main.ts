@@ -1,7 +1,8 @@
-import { Command } from 'commander';
+import { report } from './errors';
+import { buildProgram } from './program';
 
-const program = new Command('berth').description('Berth: self-service Kubernetes namespaces from the command line');
-program.parseAsync(process.argv).catch((error: Error) => {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-});
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    process.exitCode = report(error);
+  });
