@@ -89,7 +89,9 @@ const TABLE: Record<string, Partial<Record<Caller, Expect>>> = {
   'POST /v1/webhooks/:id/deliveries/:deliveryId/redeliver': { owner: 403, previewKey: 403, clusterKey: 403 },
 };
 /** Routes that need no credentials or only a sign-in (they must say so with @Public / @Authenticated). */
-const OPEN = ['GET /healthz', 'GET /readyz', 'POST /v1/flux/events', 'GET /v1/me'];
+const OPEN = ['GET /healthz', 'GET /readyz', 'POST /v1/flux/events', 'GET /v1/me', 'GET /console', 'GET /console/config.json', 'GET /console/*'];
+/** Outside the versioned API: probes and the web console (its files and config.json; every call it makes is an API route). */
+const UNPREFIXED = /^\/(healthz|readyz|console)(\/|$)/;
 /** Served by Fastify outside Nest: the OpenAPI document and Swagger UI (public documentation). */
 // Outside Nest on purpose: the OpenAPI/Swagger routes and Prometheus' /metrics (its own optional bearer
 // token, no API credentials: test/metrics.e2e-spec.ts covers its access rules).
@@ -123,7 +125,7 @@ function nestRoutes(): Route[] {
         if (typeof handler !== 'function' || name === 'constructor' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
         const raw = join(base, Reflect.getMetadata(PATH_METADATA, handler) as string);
-        const path = ['/healthz', '/readyz'].includes(raw) ? raw : join('v1', raw);
+        const path = UNPREFIXED.test(raw) ? raw : join('v1', raw);
         const meta = (key: string) => Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, type);
         routes.push({ key: `${method} ${path}`, method, path, policy: meta(REQUIRED_POLICY), open: Boolean(meta(IS_PUBLIC) || meta(AUTHENTICATED_ONLY)) });
       }
@@ -144,7 +146,9 @@ function fastifyRoutes(): string[] {
     const [, segment, methods] = /[├└]── (\S+)(?: \(([^)]*)\))?/.exec(line)!;
     stack.length = depth;
     stack.push(segment);
-    for (const method of methods ? methods.split(', ') : []) if (method !== 'HEAD' && method !== 'OPTIONS') out.push(`${method} ${stack.join('')}`);
+    // find-my-way prints the wildcard of `/console/*` as a child `*` of `/console`.
+    const path = stack.join('').replace(/([^/])\*$/, '$1/*');
+    for (const method of methods ? methods.split(', ') : []) if (method !== 'HEAD' && method !== 'OPTIONS') out.push(`${method} ${path}`);
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { AuthenticationGuard } from './auth/authentication.guard';
 import { AuthModule } from './auth/auth.module';
 import { ClustersModule } from './clusters/clusters.module';
 import { ClusterStatusModule } from './cluster-status/cluster-status.module';
+import { ConsoleModule } from './console/console.module';
 import { EtagInterceptor } from './common/etag.interceptor';
 import { HealthModule } from './health/health.module';
 import { FleetModule } from './fleet/fleet.module';
@@ -49,6 +50,7 @@ import { WebhooksApiModule } from './webhooks/webhooks.module';
     ClusterStatusModule,
     WebhooksApiModule,
     ApiMetricsModule,
+    ConsoleModule,
   ],
   providers: [
     // Order matters: authenticate, then authorize. Both global: deny by default.

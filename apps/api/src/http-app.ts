@@ -10,6 +10,7 @@ import { errorBody, jsonLoggerFromEnv } from '@berth/common';
 import { BerthConfig, toBerthConfig, validateEnv } from '@berth/config';
 import { AppModule } from './app.module';
 import { registerHttpSecurity } from './common/http-security';
+import { registerConsoleFiles } from './console/console-static';
 import { registerMetrics } from './metrics/http-metrics';
 import { FLUX_EVENT_BODY_LIMIT_BYTES } from './cluster-status/dto/flux-event.dto';
 
@@ -175,7 +176,9 @@ export async function createHttpApp(options: { logger?: LoggerService } = {}): P
   await registerHttpSecurity(app, config);
   addMethodNotAllowed(app.getHttpAdapter().getInstance());
   registerMetrics(app, config);
-  app.setGlobalPrefix('v1', { exclude: ['healthz', 'readyz'] });
+  await registerConsoleFiles(app);
+  // The web console lives at /console (apps/api/src/console), outside the versioned API.
+  app.setGlobalPrefix('v1', { exclude: ['healthz', 'readyz', 'console', 'console/config.json', 'console/*path'] });
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'openapi.json', useGlobalPrefix: false });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

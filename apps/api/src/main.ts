@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   // One log line per banner line: readable as JSON lines too (no escaped newlines).
   const banner = [
     `Berth is listening on ${base} (${database.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'})`,
+    `  Console:  ${base}/console`,
     `  API:      ${base}/v1`,
     `  OpenAPI:  ${base}/openapi.json   Swagger UI: ${base}/docs`,
     `  Fleet:    ${process.env.BERTH_FLEET_REPO_URL?.replace(/\/\/[^@/]+@/, '//***@')} (branch ${config.fleet.branch}; writer ${config.fleet.writer === 'inline' ? 'in this process' : 'in apps/worker'})`,

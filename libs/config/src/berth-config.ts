@@ -16,6 +16,8 @@ export interface BerthConfig {
     clockSkewSeconds: number;
     oidcIssuer?: string;
     oidcAudience?: string;
+    /** The console's OIDC public client id (BERTH_CONSOLE_OIDC_CLIENT_ID); OIDC sign-in at /console needs it and oidcIssuer. */
+    consoleOidcClientId?: string;
     groupsClaim: string;
     adminGroups: string[];
     bootstrapAdminKey?: string;
@@ -121,6 +123,7 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
       clockSkewSeconds: env.BERTH_JWT_CLOCK_SKEW_SECONDS,
       oidcIssuer: env.BERTH_OIDC_ISSUER,
       oidcAudience: env.BERTH_OIDC_AUDIENCE,
+      consoleOidcClientId: env.BERTH_CONSOLE_OIDC_CLIENT_ID,
       groupsClaim: env.BERTH_GROUPS_CLAIM,
       adminGroups: list(env.BERTH_ADMIN_GROUPS),
       bootstrapAdminKey: env.BERTH_BOOTSTRAP_ADMIN_KEY,

@@ -79,6 +79,12 @@ export class BerthEnv {
   @IsString()
   BERTH_OIDC_AUDIENCE?: string;
 
+  /** The console's OIDC client id (a public client: Authorization Code + PKCE); with BERTH_OIDC_ISSUER it enables OIDC sign-in at /console. */
+  @trimmed()
+  @IsOptional()
+  @IsString()
+  BERTH_CONSOLE_OIDC_CLIENT_ID?: string;
+
   /** Expected `iss` / `aud` of HS256 tokens (optional; checked when set). */
   @trimmed()
   @IsOptional()

@@ -21,6 +21,26 @@ const DOCS_CSP = {
   formAction: ["'self'"],
 };
 
+/**
+ * The web console (/console): its own scripts, styles and images only, no inline code, calls to the API (same
+ * origin) and, with OIDC, to the issuer (discovery document and token endpoint; the sign-in page itself is a
+ * top-level navigation, which CSP does not govern).
+ */
+export function consoleCsp(config: BerthConfig): Record<string, string[]> {
+  const issuer = config.auth.oidcIssuer && config.auth.consoleOidcClientId ? [new URL(config.auth.oidcIssuer).origin] : [];
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'", ...issuer],
+    objectSrc: ["'none'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+  };
+}
+
 function helmetOptions(config: BerthConfig, directives: Record<string, string[]>) {
   const maxAge = config.http.hstsMaxAgeSeconds;
   return {
@@ -46,15 +66,18 @@ export function rateLimitKey(request: FastifyRequest): string {
 }
 
 /**
- * Security headers on every response (helmet; a looser CSP for Swagger UI only) and a per-caller rate limit
+ * Security headers on every response (helmet; a looser CSP for Swagger UI only, the console's own for /console) and a per-caller rate limit
  * (BERTH_RATE_LIMIT_PER_MINUTE, 0: off) answering 429 with Retry-After in the one error shape. Health probes are
  * never limited: a kubelet must not take a busy replica out of service.
  */
 export async function registerHttpSecurity(app: NestFastifyApplication, config: BerthConfig): Promise<void> {
   const instance = app.getHttpAdapter().getInstance();
   const docs = helmetOptions(config, DOCS_CSP);
+  const consoleHelmet = helmetOptions(config, consoleCsp(config));
   instance.addHook('onRoute', (route) => {
     if (route.url === '/docs' || route.url.startsWith('/docs/')) route.config = { ...(route.config as object), helmet: docs } as typeof route.config;
+    if (route.url === '/console' || route.url.startsWith('/console/'))
+      route.config = { ...(route.config as object), helmet: consoleHelmet } as typeof route.config;
   });
   await app.register(helmet, helmetOptions(config, API_CSP));
   const max = config.http.rateLimitPerMinute;
