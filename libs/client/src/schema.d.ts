@@ -719,8 +719,8 @@ export interface components {
             code: string;
             /** @example cpu 8 is above the tier limit 4 */
             message: string;
-            /** @description Policy reasons: the limit that was crossed */
-            limit?: string;
+            /** @description The limit that was crossed: a quantity in policy reasons, a count for `preview.limit-reached` and `inputs.too-large` */
+            limit?: string | number;
             /** @description Policy reasons: what the request asked for */
             requested?: string;
             /** @description Policy reasons: what is already in use */
@@ -730,6 +730,16 @@ export interface components {
              * @enum {string}
              */
             severity?: "deny" | "needs-approval";
+            /** @description `preview.limit-reached`: how many exist now */
+            current?: number;
+            /** @description `fleet-path-taken`: the cluster that already uses the path */
+            cluster?: string;
+            /** @description `fleet-path-taken`, `fleet-ownership-collision`: the path in the fleet repository */
+            path?: string;
+            /** @description `fleet-ownership-collision`: who claims the path */
+            owners?: string[];
+            /** @description `method-not-allowed` (405): the methods the path has */
+            allowed?: string[];
         };
         ErrorResponse: {
             /** @example 404 */
@@ -768,6 +778,15 @@ export interface components {
             platformRole: "admin" | "user";
             tenants: components["schemas"]["MyTenant"][];
         };
+        ClusterStatusResponse: {
+            /** @description Ready condition; null when the cluster did not say */
+            ready: boolean | null;
+            /** @description Last applied revision (fleet commit) */
+            revision: string | null;
+            message: string | null;
+            /** Format: date-time */
+            checkedAt: string | null;
+        };
         ClusterResponse: {
             name: string;
             displayName?: string | null;
@@ -785,7 +804,7 @@ export interface components {
             /** @description Pull mode: ResourceSets berth (1) or berth-0 … berth-<n-1> */
             pullShards: number;
             /** @description Last status read back from the cluster (Flux Kustomization berth-tenants, or the ResourceSets in pull mode); null until read */
-            status: Record<string, never>;
+            status: components["schemas"]["ClusterStatusResponse"] | null;
             /** @description Row version; also the ETag */
             version: number;
             /** Format: date-time */
@@ -1036,7 +1055,8 @@ export interface components {
             };
             /**
              * @example [
-             *       "prod-eu-1"
+             *       "prod-eu-1",
+             *       "preview-eu-1"
              *     ]
              */
             allowedClusters?: string[];
@@ -1088,7 +1108,8 @@ export interface components {
             };
             /**
              * @example [
-             *       "prod-eu-1"
+             *       "prod-eu-1",
+             *       "preview-eu-1"
              *     ]
              */
             allowedClusters?: string[];
@@ -1209,6 +1230,7 @@ export interface components {
             name: string;
             /**
              * @description Default `admin`. `cluster`: a Flux Operator reading GET /v1/flux/inputs for `cluster`
+             * @example cluster
              * @enum {string}
              */
             role?: "admin" | "cluster";
@@ -1230,8 +1252,14 @@ export interface components {
             targetType: string;
             targetId: string;
             tenant?: string | null;
-            before?: Record<string, never> | null;
-            after?: Record<string, never> | null;
+            /** @description The fields the action changed, as they were (their names depend on `action`); null when it created something */
+            before?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The fields the action wrote (their names depend on `action`); null when it deleted something */
+            after?: {
+                [key: string]: unknown;
+            } | null;
             requestId?: string | null;
         };
         AuditEventPage: {
@@ -1252,12 +1280,7 @@ export interface components {
              * @example small
              */
             tier?: string;
-            /**
-             * @example {
-             *       "requests.cpu": "1",
-             *       "limits.memory": "4Gi"
-             *     }
-             */
+            /** @description Explicit ResourceQuota instead of a tier, e.g. `{"requests.cpu": "1", "limits.memory": "4Gi"}` */
             resources?: {
                 [key: string]: string;
             };
@@ -1314,10 +1337,53 @@ export interface components {
             outcome: "approve" | "needs-approval" | "deny";
             reasons: components["schemas"]["ReasonResponse"][];
         };
+        NamespaceSpecResponse: {
+            /**
+             * @description The quota tier; absent when `resources` are given
+             * @example small
+             */
+            tier?: string;
+            /**
+             * @description Explicit ResourceQuota; absent with a tier
+             * @example {
+             *       "requests.cpu": "1",
+             *       "limits.memory": "4Gi"
+             *     }
+             */
+            resources?: {
+                [key: string]: string;
+            };
+            /** @description LimitRange override; null: the tier's defaults */
+            limitRange?: components["schemas"]["LimitRangeDto"] | null;
+            /**
+             * @example {
+             *       "team": "payments"
+             *     }
+             */
+            labels: {
+                [key: string]: string;
+            };
+            annotations: {
+                [key: string]: string;
+            };
+            access: components["schemas"]["AccessEntryDto"][];
+            /**
+             * @example isolated
+             * @enum {string}
+             */
+            networkPolicy: "isolated" | "tenant" | "open";
+            /**
+             * @description Ephemeral namespace: deleted this long after approval
+             * @example 72h
+             */
+            ttl?: string;
+            /** @description Deleting it needs a platform admin's approval */
+            protected?: boolean;
+        };
         DryRunResponse: {
             decision: components["schemas"]["DecisionResponse"];
             /** @description The desired spec that was evaluated */
-            spec: Record<string, never>;
+            spec: components["schemas"]["NamespaceSpecResponse"];
         };
         NamespaceRequestResponse: {
             /** Format: uuid */
@@ -1330,7 +1396,7 @@ export interface components {
             /** @enum {string} */
             state: "PendingApproval" | "Approved" | "Rejected" | "Cancelled" | "Committed" | "Failed";
             /** @description The desired namespace spec this request asks for */
-            spec: Record<string, never>;
+            spec: components["schemas"]["NamespaceSpecResponse"];
             decision: components["schemas"]["DecisionResponse"];
             reason?: string | null;
             /**
@@ -1360,13 +1426,18 @@ export interface components {
             nextCursor: string | null;
         };
         ApproveDto: {
+            /** @example Capacity confirmed with the cluster owners */
             comment?: string;
         };
         RejectDto: {
-            /** @description Why the request is rejected (required) */
+            /**
+             * @description Why the request is rejected (required)
+             * @example Use the small tier; medium needs a capacity review
+             */
             comment: string;
         };
         CancelDto: {
+            /** @example Not needed any more */
             comment?: string;
         };
         NamespaceResponse: {
@@ -1379,7 +1450,7 @@ export interface components {
              */
             state: "Approved" | "Committed" | "Ready" | "Failed" | "Deleting";
             /** @description Desired spec: tier or resources, limitRange, labels, annotations, access, networkPolicy, ttl */
-            spec: Record<string, never>;
+            spec: components["schemas"]["NamespaceSpecResponse"];
             /** @description Effective ResourceQuota */
             resources: {
                 [key: string]: string;
@@ -1418,12 +1489,7 @@ export interface components {
              * @example small
              */
             tier?: string;
-            /**
-             * @example {
-             *       "requests.cpu": "1",
-             *       "limits.memory": "4Gi"
-             *     }
-             */
+            /** @description Explicit ResourceQuota instead of a tier, e.g. `{"requests.cpu": "1", "limits.memory": "4Gi"}` */
             resources?: {
                 [key: string]: string;
             };
@@ -1587,7 +1653,7 @@ export interface components {
                 [key: string]: string;
             };
             /** @description kind namespace only: [{subject:{kind,name},role}] */
-            access?: Record<string, never>[];
+            access?: components["schemas"]["AccessEntryDto"][];
             /**
              * @description kind namespace only
              * @enum {string}
@@ -1672,6 +1738,7 @@ export interface components {
             severity: "info" | "error" | "trace";
             /** @example 2026-11-24T10:00:00Z */
             timestamp: string;
+            /** @example Applied revision: main@sha1:0123… */
             message: string;
             /** @example ReconciliationSucceeded */
             reason: string;

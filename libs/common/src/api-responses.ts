@@ -6,10 +6,19 @@ export class ErrorDetailResponse {
   @ApiPropertyOptional({ description: 'The field, header or query parameter at fault', example: 'spec.quota.cpu' }) field?: string;
   @ApiProperty({ description: 'Stable machine-readable code', example: 'quota.cpu-over-tier' }) code: string;
   @ApiProperty({ example: 'cpu 8 is above the tier limit 4' }) message: string;
-  @ApiPropertyOptional({ description: 'Policy reasons: the limit that was crossed' }) limit?: string;
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'integer' }],
+    description: 'The limit that was crossed: a quantity in policy reasons, a count for `preview.limit-reached` and `inputs.too-large`',
+  })
+  limit?: string | number;
   @ApiPropertyOptional({ description: 'Policy reasons: what the request asked for' }) requested?: string;
   @ApiPropertyOptional({ description: 'Policy reasons: what is already in use' }) used?: string;
   @ApiPropertyOptional({ enum: ['deny', 'needs-approval'], description: 'Policy reasons: how the rule decided' }) severity?: string;
+  @ApiPropertyOptional({ type: 'integer', description: '`preview.limit-reached`: how many exist now' }) current?: number;
+  @ApiPropertyOptional({ description: '`fleet-path-taken`: the cluster that already uses the path' }) cluster?: string;
+  @ApiPropertyOptional({ description: '`fleet-path-taken`, `fleet-ownership-collision`: the path in the fleet repository' }) path?: string;
+  @ApiPropertyOptional({ type: [String], description: '`fleet-ownership-collision`: who claims the path' }) owners?: string[];
+  @ApiPropertyOptional({ type: [String], description: '`method-not-allowed` (405): the methods the path has' }) allowed?: string[];
 }
 
 /** OpenAPI view of ErrorBody: the one body of every 4xx and 5xx answer. */

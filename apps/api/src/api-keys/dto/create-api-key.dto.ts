@@ -26,7 +26,11 @@ export class CreateAdminApiKeyDto {
   @Matches(KEY_NAME, { message: 'name must be 1-63 letters, digits, spaces, ".", "_" or "-"' })
   name: string;
 
-  @ApiPropertyOptional({ enum: GLOBAL_KEY_ROLES, description: 'Default `admin`. `cluster`: a Flux Operator reading GET /v1/flux/inputs for `cluster`' })
+  @ApiPropertyOptional({
+    enum: GLOBAL_KEY_ROLES,
+    example: 'cluster',
+    description: 'Default `admin`. `cluster`: a Flux Operator reading GET /v1/flux/inputs for `cluster`',
+  })
   @IsOptional()
   @IsIn(GLOBAL_KEY_ROLES)
   role?: (typeof GLOBAL_KEY_ROLES)[number];

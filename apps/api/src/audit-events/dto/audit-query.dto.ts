@@ -28,8 +28,20 @@ export class AuditEventResponse {
   @ApiProperty() targetType: string;
   @ApiProperty() targetId: string;
   @ApiPropertyOptional({ nullable: true, type: String }) tenant: string | null;
-  @ApiPropertyOptional({ nullable: true }) before: unknown;
-  @ApiPropertyOptional({ nullable: true }) after: unknown;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The fields the action changed, as they were (their names depend on `action`); null when it created something',
+  })
+  before: Record<string, unknown> | null;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The fields the action wrote (their names depend on `action`); null when it deleted something',
+  })
+  after: Record<string, unknown> | null;
   @ApiPropertyOptional({ nullable: true, type: String }) requestId: string | null;
 
   static from(row: AuditEvent & { tenantName?: string | null }): AuditEventResponse {
@@ -41,8 +53,8 @@ export class AuditEventResponse {
       targetType: row.targetType,
       targetId: row.targetId,
       tenant: row.tenantName ?? null,
-      before: row.before,
-      after: row.after,
+      before: row.before as Record<string, unknown> | null,
+      after: row.after as Record<string, unknown> | null,
       requestId: row.requestId,
     };
   }

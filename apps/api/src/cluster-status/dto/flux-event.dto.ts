@@ -34,7 +34,10 @@ export class FluxEventDto {
 
   @ApiProperty({ enum: ['info', 'error', 'trace'] }) @IsIn(['info', 'error', 'trace']) severity: string;
   @ApiProperty({ example: '2026-11-24T10:00:00Z' }) @IsISO8601({ strict: true }) timestamp: string;
-  @ApiProperty({ maxLength: FLUX_MESSAGE_MAX_LENGTH }) @IsString() @MaxLength(FLUX_MESSAGE_MAX_LENGTH) message: string;
+  @ApiProperty({ maxLength: FLUX_MESSAGE_MAX_LENGTH, example: 'Applied revision: main@sha1:0123…' })
+  @IsString()
+  @MaxLength(FLUX_MESSAGE_MAX_LENGTH)
+  message: string;
   @ApiProperty({ example: 'ReconciliationSucceeded' }) @IsString() @MaxLength(200) reason: string;
   /** Flux sends `map[string]string`; any other JSON type (a number or object revision) is a 400, not a stored value. */
   @ApiPropertyOptional({ example: { revision: 'main@sha1:0123…' }, type: 'object', additionalProperties: { type: 'string' } })

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsDnsLabel } from '@berth/common';
+import { AccessEntryDto } from '../../namespace-requests/dto/namespace-spec.dto';
 
 export const MAX_SHARDS = 256;
 
@@ -81,7 +82,7 @@ export class FluxInput {
   limitRange?: Record<string, unknown> | null;
   @ApiPropertyOptional({ ...STRING_MAP, description: 'kind namespace only' }) labels?: Record<string, string>;
   @ApiPropertyOptional({ ...STRING_MAP, description: 'kind namespace only' }) annotations?: Record<string, string>;
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: 'kind namespace only: [{subject:{kind,name},role}]' }) access?: Array<{
+  @ApiPropertyOptional({ type: [AccessEntryDto], description: 'kind namespace only: [{subject:{kind,name},role}]' }) access?: Array<{
     subject: { kind: string; name: string };
     role: string;
   }>;

@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validato
 import { PageQueryDto } from '@berth/common';
 
 export class ApproveDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Capacity confirmed with the cluster owners' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -11,7 +11,7 @@ export class ApproveDto {
 }
 
 export class RejectDto {
-  @ApiProperty({ description: 'Why the request is rejected (required)' })
+  @ApiProperty({ description: 'Why the request is rejected (required)', example: 'Use the small tier; medium needs a capacity review' })
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
@@ -19,7 +19,7 @@ export class RejectDto {
 }
 
 export class CancelDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Not needed any more' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { NamespaceRequest } from '@prisma/client';
 import type { Decision } from '@berth/policy';
+import { NamespaceSpecResponse } from './namespace-spec.response';
 
 export class ReasonResponse {
   @ApiProperty({ example: 'budget.exceeded' }) code: string;
@@ -24,7 +25,7 @@ export class NamespaceRequestResponse {
   @ApiProperty() namespace: string;
   @ApiProperty() cluster: string;
   @ApiProperty({ enum: ['PendingApproval', 'Approved', 'Rejected', 'Cancelled', 'Committed', 'Failed'] }) state: string;
-  @ApiProperty({ description: 'The desired namespace spec this request asks for' }) spec: Record<string, unknown>;
+  @ApiProperty({ type: NamespaceSpecResponse, description: 'The desired namespace spec this request asks for' }) spec: NamespaceSpecResponse;
   @ApiProperty({ type: DecisionResponse }) decision: DecisionResponse;
   @ApiPropertyOptional({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ description: 'The credential that asked', example: 'apikey:ci(…)' }) requestedBy: string;
@@ -47,7 +48,7 @@ export class NamespaceRequestResponse {
       namespace: row.namespace,
       cluster: row.cluster,
       state: row.state,
-      spec: row.spec as Record<string, unknown>,
+      spec: row.spec as unknown as NamespaceSpecResponse,
       decision: row.decision as unknown as Decision,
       reason: row.reason,
       requestedBy: row.requestedBy,
@@ -71,5 +72,5 @@ export class NamespaceRequestPage {
 
 export class DryRunResponse {
   @ApiProperty({ type: DecisionResponse }) decision: DecisionResponse;
-  @ApiProperty({ description: 'The desired spec that was evaluated' }) spec: Record<string, unknown>;
+  @ApiProperty({ type: NamespaceSpecResponse, description: 'The desired spec that was evaluated' }) spec: NamespaceSpecResponse;
 }

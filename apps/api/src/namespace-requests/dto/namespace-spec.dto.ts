@@ -30,7 +30,8 @@ export class NamespaceChangeDto {
   @IsDnsLabel()
   tier?: string;
 
-  @ApiPropertyOptional({ ...STRING_MAP, example: { 'requests.cpu': '1', 'limits.memory': '4Gi' } })
+  // No example: the documented example asks for a tier, and a tier excludes resources.
+  @ApiPropertyOptional({ ...STRING_MAP, description: 'Explicit ResourceQuota instead of a tier, e.g. `{"requests.cpu": "1", "limits.memory": "4Gi"}`' })
   @IsOptional()
   @IsQuantityMap()
   resources?: Record<string, string>;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Namespace } from '@prisma/client';
 import { IsDnsLabel, PageQueryDto } from '@berth/common';
+import { NamespaceSpecResponse } from '../../namespace-requests/dto/namespace-spec.response';
 
 export const NAMESPACE_STATES = ['Approved', 'Committed', 'Ready', 'Failed', 'Deleting'] as const;
 
@@ -11,8 +12,8 @@ export class NamespaceResponse {
   @ApiProperty() tenant: string;
   @ApiProperty({ enum: NAMESPACE_STATES, description: 'Approved → Committed (in the fleet repo) → Ready (on the cluster) | Failed; Deleting' })
   state: string;
-  @ApiProperty({ description: 'Desired spec: tier or resources, limitRange, labels, annotations, access, networkPolicy, ttl' })
-  spec: Record<string, unknown>;
+  @ApiProperty({ type: NamespaceSpecResponse, description: 'Desired spec: tier or resources, limitRange, labels, annotations, access, networkPolicy, ttl' })
+  spec: NamespaceSpecResponse;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Effective ResourceQuota' })
   resources: Record<string, string>;
   @ApiPropertyOptional({ nullable: true, type: Date }) expiresAt: Date | null;
@@ -38,7 +39,7 @@ export class NamespaceResponse {
       cluster: row.cluster,
       tenant,
       state: row.state,
-      spec: row.spec as Record<string, unknown>,
+      spec: row.spec as unknown as NamespaceSpecResponse,
       resources: row.resources as Record<string, string>,
       expiresAt: row.expiresAt,
       requestId: row.requestId,

@@ -72,7 +72,7 @@ export class CreateTenantDto {
   @IsBudget()
   budget?: Record<string, string | number>;
 
-  @ApiPropertyOptional({ type: [String], example: ['prod-eu-1'] })
+  @ApiPropertyOptional({ type: [String], example: ['prod-eu-1', 'preview-eu-1'] })
   @IsOptionalNonNull()
   @IsArray()
   @ArrayMaxSize(200)
