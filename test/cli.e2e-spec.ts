@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { statSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,7 @@ import request from 'supertest';
 import { parse } from 'yaml';
 import { startApp } from './helpers/app';
 import { cliUser, type CliUser } from './helpers/cli';
-import { bearer, tenantApiKey, tenantOnCatalogue } from './helpers/fixtures';
+import { bearer, newTenant, tenantApiKey, tenantOnCatalogue, uniqueName } from './helpers/fixtures';
 import { fleetEnv, type FleetEnv } from './helpers/fleet';
 import { adminToken, tokenFor } from './helpers/tokens';
 
@@ -40,6 +41,29 @@ describe('berth CLI', () => {
   /** Fixtures through plain supertest: what the CLI does is the subject here, the API's contract has its own tests. */
   const api = () => request(app.getHttpServer());
   const configFile = () => join(user.configHome, 'berth', 'config.yaml');
+  /** The CLI signed in through the environment, as in CI. */
+  const as = (token: string, tenant?: string) => ({ env: { BERTH_URL: url, BERTH_TOKEN: token, BERTH_TENANT: tenant } });
+
+  /** A cluster, an auto-approved tier, a tier that needs approval, and a tenant allowed both. */
+  async function world(budget: Record<string, string | number> = { 'requests.cpu': '4', 'limits.memory': '16Gi', namespaces: 5 }) {
+    const admin = await adminToken();
+    const cluster = uniqueName('c');
+    const small = uniqueName('small');
+    const gated = uniqueName('gated');
+    await api().post('/v1/clusters').set(bearer(admin)).send({ name: cluster }).expect(201);
+    await api()
+      .post('/v1/quota-tiers')
+      .set(bearer(admin))
+      .send({ name: small, resources: { 'requests.cpu': '1', 'limits.memory': '4Gi' } })
+      .expect(201);
+    await api()
+      .post('/v1/quota-tiers')
+      .set(bearer(admin))
+      .send({ name: gated, resources: { 'requests.cpu': '1', 'limits.memory': '4Gi' }, autoApprove: false })
+      .expect(201);
+    const tenant = await newTenant(api(), { budget, allowedClusters: [cluster], allowedTiers: [small, gated] });
+    return { admin, cluster, small, gated, tenant };
+  }
 
   describe('login and contexts', () => {
     it('logs in with an API key from stdin: the config is 0600 in a 0700 folder, current, with the default tenant', async () => {
@@ -136,6 +160,201 @@ describe('berth CLI', () => {
       } finally {
         await new Promise((resolve) => idp.close(resolve));
       }
+    });
+  });
+
+  describe('reading', () => {
+    it('lists tenants and namespaces as a table, as JSON, and as YAML that parses to the same', async () => {
+      const { cluster, small, tenant } = await world();
+      const name = `${tenant.name}-web`;
+      await api().post(`/v1/tenants/${tenant.name}/namespace-requests`).set(bearer(tenant.developer)).send({ name, cluster, tier: small }).expect(201);
+
+      const table = await user.run(['tenants', 'ls'], as(tenant.viewer));
+      expect(table.code).toBe(0);
+      const [head, ...rows] = table.stdout.trimEnd().split('\n');
+      expect(head).toMatch(/^NAME\s+DISPLAY NAME\s+CLUSTERS\s+TIERS\s+BUDGET\s+AGE$/);
+      expect(rows).toEqual([expect.stringMatching(new RegExp(`^${tenant.name}\\s+-\\s+${cluster}\\s+`))]);
+      const json = JSON.parse((await user.run(['tenants', 'ls', '-o', 'json'], as(tenant.viewer))).stdout);
+      expect(json).toEqual([expect.objectContaining({ name: tenant.name, allowedClusters: [cluster] })]);
+
+      const nsTable = await user.run(['ns', 'ls'], as(tenant.viewer, tenant.name));
+      expect(nsTable.code).toBe(0);
+      expect(nsTable.stdout).toMatch(/^NAME\s+CLUSTER\s+STATE\s+TIER\s+COMMIT\s+EXPIRES\s+AGE$/m);
+      expect(nsTable.stdout).toMatch(new RegExp(`^${name}\\s+${cluster}\\s+(Approved|Committed)\\s+${small}\\s`, 'm'));
+      const nsJson = JSON.parse((await user.run(['ns', 'ls', '-o', 'json', '-t', tenant.name], as(tenant.viewer))).stdout);
+      expect(nsJson).toEqual([expect.objectContaining({ name, cluster, tenant: tenant.name, resources: { 'requests.cpu': '1', 'limits.memory': '4Gi' } })]);
+      const nsYaml = await user.run(['namespaces', 'list', '--output', 'yaml'], as(tenant.viewer, tenant.name));
+      expect(parse(nsYaml.stdout)).toEqual(nsJson);
+
+      const one = await user.run(['ns', 'get', name, '-o', 'yaml'], as(tenant.viewer, tenant.name));
+      expect(parse(one.stdout)).toMatchObject({ name, cluster, spec: { tier: small } });
+      const usage = await user.run(['usage'], as(tenant.viewer, tenant.name));
+      expect(usage.stdout).toMatch(/^namespaces\s+5\s+1\s+-\s+-\s+4$/m);
+      expect(usage.stdout).toMatch(/^requests\.cpu\s+4\s+1\s+/m);
+    });
+
+    it('says in the API words when a tenant is unknown (exit 1), and asks for a tenant when none is set (exit 2)', async () => {
+      const { tenant } = await world();
+      const missing = await user.run(['ns', 'ls', '-t', 'nosuchtenant'], as(tenant.viewer));
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/^Error: .*nosuchtenant.* \(HTTP 404\)$/m);
+      expect(missing.stderr).toMatch(/requestId: /);
+      const none = await user.run(['ns', 'ls'], as(tenant.viewer));
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('No tenant: pass --tenant');
+    });
+  });
+
+  describe('requests and decisions', () => {
+    it('prints the decision of a dry run and stores nothing: exit 0 approve, 4 needs approval', async () => {
+      const { cluster, small, gated, tenant } = await world();
+      const ok = await user.run(['ns', 'request', `${tenant.name}-dry`, '--cluster', cluster, '--tier', small, '--dry-run'], as(tenant.developer, tenant.name));
+      expect(ok).toMatchObject({ code: 0, stdout: 'decision: approve (dry run: nothing was stored)\n' });
+      const gatedRun = await user.run(
+        ['ns', 'request', `${tenant.name}-dry`, '--cluster', cluster, '--tier', gated, '--dry-run', '-o', 'json'],
+        as(tenant.developer, tenant.name),
+      );
+      expect(gatedRun.code).toBe(4);
+      expect(JSON.parse(gatedRun.stdout).decision).toMatchObject({
+        outcome: 'needs-approval',
+        reasons: [expect.objectContaining({ code: 'tier.requires-approval' })],
+      });
+      const stored = await api().get(`/v1/tenants/${tenant.name}/namespace-requests`).set(bearer(tenant.viewer)).expect(200);
+      expect(stored.body.items).toHaveLength(0);
+    });
+
+    it('denied by policy: exit 3 with every reason as field, code and message, and the request id', async () => {
+      const { cluster, small, tenant } = await world({ 'limits.memory': '2Gi' });
+      const res = await user.run(
+        ['ns', 'request', `${tenant.name}-big`, '--cluster', cluster, '--tier', small, '--label', 'kubernetes.io/x=y'],
+        as(tenant.developer, tenant.name),
+      );
+      expect(res.code).toBe(3);
+      expect(res.stdout).toBe('');
+      expect(res.stderr).toMatch(/^Error: Policy denied the request: .* \(HTTP 422\)$/m);
+      expect(res.stderr).toMatch(/^ {2}resources\.limits\.memory budget\.exceeded limits\.memory 4Gi exceeds budget.*\(limit 2Gi\)$/m);
+      expect(res.stderr).toMatch(/^ {2}labels\.\S+ labels\.reserved /m);
+      expect(res.stderr).toMatch(/^ {2}requestId: \S+$/m);
+    });
+
+    it('pending approval exits 4 with the reasons; four eyes refuses the requester (exit 1, the API words); another admin approves', async () => {
+      const { cluster, gated, tenant } = await world();
+      const requester = await adminToken('cli-alice-admin');
+      const name = `${tenant.name}-gated`;
+      const asked = await user.run(
+        ['ns', 'request', name, '--cluster', cluster, '--tier', gated, '--reason', 'launch', '-o', 'json'],
+        as(requester, tenant.name),
+      );
+      expect(asked.code).toBe(4);
+      const request = JSON.parse(asked.stdout);
+      expect(request).toMatchObject({ state: 'PendingApproval', namespace: name, reason: 'launch' });
+      expect(asked.stderr).toContain(`Request ${request.id} waits for a platform admin's approval`);
+      expect(asked.stderr).toMatch(/^ {2}tier tier\.requires-approval /m);
+
+      const queue = await user.run(['requests', 'ls', '-A', '--state', 'PendingApproval'], as(await adminToken()));
+      expect(queue.stdout).toMatch(
+        new RegExp(
+          `^${request.id}\\s+${tenant.name}\\s+Create\\s+${name}\\s+${cluster}\\s+PendingApproval\\s+tier\\.requires-approval\\s+user:cli-alice-admin\\s`,
+          'm',
+        ),
+      );
+
+      const own = await user.run(['requests', 'approve', request.id], as(requester));
+      expect(own.code).toBe(1);
+      expect(own.stderr).toMatch(/^Error: .*four-eyes.* \(HTTP 403\)$/im);
+
+      const approved = await user.run(['requests', 'approve', request.id, '--comment', 'ok', '-o', 'json'], as(await adminToken('cli-bob-admin')));
+      expect(approved.code).toBe(0);
+      expect(JSON.parse(approved.stdout)).toMatchObject({ id: request.id, state: 'Approved', decidedBy: 'user:cli-bob-admin', comment: 'ok' });
+      const again = await user.run(['requests', 'reject', request.id, '--comment', 'late'], as(await adminToken()));
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/\(HTTP 409\)/);
+    });
+
+    it('--wait follows a request until it is Committed to the fleet repository, one line per state on a pipe', async () => {
+      const { cluster, small, tenant } = await world();
+      const name = `${tenant.name}-waited`;
+      const res = await user.run(
+        ['ns', 'request', name, '--cluster', cluster, '--tier', small, '--wait', '--timeout', '30s', '-o', 'json'],
+        as(tenant.developer, tenant.name),
+      );
+      expect(res.code).toBe(0);
+      const request = JSON.parse(res.stdout);
+      expect(request).toMatchObject({ namespace: name, state: 'Committed', commitSha: expect.stringMatching(/^[0-9a-f]{40}$/) });
+      const lines = res.stderr.trimEnd().split('\n');
+      expect(lines[0]).toMatch(new RegExp(`^request ${request.id.slice(0, 8)} \\(Create ${name}\\): Approved \\(\\d+s\\)$`));
+      expect(lines[lines.length - 1]).toMatch(/: Committed \(\d+s\)$/);
+      const ns = await api().get(`/v1/tenants/${tenant.name}/namespaces/${name}`).set(bearer(tenant.viewer)).expect(200);
+      expect(ns.body.commitSha).toBe(request.commitSha);
+    });
+
+    it('--wait on a request pending approval times out with exit 4; the requester cancels it', async () => {
+      const { cluster, gated, tenant } = await world();
+      const res = await user.run(
+        ['ns', 'request', `${tenant.name}-slow`, '--cluster', cluster, '--tier', gated, '--wait', '--timeout', '1s', '-o', 'json'],
+        as(tenant.developer, tenant.name),
+      );
+      expect(res.code).toBe(4);
+      expect(res.stderr).toContain('Timed out: the request is still PendingApproval');
+      const { id } = JSON.parse(res.stdout);
+      const cancelled = await user.run(['requests', 'cancel', id, '-o', 'json'], as(tenant.developer));
+      expect(cancelled.code).toBe(0);
+      expect(JSON.parse(cancelled.stdout).state).toBe('Cancelled');
+    });
+
+    it('sends one Idempotency-Key per command: the same key twice replays the first answer, never a second request', async () => {
+      const { cluster, small, tenant } = await world();
+      const args = ['ns', 'request', `${tenant.name}-once`, '--cluster', cluster, '--tier', small, '--idempotency-key', 'cli-retry-1', '-o', 'json'];
+      const first = await user.run(args, as(tenant.developer, tenant.name));
+      const second = await user.run(args, as(tenant.developer, tenant.name));
+      expect(second.code).toBe(0);
+      expect(JSON.parse(second.stdout).id).toBe(JSON.parse(first.stdout).id);
+      const stored = await api().get(`/v1/tenants/${tenant.name}/namespace-requests`).set(bearer(tenant.viewer)).expect(200);
+      expect(stored.body.items).toHaveLength(1);
+    });
+  });
+
+  describe('usage errors', () => {
+    it('exits 2 on an unknown command or option, a missing option and a bad value, with the usage hint', async () => {
+      for (const args of [
+        ['nsx', 'ls'],
+        ['ns', 'ls', '--bogus'],
+        ['ns', 'request', 'x-web'],
+        ['tenants', 'ls', '-o', 'xml'],
+        ['ns', 'request', 'x-a', '--cluster', 'c', '--label', 'novalue'],
+      ]) {
+        const res = await user.run(args, as('berth_unused'));
+        expect({ args, code: res.code }).toEqual({ args, code: 2 });
+        expect(res.stderr).toMatch(/error: |Error: /);
+      }
+      const help = await user.run(['--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('4  pending approval');
+    });
+  });
+
+  describe('completion', () => {
+    it('generates bash, zsh and fish scripts from the command tree; bash completes subcommands and option values', async () => {
+      const bash = await user.run(['completion', 'bash']);
+      expect(bash.code).toBe(0);
+      expect(bash.stdout).toContain('complete -F _berth_completion berth');
+      for (const word of ['tenants', 'requests', 'approve', 'previews', 'reconcile', 'get-contexts', '--dry-run', '--wait'])
+        expect(bash.stdout).toContain(word);
+      const complete = (words: string) =>
+        execFileSync(
+          'bash',
+          ['-c', `${bash.stdout}\nCOMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _berth_completion; echo "\${COMPREPLY[*]}"`],
+          { encoding: 'utf8' },
+        ).trim();
+      expect(complete("berth ns ''").split(' ')).toEqual(expect.arrayContaining(['ls', 'get', 'request', 'change', 'delete']));
+      expect(complete('berth namespaces request x --ti')).toBe('--tier --timeout');
+      expect(complete("berth requests ls -o ''")).toBe('table json yaml');
+      const zsh = await user.run(['completion', 'zsh']);
+      expect(zsh.stdout).toMatch(/^#compdef berth/);
+      expect(zsh.stdout).toContain("'approve:Approve a pending request");
+      const fish = await user.run(['completion', 'fish']);
+      expect(fish.stdout).toContain("complete -c berth -n 'test (__berth_path) = '\\''berth fleet'\\''' -a 'drift'");
+      expect((await user.run(['completion', 'tcsh'])).code).toBe(2);
     });
   });
 });

@@ -16,6 +16,9 @@ export function cliVersion(): string {
   return '0.0.0';
 }
 
+/** Berth could not be reached at all (connection refused, DNS, TLS): safe to retry an idempotent write. */
+export class UnreachableError extends CliError {}
+
 export interface GlobalOptions {
   context?: string;
   output: 'table' | 'json' | 'yaml';
@@ -50,7 +53,7 @@ export class Session {
       answer = await request;
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(`Cannot reach Berth at ${this.context.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      throw new UnreachableError(`Cannot reach Berth at ${this.context.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }
     const { data, error, response } = answer;
     if (error !== undefined || !response.ok) {
@@ -70,6 +73,40 @@ export class Session {
       });
     }
     return { data: data as T, status: response.status, etag: response.headers.get('etag') ?? undefined };
+  }
+
+  /** Every item of a paginated list, following `nextCursor` (500 a page). */
+  async all<T>(
+    page: (query: { limit: number; cursor?: string }) => Promise<{ data?: { items: T[]; nextCursor?: string | null }; error?: unknown; response: Response }>,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const { data } = await this.call(page({ limit: 500, cursor }));
+      items.push(...data.items);
+      cursor = data.nextCursor ?? undefined;
+    } while (cursor);
+    return items;
+  }
+
+  /**
+   * A write sent with an Idempotency-Key: sent again with the same key when Berth was unreachable, answered 503,
+   * or 409 with Retry-After (the first attempt still runs). The key makes Berth run it once and replay its answer.
+   */
+  async idempotent<T>(send: () => Promise<{ data?: T; error?: unknown; response: Response }>, attempts = 4): Promise<Answer<T>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.call(send());
+      } catch (error) {
+        const retryAfter = (error as { retryAfter?: number }).retryAfter;
+        const retryable =
+          error instanceof UnreachableError || (error instanceof BerthApiError && (error.status === 503 || (error.status === 409 && retryAfter !== undefined)));
+        if (!retryable || attempt >= attempts) throw error;
+        const seconds = Math.min(retryAfter ?? attempt, 10);
+        process.stderr.write(`${(error as Error).message}: retrying in ${seconds}s with the same Idempotency-Key\n`);
+        await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      }
+    }
   }
 }
 

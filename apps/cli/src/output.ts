@@ -21,14 +21,24 @@ export function cell(value: unknown): string {
   return String(value);
 }
 
-/** `3d`, `5h`, `12m`, `40s` since an ISO date, as kubectl's AGE column. */
-export function age(iso: string | null | undefined, now = Date.now()): string {
-  if (!iso) return '-';
-  const seconds = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
-  if (seconds < 120) return `${seconds}s`;
+/** `40s`, `12m`, `5h`, `3d`: the coarse span kubectl shows. */
+export function span(seconds: number): string {
+  if (seconds < 120) return `${Math.floor(seconds)}s`;
   if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
   if (seconds < 172800) return `${Math.floor(seconds / 3600)}h`;
   return `${Math.floor(seconds / 86400)}d`;
+}
+
+/** Time since an ISO date, as kubectl's AGE column. */
+export function age(iso: string | null | undefined, now = Date.now()): string {
+  return iso ? span(Math.max(0, (now - new Date(iso).getTime()) / 1000)) : '-';
+}
+
+/** Time left until an ISO date: `in 3h`, or `expired`. */
+export function until(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '-';
+  const seconds = (new Date(iso).getTime() - now) / 1000;
+  return seconds > 0 ? `in ${span(seconds)}` : 'expired';
 }
 
 function render(head: string[], rows: string[][]): string {

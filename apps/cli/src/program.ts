@@ -2,7 +2,14 @@ import { Command, Option } from 'commander';
 import { cliVersion } from './client';
 import { registerCompletion } from './commands/completion';
 import { registerConfig } from './commands/config';
+import { registerFleet } from './commands/fleet';
+import { registerKeys } from './commands/keys';
 import { registerLogin } from './commands/login';
+import { registerNamespaces } from './commands/namespaces';
+import { registerPreviews } from './commands/previews';
+import { registerRequests } from './commands/requests';
+import { registerTenants } from './commands/tenants';
+import { registerUsage } from './commands/usage';
 import { examples } from './command';
 import { EXIT_CODES_HELP } from './exit-codes';
 import { FORMATS } from './output';
@@ -21,6 +28,7 @@ export function buildProgram(): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS).default('table'))
     .option('--context <name>', 'context (Berth server) to use; default: the current one')
     .option('-t, --tenant <tenant>', "tenant; default: the context's tenant")
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   program.addHelpText('after', `\n${EXIT_CODES_HELP}\n\n${ENVIRONMENT_HELP}`);
@@ -31,6 +39,13 @@ export function buildProgram(): Command {
     'berth completion bash > /etc/bash_completion.d/berth',
   ]);
   registerLogin(program);
+  registerTenants(program);
+  registerNamespaces(program);
+  registerRequests(program);
+  registerUsage(program);
+  registerPreviews(program);
+  registerFleet(program);
+  registerKeys(program);
   registerConfig(program);
   registerCompletion(program);
   return program;
