@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { ClusterStatusService } from '../apps/api/src/cluster-status/cluster-status.service';
-import { NamespaceRequestsService } from '../apps/api/src/namespace-requests/namespace-requests.service';
+import { NamespaceExpiryService } from '../apps/api/src/namespaces/namespace-expiry.service';
 import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
 import { expectErrorShape } from './helpers/errors';
@@ -297,7 +297,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     await ask(tenant, name, small, { ttl: '1h' });
     await waitFor(() => (receiver.at('/expiry').length >= 1 ? true : null), 30_000, 'namespace.committed');
     const [ns] = await sql<{ id: string; tenantId: string }>('SELECT id, "tenantId" FROM "Namespace" WHERE name = $1', [name]);
-    expect(await app.get(NamespaceRequestsService).expire(ns.id, ns.tenantId, new Date(Date.now() + 2 * 3600_000))).toBe(true);
+    expect(await app.get(NamespaceExpiryService).expire(ns.id, ns.tenantId, new Date(Date.now() + 2 * 3600_000))).toBe(true);
     const got = await waitFor(() => (receiver.at('/expiry').length >= 4 ? receiver.at('/expiry') : null), 30_000, 'expiry events');
     expect(got.map((r) => r.type)).toEqual(['namespace.committed', 'namespace.expiring', 'namespace.committed', 'namespace.deleted']);
     expect(JSON.parse(got[3].body).data).toMatchObject({ namespace: name, kind: 'Delete', requestedBy: 'system:ttl' });

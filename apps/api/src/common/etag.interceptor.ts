@@ -9,8 +9,8 @@ export function etagOfBody(body: unknown): string | undefined {
 }
 
 /**
- * Single resources carry their row version; expose it as the ETag for If-Match on later writes. Routes
- * that choose their own status reply through `send()`, which applies the same rule.
+ * Single resources carry their row version; expose it as the ETag for If-Match on later writes. Global,
+ * so every route's answer gets it — created ones and Idempotency-Key replays included.
  */
 @Injectable()
 export class EtagInterceptor implements NestInterceptor {

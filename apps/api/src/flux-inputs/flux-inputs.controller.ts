@@ -4,7 +4,6 @@ import { ApiCommonErrors, ApiErrors } from '@berth/common';
 import { Allow, Caller, CurrentCaller } from '@berth/authz';
 import { FluxInputsQueryDto, FluxInputsResponse } from './dto/flux-inputs.dto';
 import { FluxInputsService } from './flux-inputs.service';
-import { Reply, send } from '../common/send';
 
 @ApiTags('flux')
 @ApiCommonErrors()
@@ -21,7 +20,14 @@ export class FluxInputsController {
     headers: { Link: { description: 'The next page: `<…>; rel="next"`', schema: { type: 'string' } } },
   })
   @ApiErrors(404, 422)
-  async list(@CurrentCaller() caller: Caller, @Query() query: FluxInputsQueryDto, @Res() reply: Reply) {
-    send(reply, await this.inputs.list(caller, query));
+  async list(
+    @CurrentCaller() caller: Caller,
+    @Query() query: FluxInputsQueryDto,
+    @Res({ passthrough: true }) reply: { headers(values: Record<string, string>): unknown },
+  ): Promise<FluxInputsResponse> {
+    // The `Link` of the next page depends on the data.
+    const { body, headers } = await this.inputs.list(caller, query);
+    reply.headers(headers);
+    return body;
   }
 }

@@ -4,7 +4,7 @@ import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import type { PrismaTx } from '@berth/prisma';
 import { IdempotencyRepository, StoredResponse } from './idempotency.repository';
 
-/** What a route answers: a status and a body, so a replay can answer exactly the same. */
+/** A status and a body: what an Idempotency-Key stores and replays. */
 export interface HttpResult<T = unknown> {
   status: number;
   body: T;
@@ -18,12 +18,16 @@ export interface IdempotencyRequest {
 }
 
 /**
- * Stores the answer inside the work's own transaction, so the key's answer commits with the request's
+ * Stores an answer inside the work's own transaction, so the key's answer commits with the request's
  * changes or not at all: a process killed at any point leaves either both (a retry replays) or neither
- * (a retry after the lease runs again). Throws, rolling the transaction back, when the claim was lost
- * (the lease ran out and a retry took the key over), so the work never happens twice.
+ * (a retry after the lease runs again). A service gets one from its route (IdempotencyInterceptor) and
+ * hands it the answer it is about to return — its response body, or the domain error it will throw
+ * after committing (a policy deny). Throws, rolling the transaction back, when the claim was lost (the
+ * lease ran out and a retry took the key over), so the work never happens twice.
  */
-export type SettleIn = (tx: PrismaTx, outcome: HttpResult | DomainError) => Promise<void>;
+export interface AnswerRecorder {
+  record(tx: PrismaTx, answer: object | DomainError): Promise<void>;
+}
 
 /** Keys are kept 24 h after first use (the draft's minimum is "at least" the client's retry window). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -32,12 +36,42 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 class ReplayedError extends DomainError {}
 
 /**
+ * This call's hold on a key: record the answer in the work's transaction, complete it afterwards (a
+ * no-op when recorded), or release it when the work failed without recording (nothing was changed).
+ */
+export class IdempotencyClaim implements AnswerRecorder {
+  constructor(
+    private readonly records: IdempotencyRepository,
+    private readonly scope: string,
+    private readonly key: string,
+    private readonly claimedAt: Date,
+    /** The route's success status (its `@HttpCode`), for answers recorded before the route returns. */
+    private readonly successStatus: () => number,
+  ) {}
+
+  async record(tx: PrismaTx, answer: object | DomainError): Promise<void> {
+    const [status, body] = answer instanceof DomainError ? [answer.status, errorRecord(answer)] : [this.successStatus(), answer];
+    if (!(await this.records.complete(this.scope, this.key, this.claimedAt, status, body, tx))) throw leaseLost();
+  }
+
+  async complete(status: number, body: unknown): Promise<void> {
+    await this.records.complete(this.scope, this.key, this.claimedAt, status, body);
+  }
+
+  async release(): Promise<void> {
+    await this.records.release(this.scope, this.key, this.claimedAt);
+  }
+}
+
+/**
  * Idempotency-Key semantics (IETF httpapi-idempotency-key-header draft), keys scoped to the caller:
  * same key and body → the first response again; same key, other body → 422; same key while the
  * first request is still running → 409 with `Retry-After` (seconds until its lease ends). A request
  * holds its key for a lease (BERTH_IDEMPOTENCY_LEASE_SECONDS, default 60, above the 20 s limit of a
  * tenant transaction): after it, a retry runs the request again, which is safe because the answer is
- * stored in the request's own transaction (see {@link SettleIn}). Server errors release the key.
+ * stored in the request's own transaction (see {@link AnswerRecorder}). Only answers are kept: a
+ * request that fails before its work stored anything (validation, a stale If-Match, a pending
+ * change) releases the key.
  */
 @Injectable()
 export class IdempotencyService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -62,32 +96,15 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     await this.sweeper?.stop();
   }
 
-  async run<T>(scope: string, request: IdempotencyRequest | undefined, work: (settle?: SettleIn) => Promise<HttpResult<T>>): Promise<HttpResult<T>> {
-    if (!request) return work();
+  /** Claims the key for this request, or answers from the first request with it (a replay, or a 409/422). */
+  async begin(scope: string, request: IdempotencyRequest, successStatus: () => number): Promise<{ replay: HttpResult } | { claim: IdempotencyClaim }> {
     const { key, fingerprint } = request;
     const claim = await this.records.claim(scope, key, fingerprint, IDEMPOTENCY_TTL_MS, this.leaseMs);
-    if (claim.previous) return this.replay<T>(claim.previous, fingerprint);
-    const { claimedAt } = claim;
-    const settle: SettleIn = async (tx, outcome) => {
-      const [status, body] = outcome instanceof DomainError ? [outcome.status, errorRecord(outcome)] : [outcome.status, outcome.body];
-      if (!(await this.records.complete(scope, key, claimedAt, status, body, tx))) throw leaseLost();
-    };
-    try {
-      const result = await work(settle);
-      // A no-op when the work settled in its transaction (the record is no longer in flight).
-      await this.records.complete(scope, key, claimedAt, result.status, result.body);
-      return result;
-    } catch (error) {
-      if (error instanceof DomainError && error.status < 500) {
-        await this.records.complete(scope, key, claimedAt, error.status, errorRecord(error));
-      } else {
-        await this.records.release(scope, key, claimedAt);
-      }
-      throw error;
-    }
+    if (claim.previous) return { replay: this.replay(claim.previous, fingerprint) };
+    return { claim: new IdempotencyClaim(this.records, scope, key, claim.claimedAt, successStatus) };
   }
 
-  private replay<T>(previous: StoredResponse, fingerprint: string): HttpResult<T> {
+  private replay(previous: StoredResponse, fingerprint: string): HttpResult {
     const leaseLeftMs = previous.claimedAt.getTime() + this.leaseMs - Date.now();
     // In flight: 409 until its lease ends; then the same request claims the key again, a different one is a 422.
     if (previous.status === null && (leaseLeftMs > 0 || previous.fingerprint === fingerprint)) {
@@ -108,7 +125,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
       const stored = previous.body as { message: string; details: ErrorDetail[] };
       throw new ReplayedError(status, stored.message, stored.details);
     }
-    return { status, body: previous.body as T };
+    return { status, body: previous.body };
   }
 }
 

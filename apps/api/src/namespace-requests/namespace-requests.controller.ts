@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiBodyErrors, ApiCommonErrors, ApiErrors, ETAG_HEADER } from '@berth/common';
 import { Allow, Caller, CurrentCaller } from '@berth/authz';
 import { IdParam, TenantParam } from '../common/name.param';
-import { send, Reply } from '../common/send';
-import { Idempotency } from '../idempotency/idempotency-key.decorator';
-import type { IdempotencyRequest } from '../idempotency/idempotency.service';
+import { AnswersDryRun } from '../common/dry-run.interceptor';
+import { Idempotent, IdempotentAnswer } from '../idempotency/idempotency.interceptor';
+import type { AnswerRecorder } from '../idempotency/idempotency.service';
 import { ApproveDto, CancelDto, DryRunQueryDto, RejectDto, RequestListQueryDto } from './dto/decide.dto';
 import { DryRunResponse, NamespaceRequestPage, NamespaceRequestResponse } from './dto/namespace-request.response';
 import { CreateNamespaceRequestDto } from './dto/namespace-spec.dto';
@@ -18,22 +18,22 @@ export class NamespaceRequestsController {
   constructor(private readonly requests: NamespaceRequestsService) {}
 
   @Post('tenants/:tenant/namespace-requests')
+  @AnswersDryRun(HttpStatus.CREATED)
+  @Idempotent()
   @Allow('create', 'NamespaceRequest')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe submission (same key + body replays the first answer)' })
   @ApiOperation({ summary: 'Submit a namespace request (Create); ?dryRun=true decides without storing' })
   @ApiCreatedResponse({ type: NamespaceRequestResponse, description: 'Approved or PendingApproval', headers: ETAG_HEADER })
   @ApiOkResponse({ type: DryRunResponse, description: '?dryRun=true: the decision only' })
   @ApiErrors(404, 409, 422)
   @ApiBodyErrors()
-  async create(
+  create(
     @CurrentCaller() caller: Caller,
     @Param() { tenant }: TenantParam,
     @Query() { dryRun }: DryRunQueryDto,
     @Body() dto: CreateNamespaceRequestDto,
-    @Idempotency() idem: IdempotencyRequest | undefined,
-    @Res() reply: Reply,
+    @IdempotentAnswer() answer: AnswerRecorder | undefined,
   ) {
-    send(reply, await this.requests.create(caller, tenant, dto, dryRun === 'true', idem));
+    return this.requests.create(caller, tenant, dto, { dryRun: dryRun === 'true', answer });
   }
 
   @Get('tenants/:tenant/namespace-requests')
@@ -63,7 +63,7 @@ export class NamespaceRequestsController {
   }
 
   @Post('namespace-requests/:id/approve')
-  @HttpCode(200)
+  @HttpCode(HttpStatus.OK)
   @Allow('approve', 'NamespaceRequest')
   @ApiOperation({ summary: 'Approve a request pending approval (four eyes: not your own)' })
   @ApiOkResponse({ type: NamespaceRequestResponse, headers: ETAG_HEADER })
@@ -74,7 +74,7 @@ export class NamespaceRequestsController {
   }
 
   @Post('namespace-requests/:id/reject')
-  @HttpCode(200)
+  @HttpCode(HttpStatus.OK)
   @Allow('reject', 'NamespaceRequest')
   @ApiOperation({ summary: 'Reject a request pending approval' })
   @ApiOkResponse({ type: NamespaceRequestResponse, headers: ETAG_HEADER })
@@ -85,7 +85,7 @@ export class NamespaceRequestsController {
   }
 
   @Post('namespace-requests/:id/cancel')
-  @HttpCode(200)
+  @HttpCode(HttpStatus.OK)
   @Allow('cancel', 'NamespaceRequest')
   @ApiOperation({ summary: 'Cancel your request pending approval' })
   @ApiOkResponse({ type: NamespaceRequestResponse, headers: ETAG_HEADER })

@@ -4,11 +4,13 @@ import { TenantsModule } from '../tenants/tenants.module';
 import { NamespaceRequestsController } from './namespace-requests.controller';
 import { NamespaceRequestsRepository } from './namespace-requests.repository';
 import { NamespaceRequestsService } from './namespace-requests.service';
+import { NamespaceDecisions } from './namespace-decisions';
+import { TenantUnitOfWork } from './tenant-unit-of-work';
 
 @Module({
   imports: [TenantsModule, IdempotencyModule],
   controllers: [NamespaceRequestsController],
-  providers: [NamespaceRequestsService, NamespaceRequestsRepository],
-  exports: [NamespaceRequestsService],
+  providers: [NamespaceRequestsService, NamespaceRequestsRepository, NamespaceDecisions, TenantUnitOfWork],
+  exports: [NamespaceRequestsService, NamespaceDecisions, TenantUnitOfWork],
 })
 export class NamespaceRequestsModule {}

@@ -4,8 +4,7 @@ import { Namespace, NamespaceRequest, Prisma, RequestState, Tenant } from '@pris
 import { NotFoundError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { parseResources, prefixCandidates } from '@berth/policy';
-import { PrismaService, PrismaTx, withTenantLock } from '@berth/prisma';
-import { expiredAndNotAsked } from '../namespaces/namespaces.repository';
+import { PrismaService, PrismaTx } from '@berth/prisma';
 
 export type RequestWithTenant = NamespaceRequest & { tenant: { name: string } };
 
@@ -58,15 +57,6 @@ export class NamespaceRequestsRepository {
     private readonly prisma: PrismaService,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
-
-  /**
-   * Runs `work` in a transaction holding the tenant's row lock: every decision that reads the tenant's
-   * budget and writes an allocation is serialized per tenant, so two concurrent requests can never
-   * both spend the same headroom (the race Capsule's in-cluster quota has).
-   */
-  withTenantLock<T>(tenantId: string, work: (tx: PrismaTx) => Promise<T>): Promise<T> {
-    return withTenantLock(this.prisma, tenantId, work);
-  }
 
   /**
    * One statement of primary-key lookups: the tenant's policy fields, the tier catalogue, the cluster,
@@ -193,12 +183,6 @@ export class NamespaceRequestsRepository {
       dropped AS (DELETE FROM "Allocation" a USING ns WHERE a."namespaceId" = ns.id AND a.resource <> ALL(${resources}::text[]))
       SELECT * FROM ns`;
     return row;
-  }
-
-  /** The namespace if it is (still) expired, in the desired state and not yet handled for this expiry (inside the tenant's lock). */
-  async expiredNamespace(tx: PrismaTx, id: string, now: Date): Promise<Namespace | null> {
-    const due = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Namespace" n WHERE n.id = ${id}::uuid AND ${expiredAndNotAsked(now)}`;
-    return due.length > 0 ? tx.namespace.findUnique({ where: { id } }) : null;
   }
 
   /** A deleted namespace leaves the desired state: its allocation is released, its name stays taken until removed. */

@@ -1,91 +1,73 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
-import type { NamespaceRequest, Tenant } from '@prisma/client';
-import { accessibleWhere, assertCan, Caller, Principal } from '@berth/authz';
-import { assertVersion, ConflictError, DEFAULT_PAGE_SIZE, NO_VERSION, NotFoundError, Page, PageCursor, toPage, UnprocessableError } from '@berth/common';
-import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import { BerthMetrics } from '@berth/common/metrics';
-import { Decision, evaluate, parseDuration, PolicyOptions, RequestKind } from '@berth/policy';
+import type { Tenant } from '@prisma/client';
+import { accessibleWhere, assertCan, Caller } from '@berth/authz';
+import { ConflictError, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, toPage, UnprocessableError } from '@berth/common';
 import type { PrismaTx } from '@berth/prisma';
-import { FleetQueue } from '@berth/gitops/writer';
 import { requestEvent, WebhookEvents } from '@berth/webhooks';
 import { recordAudit } from '../audit-events/audit.writer';
-import { HttpResult, IdempotencyRequest, IdempotencyService, SettleIn } from '../idempotency/idempotency.service';
+import type { AnswerRecorder } from '../idempotency/idempotency.service';
 import { TenantsService } from '../tenants/tenants.service';
-import { approvedQuota, DesiredSpec, specFromInput } from './desired-spec';
+import { specFromInput } from './desired-spec';
 import { ApproveDto, CancelDto, RejectDto, RequestListQueryDto } from './dto/decide.dto';
 import { DryRunResponse, NamespaceRequestResponse } from './dto/namespace-request.response';
 import { CreateNamespaceRequestDto } from './dto/namespace-spec.dto';
-import { buildSnapshot, policyOptionsFrom, tiersOf } from './policy-snapshot';
-import { NamespaceRequestsRepository, PolicyState, RequestWithTenant } from './namespace-requests.repository';
+import { Ask, Decided, NamespaceDecisions, policyDenied, refusalOf } from './namespace-decisions';
+import { NamespaceRequestsRepository, RequestWithTenant } from './namespace-requests.repository';
+import { TenantUnitOfWork } from './tenant-unit-of-work';
 
 const CURSOR = new PageCursor('namespace-requests', (key) => isUUID(key));
 
-/** One ask of a team: create, change or delete a namespace, with the full desired spec. */
-export interface Ask {
-  kind: RequestKind;
-  name: string;
-  cluster: string;
-  spec: DesiredSpec;
-  reason?: string;
-  /** Change/Delete with If-Match: the namespace version the caller last read (checked under the tenant's lock). */
-  ifMatch?: number;
+/** How a create, change or delete is submitted: a dry run stores nothing; `answer` records the answer with the request (Idempotency-Key). */
+export interface SubmitOptions {
+  dryRun?: boolean;
+  answer?: AnswerRecorder;
 }
 
-export const POLICY_ACTOR = 'system:policy';
-/** Who asks: a caller over HTTP, or a system actor (TTL expiry) with the same audit fields. */
-type Actor = Pick<Caller, 'principal' | 'requestId'>;
-/** What one pass of the decision path did: nothing (another request is pending), a deny, or a stored request. */
-type Decided = { busy: true } | { decision: Decision } | { request: RequestWithTenant; decision: Decision };
-const SYSTEM_TTL: Principal = { kind: 'system', id: 'ttl', actor: 'system:ttl', accountable: 'system:ttl', groups: [], isAdmin: true, memberships: [] };
+export const toResponse = (row: RequestWithTenant) => NamespaceRequestResponse.from(row, row.tenant.name);
 
-/** A policy deny as the API answers it: 422 with one detail per reason, ready to show next to fields. */
-export function policyDenied(decision: Decision): UnprocessableError {
-  const denials = decision.reasons.filter((r) => r.severity === 'deny');
-  return new UnprocessableError(
-    `Policy denied the request: ${denials.map((r) => r.message).join('; ')}`,
-    decision.reasons.map(({ field, code, message, limit, requested, used, severity }) => ({ field, code, message, limit, requested, used, severity })),
-  );
+/** The answer of a decision as the caller gets it: the stored request, or the error it is (a deny, another pending request). */
+export function answerOf(decided: Decided, name: string): NamespaceRequestResponse | ConflictError | UnprocessableError {
+  return decided.outcome === 'stored' ? toResponse(decided.request) : refusalOf(decided, name);
 }
-
-const toResponse = (row: RequestWithTenant) => NamespaceRequestResponse.from(row, row.tenant.name);
 
 /**
- * The request lifecycle: policy decides (approve / needs-approval / deny), platform admins decide what
- * needs approval (never their own), and every approval turns into a namespace's desired state and its
- * quota ledger rows in the same transaction, under the tenant's lock.
+ * The request lifecycle over the API: submissions (create, and the change and delete of NamespacesService)
+ * are decided by {@link NamespaceDecisions} in a tenant unit held here; platform admins decide what needs
+ * approval (never their own); requesters cancel. Answers are domain objects; statuses are the routes'.
  */
 @Injectable()
 export class NamespaceRequestsService {
-  private readonly policyOptions: Partial<PolicyOptions>;
-
   constructor(
-    @Inject(BERTH_CONFIG) config: BerthConfig,
     private readonly tenants: TenantsService,
     private readonly requests: NamespaceRequestsRepository,
-    private readonly idempotency: IdempotencyService,
-    private readonly fleet: FleetQueue,
+    private readonly decisions: NamespaceDecisions,
+    private readonly units: TenantUnitOfWork,
     private readonly webhooks: WebhookEvents,
-    private readonly metrics: BerthMetrics,
-  ) {
-    this.policyOptions = policyOptionsFrom(config);
-  }
+  ) {}
 
-  async create(caller: Caller, tenantName: string, dto: CreateNamespaceRequestDto, dryRun: boolean, idem?: IdempotencyRequest): Promise<HttpResult> {
+  async create(caller: Caller, tenantName: string, dto: CreateNamespaceRequestDto, opts: SubmitOptions): Promise<NamespaceRequestResponse | DryRunResponse> {
     const tenant = await this.tenants.resolve(caller, tenantName);
     assertCan(caller.ability, 'create', 'NamespaceRequest', { tenantId: tenant.id });
     if (dto.protected !== undefined) assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id }, 'protected');
-    return this.submit(caller, tenant, { kind: 'Create', name: dto.name, cluster: dto.cluster, spec: specFromInput(dto), reason: dto.reason }, dryRun, idem);
+    return this.submit(caller, tenant, { kind: 'Create', name: dto.name, cluster: dto.cluster, spec: specFromInput(dto), reason: dto.reason }, opts);
   }
 
-  /** Shared by create, change (PATCH a namespace) and delete (DELETE a namespace). Authorization is the caller's job. */
-  async submit(caller: Caller, tenant: Tenant, ask: Ask, dryRun: boolean, idem?: IdempotencyRequest): Promise<HttpResult> {
-    if (dryRun) {
-      const state = await this.requests.policyStateUnlocked(tenant.id, ask.cluster, ask.name);
-      const body: DryRunResponse = { decision: this.judge(state, ask), spec: ask.spec as unknown as Record<string, unknown> };
-      return { status: 200, body };
-    }
-    return this.idempotency.run(caller.principal.actor, idem, (settle) => this.decideAndStore(caller, tenant, ask, settle));
+  /**
+   * One ask decided in its own tenant unit, its answer recorded with it: shared by create, change (PATCH a
+   * namespace) and delete (DELETE a namespace). Authorization is the caller's job.
+   */
+  async submit(caller: Caller, tenant: Tenant, ask: Ask, { dryRun, answer }: SubmitOptions): Promise<NamespaceRequestResponse | DryRunResponse> {
+    if (dryRun) return { decision: await this.decisions.evaluate(tenant.id, ask), spec: ask.spec as unknown as DryRunResponse['spec'] };
+    const decided = await this.units.run(tenant.id, async (unit) => {
+      const outcome = await this.decisions.decide(unit, caller, ask);
+      // A deny commits (its audit event) and so does its answer; a pending request is refused before anything is stored.
+      if (outcome.outcome !== 'busy') await answer?.record(unit.tx, answerOf(outcome, ask.name));
+      return outcome;
+    });
+    const answered = answerOf(decided, ask.name);
+    if (answered instanceof Error) throw answered;
+    return answered;
   }
 
   async get(caller: Caller, id: string): Promise<NamespaceRequestResponse> {
@@ -106,181 +88,32 @@ export class NamespaceRequestsService {
   async approve(caller: Caller, id: string, dto: ApproveDto): Promise<NamespaceRequestResponse> {
     const request = await this.load(caller, id);
     assertCan(caller.ability, 'approve', 'NamespaceRequest', request);
-    const outcome = await this.requests.withTenantLock(request.tenantId, async (tx) => {
-      const locked = await this.pending(tx, id);
-      // Re-judge against the state now: budget may have been spent since the request was made. The
-      // admin overrides needs-approval reasons only; a deny (name taken, over budget) stands.
-      const state = await this.requests.policyState(tx, locked.tenantId, locked.cluster, locked.namespace);
-      const decision = this.judge(state, askOf(locked));
-      if (decision.outcome === 'deny') return { decision };
-      const approved = await this.requests.updateRequest(tx, id, {
-        state: 'Approved',
-        decision,
-        decidedBy: caller.principal.actor,
-        decidedAt: new Date(),
-        comment: dto.comment,
-      });
-      await this.apply(tx, approved, state);
-      await this.webhooks.emit(tx, requestEvent('namespace-request.approved', approved, locked.tenant.name));
-      await recordAudit(tx, caller, {
-        action: 'namespace-request.approve',
-        targetType: 'NamespaceRequest',
-        targetId: id,
-        tenantId: locked.tenantId,
-        before: { state: locked.state },
-        after: { state: approved.state, comment: dto.comment, decision },
-      });
-      return { approved };
-    });
-    if (!outcome.approved) throw policyDenied(outcome.decision);
-    return toResponse(outcome.approved);
+    const approval = await this.units.run(request.tenantId, async (unit) => this.decisions.approve(unit, caller, await this.pending(unit.tx, id), dto.comment));
+    if (approval.outcome === 'denied') throw policyDenied(approval.decision);
+    return toResponse(approval.request);
   }
 
   async reject(caller: Caller, id: string, dto: RejectDto): Promise<NamespaceRequestResponse> {
     const request = await this.load(caller, id);
     assertCan(caller.ability, 'reject', 'NamespaceRequest', request);
-    return this.close(caller, id, 'Rejected', dto.comment);
+    return this.close(caller, request, 'Rejected', dto.comment);
   }
 
   async cancel(caller: Caller, id: string, dto: CancelDto): Promise<NamespaceRequestResponse> {
     const request = await this.load(caller, id);
     assertCan(caller.ability, 'cancel', 'NamespaceRequest', request);
-    return this.close(caller, id, 'Cancelled', dto.comment);
+    return this.close(caller, request, 'Cancelled', dto.comment);
   }
 
-  /**
-   * Turns one expired ephemeral namespace into an approved Delete request. Runs under the tenant's
-   * lock and re-checks the row, so replicas running the expiry job at once delete it exactly once.
-   */
-  async expire(namespaceId: string, tenantId: string, now: Date): Promise<boolean> {
-    const system = { principal: SYSTEM_TTL, requestId: `ttl-${now.toISOString()}` };
-    return this.requests.withTenantLock(tenantId, async (tx) => {
-      // Re-read under the lock: another replica may have handled this expiry already (exactly once).
-      const current = await this.requests.expiredNamespace(tx, namespaceId, now);
-      if (!current) return false;
-      const reason = `TTL expired at ${current.expiresAt?.toISOString()}`;
-      const outcome = await this.decideLocked(tx, system, tenantId, {
-        kind: 'Delete',
-        name: current.name,
-        cluster: current.cluster,
-        spec: current.spec as unknown as DesiredSpec,
-        reason,
-      });
-      if ('decision' in outcome) this.metrics.policyDecided(outcome.decision);
-      if ('request' in outcome) await this.webhooks.emit(tx, requestEvent('namespace.expiring', outcome.request, outcome.request.tenant.name));
-      return 'request' in outcome;
-    });
-  }
-
-  private judge(state: PolicyState, ask: Ask): Decision {
-    return evaluate(buildSnapshot(state, ask.kind, ask.name, ask.cluster, ask.spec), this.policyOptions);
-  }
-
-  /** `settle` stores an Idempotency-Key's answer in the same transaction as the request (exactly once across crashes). */
-  private async decideAndStore(caller: Caller, tenant: Tenant, ask: Ask, settle?: SettleIn): Promise<HttpResult<NamespaceRequestResponse>> {
-    const outcome = await this.requests.withTenantLock(tenant.id, (tx) => this.decideLocked(tx, caller, tenant.id, ask, settle));
-    // Counted once its transaction committed (a rolled-back decision decided nothing).
-    if ('decision' in outcome) this.metrics.policyDecided(outcome.decision);
-    if ('busy' in outcome) {
-      throw new ConflictError(`Namespace ${ask.name} already has a pending change or delete request; cancel it or wait for its decision`, [
-        { field: 'name', code: 'request-pending', message: 'another request for this namespace is pending approval' },
-      ]);
-    }
-    if (!('request' in outcome)) throw policyDenied(outcome.decision);
-    return { status: 201, body: toResponse(outcome.request) };
-  }
-
-  /**
-   * The one decision path of every ask — create, change, delete, preview and TTL expiry — inside the
-   * tenant's lock: policy decides, an approval is applied at once, anything that needs approval waits
-   * for an admin, a deny stores nothing (but the audit trail). A rule added to the policy applies to all.
-   */
-  private async decideLocked(tx: PrismaTx, caller: Actor, tenantId: string, ask: Ask, settle?: SettleIn): Promise<Decided> {
-    if (ask.kind !== 'Create' && (await this.requests.hasPendingFor(tx, tenantId, ask.cluster, ask.name))) return { busy: true as const };
-    const state = await this.requests.policyState(tx, tenantId, ask.cluster, ask.name);
-    if (ask.ifMatch !== undefined) {
-      // Under the lock: a change approved since the caller's read makes their tag stale (nothing is stored).
-      assertVersion(ask.ifMatch, state.current?.version ?? NO_VERSION);
-    }
-    const decision = this.judge(state, ask);
-    if (decision.outcome === 'deny') {
-      // Refusals are part of the trail too (who asked for what, and why policy said no).
-      await recordAudit(tx, caller, {
-        action: 'namespace-request.deny',
-        targetType: 'NamespaceRequest',
-        targetId: `${ask.cluster}/${ask.name}`,
-        tenantId,
-        after: { kind: ask.kind, spec: ask.spec, decision },
-      });
-      await settle?.(tx, policyDenied(decision));
-      return { decision };
-    }
-    const approved = decision.outcome === 'approve';
-    const request = await this.requests.createRequest(tx, state.tenant.name, {
-      tenantId,
-      kind: ask.kind,
-      namespace: ask.name,
-      cluster: ask.cluster,
-      spec: ask.spec,
-      state: approved ? 'Approved' : 'PendingApproval',
-      decision,
-      reason: ask.reason,
-      requestedBy: caller.principal.actor,
-      accountable: caller.principal.accountable,
-      decidedBy: approved ? POLICY_ACTOR : null,
-      decidedAt: approved ? new Date() : null,
-    });
-    if (approved) await this.apply(tx, request, state);
-    const next = approved ? 'namespace-request.approved' : 'namespace-request.pending-approval';
-    await this.webhooks.emit(tx, [requestEvent('namespace-request.created', request, state.tenant.name), requestEvent(next, request, state.tenant.name)]);
-    await recordAudit(tx, caller, {
-      action: 'namespace-request.create',
-      targetType: 'NamespaceRequest',
-      targetId: request.id,
-      tenantId,
-      after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: request.state, decision, reason: ask.reason },
-    });
-    await settle?.(tx, { status: 201, body: toResponse(request) });
-    return { request, decision };
-  }
-
-  /**
-   * Makes an approved request the namespace's desired state (and its quota ledger), and writes its
-   * outbox record (a fleet-writer job) in the same transaction.
-   */
-  private async apply(tx: PrismaTx, request: NamespaceRequest, state: PolicyState): Promise<void> {
-    const spec = request.spec as unknown as DesiredSpec;
-    const current = state.current ?? undefined;
-    await this.fleet.enqueue(tx, request.id);
-    if (request.kind === 'Delete') {
-      if (!current) throw new ConflictError(`Namespace ${request.namespace} no longer exists`);
-      await this.requests.markDeleting(tx, current.id, request.id);
-      return;
-    }
-    const ttlSeconds = spec.ttl ? parseDuration(spec.ttl) : null;
-    await this.requests.upsertNamespace(
-      tx,
-      { id: request.kind === 'Change' ? current?.id : undefined, tenantId: request.tenantId, cluster: request.cluster, name: request.namespace },
-      {
-        spec,
-        // Frozen at approval: a change that keeps the quota keeps the resources approved before.
-        ...approvedQuota(spec, request.kind === 'Change' ? current : undefined, tiersOf(state)),
-        expiresAt: ttlSeconds ? new Date(Date.now() + ttlSeconds * 1000) : null,
-        requestId: request.id,
-      },
-    );
-  }
-
-  private async close(caller: Caller, id: string, state: 'Rejected' | 'Cancelled', comment?: string): Promise<NamespaceRequestResponse> {
-    const request = await this.load(caller, id);
-    const closed = await this.requests.withTenantLock(request.tenantId, async (tx) => {
-      const locked = await this.pending(tx, id);
-      const row = await this.requests.updateRequest(tx, id, { state, decidedBy: caller.principal.actor, decidedAt: new Date(), comment });
+  private async close(caller: Caller, request: RequestWithTenant, state: 'Rejected' | 'Cancelled', comment?: string): Promise<NamespaceRequestResponse> {
+    const closed = await this.units.run(request.tenantId, async ({ tx }) => {
+      const locked = await this.pending(tx, request.id);
+      const row = await this.requests.updateRequest(tx, request.id, { state, decidedBy: caller.principal.actor, decidedAt: new Date(), comment });
       await this.webhooks.emit(tx, requestEvent(state === 'Rejected' ? 'namespace-request.rejected' : 'namespace-request.cancelled', row, locked.tenant.name));
       await recordAudit(tx, caller, {
         action: `namespace-request.${state === 'Rejected' ? 'reject' : 'cancel'}`,
         targetType: 'NamespaceRequest',
-        targetId: id,
+        targetId: request.id,
         tenantId: locked.tenantId,
         before: { state: locked.state },
         after: { state, comment },
@@ -311,14 +144,4 @@ export class NamespaceRequestsService {
     const rows = await this.requests.listRequests(accessibleWhere(caller.ability, 'read', 'NamespaceRequest'), filter, limit, CURSOR.decode(query.cursor));
     return toPage(CURSOR, rows, limit, (r) => r.id, toResponse);
   }
-}
-
-function askOf(request: NamespaceRequest): Ask {
-  return {
-    kind: request.kind,
-    name: request.namespace,
-    cluster: request.cluster,
-    spec: request.spec as unknown as DesiredSpec,
-    reason: request.reason ?? undefined,
-  };
 }

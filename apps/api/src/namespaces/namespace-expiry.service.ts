@@ -1,10 +1,15 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Principal } from '@berth/authz';
 import { PeriodicTask } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import { NamespaceRequestsService } from '../namespace-requests/namespace-requests.service';
-import { NamespacesRepository } from './namespaces.repository';
+import { requestEvent, WebhookEvents } from '@berth/webhooks';
+import type { DesiredSpec } from '../namespace-requests/desired-spec';
+import { NamespaceDecisions } from '../namespace-requests/namespace-decisions';
+import { TenantUnitOfWork } from '../namespace-requests/tenant-unit-of-work';
+import { NamespacesRepository, TTL_ACTOR } from './namespaces.repository';
 
 const BATCH = 100;
+const SYSTEM_TTL: Principal = { kind: 'system', id: 'ttl', actor: TTL_ACTOR, accountable: TTL_ACTOR, groups: [], isAdmin: true, memberships: [] };
 
 /**
  * Ephemeral namespaces: every BERTH_EXPIRY_INTERVAL_SECONDS, each expired one becomes a Delete request
@@ -19,7 +24,9 @@ export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApp
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly namespaces: NamespacesRepository,
-    private readonly requests: NamespaceRequestsService,
+    private readonly units: TenantUnitOfWork,
+    private readonly decisions: NamespaceDecisions,
+    private readonly webhooks: WebhookEvents,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,9 +43,27 @@ export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApp
   async expireDue(now = new Date()): Promise<number> {
     let expired = 0;
     for (const { id, tenantId } of await this.namespaces.expiredIds(now, BATCH)) {
-      if (await this.requests.expire(id, tenantId, now)) expired += 1;
+      if (await this.expire(id, tenantId, now)) expired += 1;
     }
     return expired;
+  }
+
+  /**
+   * One expired namespace becomes a Delete request through the one decision seam, under the tenant's
+   * lock; the row is re-read there, so replicas running the job at once delete it exactly once.
+   */
+  expire(namespaceId: string, tenantId: string, now: Date): Promise<boolean> {
+    const system = { principal: SYSTEM_TTL, requestId: `ttl-${now.toISOString()}` };
+    return this.units.run(tenantId, async (unit) => {
+      const current = await this.namespaces.expiredNamespace(unit.tx, namespaceId, now);
+      if (!current) return false;
+      const reason = `TTL expired at ${current.expiresAt?.toISOString()}`;
+      const ask = { kind: 'Delete' as const, name: current.name, cluster: current.cluster, spec: current.spec as unknown as DesiredSpec, reason };
+      const decided = await this.decisions.decide(unit, system, ask);
+      if (decided.outcome !== 'stored') return false;
+      await this.webhooks.emit(unit.tx, requestEvent('namespace.expiring', decided.request, decided.request.tenant.name));
+      return true;
+    });
   }
 
   /** One run of the periodic job (PeriodicTask logs a failure and keeps the loop going). */

@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, Headers, Param, Patch, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpStatus, Param, Patch, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, Caller, CurrentCaller } from '@berth/authz';
 import { ApiBodyErrors, ApiCommonErrors, ApiErrors, ETAG_HEADER, versionFromIfMatch } from '@berth/common';
 import { TenantParam } from '../common/name.param';
-import { Reply, send } from '../common/send';
-import { Idempotency } from '../idempotency/idempotency-key.decorator';
-import type { IdempotencyRequest } from '../idempotency/idempotency.service';
+import { AnswersDryRun } from '../common/dry-run.interceptor';
+import { Idempotent, IdempotentAnswer } from '../idempotency/idempotency.interceptor';
+import type { AnswerRecorder } from '../idempotency/idempotency.service';
 import { DryRunResponse, NamespaceRequestResponse } from '../namespace-requests/dto/namespace-request.response';
 import { ChangeNamespaceDto } from '../namespace-requests/dto/namespace-spec.dto';
 import { ClusterQueryDto, NamespaceListQueryDto, NamespacePage, NamespaceParam, NamespaceResponse, UsageResponse } from './dto/namespace.response';
@@ -36,39 +36,41 @@ export class NamespacesController {
   }
 
   @Patch('namespaces/:name')
+  @AnswersDryRun(HttpStatus.CREATED)
+  @Idempotent()
   @Allow('update', 'Namespace')
   @ApiOperation({ summary: 'Change a namespace (a Change request); ?dryRun=true decides without storing' })
   @ApiCreatedResponse({ type: NamespaceRequestResponse, description: 'A Change request (Approved or PendingApproval)', headers: ETAG_HEADER })
   @ApiOkResponse({ type: DryRunResponse, description: '?dryRun=true: the decision only' })
   @ApiErrors(404, 409, 412, 422)
   @ApiBodyErrors()
-  async change(
+  change(
     @CurrentCaller() caller: Caller,
     @Param() { tenant, name }: NamespaceParam,
     @Query() { cluster, dryRun }: ClusterQueryDto,
     @Body() dto: ChangeNamespaceDto,
-    @Idempotency() idem: IdempotencyRequest | undefined,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res() reply: Reply,
+    @IdempotentAnswer() answer: AnswerRecorder | undefined,
   ) {
-    send(reply, await this.namespaces.change(caller, tenant, name, dto, { cluster, dryRun: dryRun === 'true', idem, ifMatch: versionFromIfMatch(ifMatch) }));
+    return this.namespaces.change(caller, tenant, name, dto, { cluster, dryRun: dryRun === 'true', answer, ifMatch: versionFromIfMatch(ifMatch) });
   }
 
   @Delete('namespaces/:name')
+  @AnswersDryRun(HttpStatus.ACCEPTED)
+  @Idempotent()
   @Allow('delete', 'Namespace')
   @ApiOperation({ summary: 'Delete a namespace (a Delete request); ?dryRun=true decides without storing' })
   @ApiAcceptedResponse({ type: NamespaceRequestResponse, description: 'A Delete request (Approved or PendingApproval)', headers: ETAG_HEADER })
   @ApiOkResponse({ type: DryRunResponse, description: '?dryRun=true: the decision only' })
   @ApiErrors(404, 409, 412, 422)
-  async remove(
+  remove(
     @CurrentCaller() caller: Caller,
     @Param() { tenant, name }: NamespaceParam,
     @Query() { cluster, dryRun }: ClusterQueryDto,
-    @Idempotency() idem: IdempotencyRequest | undefined,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res() reply: Reply,
+    @IdempotentAnswer() answer: AnswerRecorder | undefined,
   ) {
-    send(reply, await this.namespaces.remove(caller, tenant, name, { cluster, dryRun: dryRun === 'true', idem, ifMatch: versionFromIfMatch(ifMatch) }));
+    return this.namespaces.remove(caller, tenant, name, { cluster, dryRun: dryRun === 'true', answer, ifMatch: versionFromIfMatch(ifMatch) });
   }
 
   @Get('usage')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { NamespaceRequestsModule } from '../namespace-requests/namespace-requests.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { NamespaceExpiryService } from './namespace-expiry.service';
@@ -7,7 +8,7 @@ import { NamespacesRepository } from './namespaces.repository';
 import { NamespacesService } from './namespaces.service';
 
 @Module({
-  imports: [TenantsModule, NamespaceRequestsModule],
+  imports: [TenantsModule, NamespaceRequestsModule, IdempotencyModule],
   controllers: [NamespacesController],
   providers: [NamespacesService, NamespacesRepository, NamespaceExpiryService],
 })

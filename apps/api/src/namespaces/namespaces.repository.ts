@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Namespace, NamespaceState, Prisma } from '@prisma/client';
-import { PrismaService } from '@berth/prisma';
+import { PrismaService, PrismaTx } from '@berth/prisma';
 
 /** The actor of TTL Delete requests. */
 export const TTL_ACTOR = 'system:ttl';
@@ -70,6 +70,12 @@ export class NamespacesRepository {
     return this.prisma.$queryRaw<Array<{ id: string; tenantId: string }>>`
       SELECT n.id::text AS id, n."tenantId"::text AS "tenantId" FROM "Namespace" n
       WHERE ${expiredAndNotAsked(now)} ORDER BY n."expiresAt" LIMIT ${limit}`;
+  }
+
+  /** The namespace if it is (still) expired, in the desired state and not yet handled for this expiry (inside the tenant's lock). */
+  async expiredNamespace(tx: PrismaTx, id: string, now: Date): Promise<Namespace | null> {
+    const [row] = await tx.$queryRaw<Namespace[]>`SELECT n.* FROM "Namespace" n WHERE n.id = ${id}::uuid AND ${expiredAndNotAsked(now)}`;
+    return row ?? null;
   }
 
   /**

@@ -4,21 +4,19 @@ import type { Namespace, Tenant } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
 import { assertVersion, ConflictError, DEFAULT_PAGE_SIZE, isValidQuantity, NotFoundError, Page, PageCursor, toPage } from '@berth/common';
 import { canonicalResourceKey, formatResource, parseResources, sumResources, Tier } from '@berth/policy';
-import type { HttpResult, IdempotencyRequest } from '../idempotency/idempotency.service';
 import { approvedQuota, DesiredSpec, mergeSpec } from '../namespace-requests/desired-spec';
 import { ChangeNamespaceDto } from '../namespace-requests/dto/namespace-spec.dto';
-import { NamespaceRequestsService } from '../namespace-requests/namespace-requests.service';
+import { DryRunResponse, NamespaceRequestResponse } from '../namespace-requests/dto/namespace-request.response';
+import { NamespaceRequestsService, SubmitOptions } from '../namespace-requests/namespace-requests.service';
 import { TenantsService } from '../tenants/tenants.service';
 import { NamespaceListQueryDto, NamespaceResponse, ResourceUsage, UsageResponse } from './dto/namespace.response';
 import { NamespacesRepository } from './namespaces.repository';
 
 const CURSOR = new PageCursor('namespaces', (key) => isUUID(key));
 
-/** Options of a change or delete: which cluster (when ambiguous), dry run, Idempotency-Key, If-Match version. */
-interface WriteOptions {
+/** Options of a change or delete: which cluster (when ambiguous), If-Match version, dry run and answer recorder. */
+interface WriteOptions extends SubmitOptions {
   cluster?: string;
-  dryRun: boolean;
-  idem?: IdempotencyRequest;
   ifMatch?: number;
 }
 
@@ -51,7 +49,13 @@ export class NamespacesService {
   }
 
   /** PATCH: a Change request with the merged desired state, through the same policy and approvals. */
-  async change(caller: Caller, tenantName: string, name: string, dto: ChangeNamespaceDto, opts: WriteOptions): Promise<HttpResult> {
+  async change(
+    caller: Caller,
+    tenantName: string,
+    name: string,
+    dto: ChangeNamespaceDto,
+    opts: WriteOptions,
+  ): Promise<NamespaceRequestResponse | DryRunResponse> {
     const tenant = await this.readable(caller, tenantName);
     assertCan(caller.ability, 'update', 'Namespace', { tenantId: tenant.id });
     if (dto.protected !== undefined) assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id }, 'protected');
@@ -59,22 +63,16 @@ export class NamespacesService {
     const { reason, ...patch } = dto;
     const spec = mergeSpec(current.spec as unknown as DesiredSpec, patch);
     const ask = { kind: 'Change' as const, name, cluster: current.cluster, spec, reason, ifMatch: opts.ifMatch };
-    return this.requests.submit(caller, tenant, ask, opts.dryRun, opts.idem);
+    return this.requests.submit(caller, tenant, ask, opts);
   }
 
   /** DELETE: a Delete request (owners); a protected namespace needs a platform admin's approval. */
-  async remove(caller: Caller, tenantName: string, name: string, opts: WriteOptions): Promise<HttpResult> {
+  async remove(caller: Caller, tenantName: string, name: string, opts: WriteOptions): Promise<NamespaceRequestResponse | DryRunResponse> {
     const tenant = await this.readable(caller, tenantName);
     assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id });
     const current = await this.live(tenant, name, opts.cluster, opts.ifMatch);
-    const result = await this.requests.submit(
-      caller,
-      tenant,
-      { kind: 'Delete', name, cluster: current.cluster, spec: current.spec as unknown as DesiredSpec, ifMatch: opts.ifMatch },
-      opts.dryRun,
-      opts.idem,
-    );
-    return result.status === 201 ? { ...result, status: 202 } : result;
+    const ask = { kind: 'Delete' as const, name, cluster: current.cluster, spec: current.spec as unknown as DesiredSpec, ifMatch: opts.ifMatch };
+    return this.requests.submit(caller, tenant, ask, opts);
   }
 
   /**

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Namespace, Preview } from '@prisma/client';
-import { PrismaService, PrismaTx, withTenantLock } from '@berth/prisma';
-
-type Db = PrismaTx | PrismaService;
+import type { Namespace, Preview, Prisma } from '@prisma/client';
+import { PrismaService, PrismaTx } from '@berth/prisma';
 
 export interface PreviewFields {
   repository: string;
@@ -17,24 +15,67 @@ export interface NamespaceRef {
   name: string;
 }
 
+const pendingCreateWhere = (tenantId: string, refs: NamespaceRef[]): Prisma.NamespaceRequestWhereInput => ({
+  tenantId,
+  kind: 'Create',
+  state: 'PendingApproval',
+  OR: refs.map((r) => ({ cluster: r.cluster, namespace: r.name })),
+});
+
+/** Previews' rows. Methods that run inside the caller's tenant unit take its transaction first; the others read outside any. */
 @Injectable()
 export class PreviewsRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  /**
-   * Runs `work` holding the tenant's row lock — the same lock every namespace request of the tenant
-   * takes — so counting previews and reserving a new one is one step for all API processes.
-   */
-  withTenantLock<T>(tenantId: string, work: (tx: PrismaTx) => Promise<T>): Promise<T> {
-    return withTenantLock(this.prisma, tenantId, work);
-  }
 
   previewLimit(tx: PrismaTx, tenantId: string): Promise<number> {
     return tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { previewLimit: true } }).then((t) => t.previewLimit);
   }
 
-  find(tenantId: string, pullRequest: number, db: Db = this.prisma): Promise<Preview | null> {
-    return db.preview.findUnique({ where: { tenantId_pullRequest: { tenantId, pullRequest } } });
+  find(tx: PrismaTx, tenantId: string, pullRequest: number): Promise<Preview | null> {
+    return tx.preview.findUnique({ where: { tenantId_pullRequest: { tenantId, pullRequest } } });
+  }
+
+  namespace(tx: PrismaTx, tenantId: string, ref: NamespaceRef): Promise<Namespace | null> {
+    return tx.namespace.findFirst({ where: { tenantId, cluster: ref.cluster, name: ref.name } });
+  }
+
+  /** Whether the namespace's Create request waits for an approval. */
+  async hasPendingCreate(tx: PrismaTx, tenantId: string, ref: NamespaceRef): Promise<boolean> {
+    return (await tx.namespaceRequest.count({ where: pendingCreateWhere(tenantId, [ref]) })) > 0;
+  }
+
+  /**
+   * Previews that hold a place under the tenant's cap: their namespace exists and is not being deleted,
+   * or its Create request waits for approval. Expired, deleted and refused previews never count.
+   */
+  async countLive(tx: PrismaTx, tenantId: string, excludeId?: string): Promise<number> {
+    const [{ n }] = await tx.$queryRaw<Array<{ n: number }>>`
+      SELECT count(*)::int AS n FROM "Preview" p
+      WHERE p."tenantId" = ${tenantId}::uuid
+        AND (${excludeId ?? null}::uuid IS NULL OR p.id <> ${excludeId ?? null}::uuid)
+        AND (
+          EXISTS (SELECT 1 FROM "Namespace" n WHERE n."tenantId" = p."tenantId" AND n.cluster = p.cluster AND n.name = p.namespace AND n.state <> 'Deleting')
+          OR EXISTS (SELECT 1 FROM "NamespaceRequest" r WHERE r."tenantId" = p."tenantId" AND r.cluster = p.cluster AND r.namespace = p.namespace
+                     AND r.kind = 'Create' AND r.state = 'PendingApproval')
+        )`;
+    return n;
+  }
+
+  create(tx: PrismaTx, tenantId: string, fields: PreviewFields): Promise<Preview> {
+    return tx.preview.create({ data: { tenantId, ...fields } });
+  }
+
+  /** Takes a row whose namespace is gone (expired, refused, deleted) for a new create of the same pull request. */
+  reuse(tx: PrismaTx, id: string, fields: PreviewFields): Promise<Preview> {
+    return tx.preview.update({ where: { id }, data: { ...fields, updatedAt: new Date() } });
+  }
+
+  update(tx: PrismaTx, id: string, fields: Pick<PreviewFields, 'repository' | 'headSha'>): Promise<Preview> {
+    return tx.preview.update({ where: { id }, data: fields });
+  }
+
+  async remove(tx: PrismaTx, id: string): Promise<void> {
+    await tx.preview.deleteMany({ where: { id } });
   }
 
   list(tenantId: string, limit: number, afterPullRequest?: number): Promise<Preview[]> {
@@ -45,67 +86,15 @@ export class PreviewsRepository {
     });
   }
 
-  namespace(tenantId: string, ref: NamespaceRef, db: Db = this.prisma): Promise<Namespace | null> {
-    return db.namespace.findFirst({ where: { tenantId, cluster: ref.cluster, name: ref.name } });
-  }
-
   namespaces(tenantId: string, refs: NamespaceRef[]): Promise<Namespace[]> {
     if (refs.length === 0) return Promise.resolve([]);
     return this.prisma.namespace.findMany({ where: { tenantId, OR: refs.map((r) => ({ cluster: r.cluster, name: r.name })) } });
   }
 
   /** Refs (`cluster/name`) of those namespaces whose Create request waits for an approval. */
-  async pendingCreates(tenantId: string, refs: NamespaceRef[], db: Db = this.prisma): Promise<Set<string>> {
+  async pendingCreates(tenantId: string, refs: NamespaceRef[]): Promise<Set<string>> {
     if (refs.length === 0) return new Set();
-    const rows = await db.namespaceRequest.findMany({
-      where: { tenantId, kind: 'Create', state: 'PendingApproval', OR: refs.map((r) => ({ cluster: r.cluster, namespace: r.name })) },
-      select: { cluster: true, namespace: true },
-    });
+    const rows = await this.prisma.namespaceRequest.findMany({ where: pendingCreateWhere(tenantId, refs), select: { cluster: true, namespace: true } });
     return new Set(rows.map((r) => `${r.cluster}/${r.namespace}`));
-  }
-
-  /**
-   * Previews that hold a place under the tenant's cap: their namespace exists and is not being deleted,
-   * or its Create request waits for approval, or the row is a reservation younger than `leaseSince`
-   * (a create in flight: reserved, its request not yet stored). Expired and deleted previews never count.
-   */
-  async countLive(tx: PrismaTx, tenantId: string, leaseSince: Date, excludeId?: string): Promise<number> {
-    const [{ n }] = await tx.$queryRaw<Array<{ n: number }>>`
-      SELECT count(*)::int AS n FROM "Preview" p
-      WHERE p."tenantId" = ${tenantId}::uuid
-        AND (${excludeId ?? null}::uuid IS NULL OR p.id <> ${excludeId ?? null}::uuid)
-        AND (
-          EXISTS (SELECT 1 FROM "Namespace" n WHERE n."tenantId" = p."tenantId" AND n.cluster = p.cluster AND n.name = p.namespace AND n.state <> 'Deleting')
-          OR EXISTS (SELECT 1 FROM "NamespaceRequest" r WHERE r."tenantId" = p."tenantId" AND r.cluster = p.cluster AND r.namespace = p.namespace
-                     AND r.kind = 'Create' AND r.state = 'PendingApproval')
-          OR (p."updatedAt" > ${leaseSince} AND NOT EXISTS (SELECT 1 FROM "Namespace" n WHERE n."tenantId" = p."tenantId" AND n.cluster = p.cluster AND n.name = p.namespace))
-        )`;
-    return n;
-  }
-
-  create(tx: PrismaTx, tenantId: string, fields: PreviewFields): Promise<Preview> {
-    return tx.preview.create({ data: { tenantId, ...fields } });
-  }
-
-  /** Re-reserves a stale row for a new create (updatedAt moves: the lease starts again). */
-  reuse(tx: PrismaTx, id: string, fields: PreviewFields): Promise<Preview> {
-    return tx.preview.update({ where: { id }, data: { ...fields, updatedAt: new Date() } });
-  }
-
-  update(id: string, fields: Pick<PreviewFields, 'repository' | 'headSha'>): Promise<Preview> {
-    return this.prisma.preview.update({ where: { id }, data: fields });
-  }
-
-  /** Gives a reservation back (its create failed), unless another call has touched the row since. */
-  async release(reserved: Preview): Promise<void> {
-    await this.prisma.preview.deleteMany({ where: { id: reserved.id, updatedAt: reserved.updatedAt } });
-  }
-
-  async remove(tx: PrismaTx, id: string): Promise<void> {
-    await tx.preview.deleteMany({ where: { id } });
-  }
-
-  transaction<T>(work: (tx: PrismaTx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(work);
   }
 }
