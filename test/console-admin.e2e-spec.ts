@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { http, startApp } from './helpers/app';
 import { launchBrowser, screenshot, seriousA11yViolations, type TestBrowser } from './helpers/browser';
 import { bearer, uniqueName } from './helpers/fixtures';
-import { FleetEnv, fleetEnv, waitFor } from './helpers/fleet';
+import { FleetEnv, fleetEnv, foreignCommit, git, treeFiles, waitFor } from './helpers/fleet';
 import { adminToken } from './helpers/tokens';
 
 /**
@@ -74,6 +74,11 @@ describe('console admin pages (real browser, real API)', () => {
 
     browser = await launchBrowser();
     page = await browser.page();
+    // Through the sign-in page, once: the key then lives in this tab's memory for every test below.
+    await page.goto(`${base}/console/admin/clusters`);
+    await page.getByLabel('API key', { exact: true }).fill(admin);
+    await page.getByRole('button', { name: 'Sign in with API key' }).click();
+    await heading('Clusters');
   });
   afterAll(async () => {
     await browser?.close();
@@ -81,10 +86,8 @@ describe('console admin pages (real browser, real API)', () => {
     await env?.cleanup();
   });
 
-  it('signs in with an admin API key and lists the clusters read from the API; registers and relabels a cluster', async () => {
-    await page.goto(`${base}/console/admin/clusters`);
-    await page.getByLabel('API key', { exact: true }).fill(admin);
-    await page.getByRole('button', { name: 'Sign in with API key' }).click();
+  it('lists the clusters read from the API (after signing in with an admin key); registers and relabels a cluster', async () => {
+    await nav('Clusters');
     await heading('Clusters');
     const seeded = page.getByRole('row').filter({ hasText: seed.cluster });
     await expect(seeded.textContent()).resolves.toMatch(/Seeded cluster.*push.*env=test.*not read yet/);
@@ -200,20 +203,37 @@ describe('console admin pages (real browser, real API)', () => {
     const stored = (await http(app).get(`/v1/tenants/${ui.tenant}`).set(bearer(admin)).expect(200)).body;
     expect(stored).toMatchObject({ version: 3, budget: { 'requests.cpu': '12', namespaces: 4 }, displayName: 'Changed elsewhere' });
     await checkPage('tenant');
+
+    // The form offers the current version (dropping the edits), and saves against it.
+    await page.getByRole('button', { name: 'Load the current version (drops these edits)' }).click();
+    await page.getByText('Version 3,').waitFor();
+    await expect(page.getByLabel('Display name').inputValue()).resolves.toBe('Changed elsewhere');
+    await expect(page.getByLabel('Budget', { exact: true }).inputValue()).resolves.toBe('requests.cpu=12\nnamespaces=4');
   });
 
-  it('shows the fleet writer and drift, and reconciles after a confirm', async () => {
+  it('shows the fleet writer and drift, and a confirmed reconcile rewrites the file someone changed by hand', async () => {
+    // In sync first, then a hand-made commit changes one file Berth owns.
+    await http(app).post('/v1/fleet/reconcile').set(bearer(admin)).expect(200);
+    const owned = [...(await treeFiles(env.repo)).keys()].find((p) => p.split('/').includes(seed.cluster));
+    expect(owned).toBeDefined();
+    await foreignCommit(env, { [owned!]: 'changed by hand\n' });
+
     await nav('Fleet');
     await heading('Fleet');
     const writer = page.getByRole('region', { name: 'Fleet writer' });
-    await expect(writer.locator('dl').textContent()).resolves.toMatch(/^State\s*ok.*Consecutive failures0.*Queue.*Repository.*fleet\.git on branch main/);
+    await expect(writer.locator('dl').textContent()).resolves.toMatch(
+      /^State\s*ok.*Consecutive failures0.*Last push[0-9a-f]{40}.*Queue.*fleet\.git on branch main/,
+    );
     const drift = page.getByRole('region', { name: 'Drift' });
-    await drift.getByText(/^Compared with/).waitFor();
+    await drift.getByRole('heading', { name: 'Changed (1)' }).waitFor();
+    await drift.getByText(owned!, { exact: true }).waitFor();
 
     await drift.getByRole('button', { name: 'Reconcile the fleet repository' }).click();
     await drift.getByRole('button', { name: 'Confirm' }).click();
-    const result = drift.locator('.reconcile-result');
-    await result.filter({ hasText: /Reconciled: commit [0-9a-f]{40} written|Nothing drifted/ }).waitFor();
+    const result = (await drift.locator('.reconcile-result').filter({ hasText: 'Reconciled' }).textContent())!;
+    const sha = /commit ([0-9a-f]{40}) written/.exec(result)?.[1];
+    expect(sha).toBe((await git(env.repo, ['rev-parse', 'main'])).trim());
+    expect((await treeFiles(env.repo)).get(owned!)).not.toBe('changed by hand\n');
     await drift.getByText('no drift', { exact: true }).waitFor();
     await checkPage('fleet');
   });

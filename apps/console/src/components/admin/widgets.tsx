@@ -66,8 +66,23 @@ export function PagedView<T>({ list, what, empty, children }: { list: Paged<T>; 
   );
 }
 
-/** The error of a write, if any, right where the write was started. */
-export const ActionError = ({ error }: { error: ErrorResponse | undefined }) => (error ? <ErrorView error={error} /> : null);
+/**
+ * The error of a write, if any, right where the write was started. With `onStale`, a 412 (someone changed the
+ * row since it was read) offers to load the current version.
+ */
+export function ActionError({ error, onStale }: { error: ErrorResponse | undefined; onStale?(): void }) {
+  if (!error) return null;
+  return (
+    <>
+      <ErrorView error={error} />
+      {onStale && error.statusCode === 412 && (
+        <button type="button" className="secondary" onClick={onStale}>
+          Load the current version (drops these edits)
+        </button>
+      )}
+    </>
+  );
+}
 
 export const Time = ({ at }: { at: string | null | undefined }) => (at ? <time dateTime={at}>{formatTime(at)}</time> : <>—</>);
 

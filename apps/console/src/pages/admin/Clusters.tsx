@@ -34,6 +34,9 @@ export default function Clusters() {
         <EditCluster
           key={`${editing.name}@${editing.version}`}
           cluster={editing}
+          onStale={() =>
+            void unwrap(api.GET('/v1/clusters/{name}', { params: { path: { name: editing.name } } })).then(setEditing, () => setEditing(undefined))
+          }
           onDone={(saved) => {
             setEditing(undefined);
             if (saved) list.reload();
@@ -227,7 +230,7 @@ function RegisterCluster({ onCreated }: { onCreated(): void }) {
   );
 }
 
-function EditCluster({ cluster, onDone }: { cluster: Cluster; onDone(saved: boolean): void }) {
+function EditCluster({ cluster, onDone, onStale }: { cluster: Cluster; onDone(saved: boolean): void; onStale(): void }) {
   const api = useApi();
   const save = useAction();
   const [displayName, setDisplayName] = useState(cluster.displayName ?? '');
@@ -259,7 +262,7 @@ function EditCluster({ cluster, onDone }: { cluster: Cluster; onDone(saved: bool
         <p id="edit-cluster-labels-hint" className="hint">
           One key=value per line. Saved only if nobody changed the cluster since version {cluster.version}.
         </p>
-        <ActionError error={save.error} />
+        <ActionError error={save.error} onStale={onStale} />
         <div className="buttons">
           <button type="submit" disabled={save.busy}>
             {save.busy ? 'Saving…' : 'Save cluster'}

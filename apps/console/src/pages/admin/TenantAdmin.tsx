@@ -98,7 +98,7 @@ function BudgetForm({ tenant, onSaved }: { tenant: Tenant; onSaved(): void }) {
         <p className="hint">
           Version {tenant.version}, updated <Time at={tenant.updatedAt} />. Saved only if nobody changed the tenant since.
         </p>
-        <ActionError error={save.error} />
+        <ActionError error={save.error} onStale={onSaved} />
         <button type="submit" disabled={save.busy}>
           {save.busy ? 'Saving…' : 'Save budget and rules'}
         </button>

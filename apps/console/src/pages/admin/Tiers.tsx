@@ -27,6 +27,9 @@ export default function Tiers() {
         <TierForm
           key={`${editing.name}@${editing.version}`}
           tier={editing}
+          onStale={() =>
+            void unwrap(api.GET('/v1/quota-tiers/{name}', { params: { path: { name: editing.name } } })).then(setEditing, () => setEditing(undefined))
+          }
           onDone={(saved) => {
             setEditing(undefined);
             if (saved) list.reload();
@@ -89,7 +92,7 @@ export default function Tiers() {
 }
 
 /** Creates a tier, or (with `tier`) edits it under If-Match its version. */
-function TierForm({ tier, onDone }: { tier?: Tier; onDone(saved: boolean): void }) {
+function TierForm({ tier, onDone, onStale }: { tier?: Tier; onDone(saved: boolean): void; onStale?(): void }) {
   const api = useApi();
   const save = useAction();
   const [name, setName] = useState('');
@@ -154,7 +157,7 @@ function TierForm({ tier, onDone }: { tier?: Tier; onDone(saved: boolean): void 
           <input id={`${id}-auto`} type="checkbox" checked={autoApprove} onChange={(e) => setAutoApprove(e.target.checked)} />
           Approve requests within this tier automatically
         </label>
-        <ActionError error={save.error} />
+        <ActionError error={save.error} onStale={onStale} />
         <div className="buttons">
           <button type="submit" disabled={save.busy}>
             {save.busy ? 'Saving…' : tier ? 'Save tier' : 'Create tier'}
