@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
-import { startApp } from './helpers/app';
+import { http as api, startApp } from './helpers/app';
 import { launchBrowser, screenshot, seriousA11yViolations, type TestBrowser } from './helpers/browser';
-import { fleetEnv, type FleetEnv } from './helpers/fleet';
 import { ADMIN_GROUP } from './helpers/constants';
+import { bearer, catalogue, newTenant, tenantApiKey, type TenantFixture } from './helpers/fixtures';
+import { fleetEnv, waitFor, type FleetEnv } from './helpers/fleet';
+import { adminToken } from './helpers/tokens';
 
 /**
  * The web console in a real browser (Debian's Chromium through playwright-core) against the real API on real
@@ -143,7 +145,7 @@ function watchConsoleErrors(page: Page): string[] {
   return errors;
 }
 
-export async function signInWithKey(page: Page, key: string, path = '/console/'): Promise<void> {
+async function signInWithKey(page: Page, key: string, path = '/console/'): Promise<void> {
   await page.goto(`${base}${path}`);
   await page.getByLabel('API key', { exact: true }).fill(key);
   await page.getByRole('button', { name: 'Sign in with API key' }).click();
@@ -238,5 +240,159 @@ describe('sign-in', () => {
     expect(storage).toBe('{}{}');
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('the request → approve → committed flow in the browser', () => {
+  let t: TenantFixture;
+  let cluster: string;
+  let gated: string;
+  let devKey: string;
+  let approverKey: string;
+  let developer: Page;
+  let approver: Page;
+  let pageErrors: string[];
+  const web = () => `${t.name}-web`;
+
+  beforeAll(async () => {
+    const world = await catalogue(api(app), { 'requests.cpu': '500m', 'limits.memory': '1Gi' });
+    cluster = world.cluster;
+    gated = `${world.tier}-gated`;
+    await api(app)
+      .post('/v1/quota-tiers')
+      .set(bearer(world.admin))
+      .send({ name: gated, displayName: 'Large (needs approval)', resources: { 'requests.cpu': '1', 'limits.memory': '2Gi' }, autoApprove: false })
+      .expect(201);
+    t = await newTenant(api(app), {
+      allowedClusters: [cluster],
+      allowedTiers: [world.tier, gated],
+      budget: { 'requests.cpu': '2', 'limits.memory': '4Gi', namespaces: 5 },
+    });
+    devKey = await tenantApiKey(api(app), t.name, 'developer');
+    // Another admin's key approves: the developer key's creator is accountable for its requests (four eyes).
+    approverKey = (
+      await api(app)
+        .post('/v1/api-keys')
+        .set(bearer(await adminToken()))
+        .send({ name: 'console-approver' })
+        .expect(201)
+    ).body.key;
+    developer = await browser.page();
+    approver = await browser.page();
+    pageErrors = [...watchConsoleErrors(developer), ...watchConsoleErrors(approver)];
+  });
+  afterAll(async () => {
+    await developer?.close();
+    await approver?.close();
+  });
+
+  it('the dry run shows a budget reason next to its field before anything is submitted', async () => {
+    await signInWithKey(developer, devKey);
+    await developer.waitForURL(`${base}/console/tenants/${t.name}`);
+    await developer.getByRole('link', { name: 'Request a namespace' }).first().click();
+    await developer.getByLabel('Namespace name').fill(`${t.name}-big`);
+    await developer.getByLabel('Explicit resources').check();
+    await developer.getByLabel('requests.cpu', { exact: true }).fill('5');
+    const reason = developer.locator('#why-resources-requests-cpu');
+    await reason.getByText('budget.exceeded').waitFor();
+    expect(await reason.textContent()).toContain('exceeds budget');
+    expect(await developer.getByLabel('requests.cpu', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await developer.getByText('would be denied').waitFor();
+    // Nothing was stored: dry runs only.
+    const stored = await api(app).get(`/v1/tenants/${t.name}/namespace-requests`).set(bearer(t.owner)).expect(200);
+    expect(stored.body.items).toEqual([]);
+    await screenshot(developer, 'request-form-budget');
+  });
+
+  it('a developer requests a namespace that needs approval and sees the reasons', async () => {
+    await developer.getByLabel('A quota tier').check();
+    await developer.getByLabel('Namespace name').fill(web());
+    await developer.getByLabel('Tier', { exact: true }).selectOption(gated);
+    await developer.getByLabel('Why is it needed? (shown to approvers)').fill('Load tests for the checkout service');
+    await developer.locator('#why-tier').getByText('tier.requires-approval').waitFor();
+    await developer.getByText('would need a platform admin’s approval').waitFor();
+    await screenshot(developer, 'request-form');
+    expect(await seriousA11yViolations(developer, 'request-form')).toEqual([]);
+
+    await developer.getByRole('button', { name: 'Submit request' }).click();
+    const result = developer.getByRole('region', { name: new RegExp(`Request for ${web()}`) });
+    await result.getByText('Pending approval').waitFor();
+    expect(await result.textContent()).toContain('tier.requires-approval');
+
+    await result.getByRole('link', { name: `Follow request ${web()}` }).click();
+    await developer.getByText('Waiting for a platform admin').waitFor();
+    await developer.getByText('Requested (Create)').waitFor();
+    await screenshot(developer, 'request-detail-pending');
+    expect(await seriousA11yViolations(developer, 'request-detail')).toEqual([]);
+  });
+
+  it('an admin sees it in the queue with its reasons and budget, and approves it; their own request cannot be decided', async () => {
+    // The approver's own request: shown, but not decidable.
+    const own = `${t.name}-own`;
+    const mine = await fetch(`${base}/v1/tenants/${t.name}/namespace-requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${approverKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: own, cluster, tier: gated }),
+    });
+    expect(mine.status).toBe(201);
+    const ownId = ((await mine.json()) as { id: string }).id;
+
+    await signInWithKey(approver, approverKey);
+    await approver.waitForURL(`${base}/console/approvals`);
+    const item = approver.getByRole('article', { name: new RegExp(`Create ${web()}$`) });
+    await item.waitFor();
+    const text = (await item.textContent()) ?? '';
+    for (const expected of [t.name, cluster, 'tier.requires-approval', 'Tier ' + gated, 'Load tests for the checkout service', 'apikey:developer-key']) {
+      expect(text).toContain(expected);
+    }
+    // requested next to the tier, budget and allocated
+    const cpu = item.getByRole('row', { name: /requests\.cpu/ });
+    expect((await cpu.textContent())?.replace(/\s+/g, ' ')).toMatch(/requests\.cpu\s*1\s*1\s*2\s*0/);
+
+    const ownItem = approver.getByRole('article', { name: new RegExp(`Create ${own}$`) });
+    await ownItem.waitFor();
+    expect(await ownItem.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
+    expect(await ownItem.getByRole('button', { name: 'Reject' }).isDisabled()).toBe(true);
+    expect(await ownItem.textContent()).toContain('You cannot decide this request: you are accountable for it');
+    // Oldest first.
+    const headings = await approver.getByRole('article').evaluateAll((els) => els.map((e) => e.getAttribute('aria-labelledby')));
+    expect(headings.length).toBeGreaterThanOrEqual(2);
+    await screenshot(approver, 'approvals');
+    expect(await seriousA11yViolations(approver, 'approvals')).toEqual([]);
+    // The API agrees: four eyes.
+    const self = await fetch(`${base}/v1/namespace-requests/${ownId}/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${approverKey}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(self.status).toBe(403);
+
+    await item.getByLabel(/^Comment/).fill('Approved for the load-test week');
+    await item.getByRole('button', { name: 'Approve' }).click();
+    await approver.getByRole('status').getByText(`Approved ${web()}`).waitFor();
+    await approver.getByRole('article', { name: new RegExp(`Create ${web()}$`) }).waitFor({ state: 'detached' });
+  });
+
+  it('the developer sees the namespace Committed, with its commit, and the request timeline', async () => {
+    await developer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: t.name }).click();
+    const row = developer.locator(`tr[data-namespace="${web()}"]`);
+    await row.waitFor();
+    await waitFor(
+      async () => /Committed|Ready/.test((await row.locator('[aria-current="step"]').textContent()) ?? ''),
+      30_000,
+      'the namespace Committed in the browser',
+      250,
+    );
+    expect(await row.locator('code').first().textContent()).toMatch(/^[0-9a-f]{8}$/);
+    await developer.getByRole('img', { name: /requests\.cpu: allocated 1/ }).waitFor();
+    await screenshot(developer, 'tenant');
+    expect(await seriousA11yViolations(developer, 'tenant')).toEqual([]);
+
+    await row.getByRole('link', { name: web() }).click();
+    await developer.getByText('Committed to the fleet repository').waitFor();
+    expect(await developer.locator('ol.timeline').textContent()).toContain('Approved');
+    expect(await developer.locator('ol.timeline').textContent()).toContain('Approved for the load-test week');
+    await screenshot(developer, 'request-detail');
+    expect(pageErrors).toEqual([]);
   });
 });

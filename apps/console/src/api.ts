@@ -46,3 +46,16 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList): Loaded
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data, error, loading, reload };
 }
+
+/** Every item of a cursor-paged list (at most `maxPages` pages: the console shows queues, not archives). */
+export async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>, maxPages = 20): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const answer = await page(cursor);
+    items.push(...answer.items);
+    if (!answer.nextCursor) break;
+    cursor = answer.nextCursor;
+  }
+  return items;
+}
