@@ -1,8 +1,11 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { CliError } from './exit-codes';
+
+/** `yaml` costs more to load than the rest of the CLI: only commands that read or write the file load it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = () => require('yaml') as typeof import('yaml');
 
 /** How a context signs in: an API key, or OIDC tokens from the device flow (refreshed when they expire). */
 export interface OidcCredentials {
@@ -40,7 +43,7 @@ export function readConfig(path = configPath()): ConfigFile {
   if (!existsSync(path)) return { contexts: {} };
   let parsed: unknown;
   try {
-    parsed = parse(readFileSync(path, 'utf8'));
+    parsed = yaml().parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new CliError(`${path} is not valid YAML: ${(error as Error).message}`);
   }
@@ -59,7 +62,7 @@ export function writeConfig(config: ConfigFile, path = configPath()): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, stringify(config), { mode: 0o600 });
+  writeFileSync(temp, yaml().stringify(config), { mode: 0o600 });
   chmodSync(temp, 0o600);
   renameSync(temp, path);
 }
@@ -84,6 +87,9 @@ export interface Resolved {
  * default tenant.
  */
 export function resolveContext(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, path = configPath(env)): Resolved {
+  if (!flag && env.BERTH_URL && env.BERTH_TOKEN) {
+    return { name: 'env', source: 'env', context: { url: env.BERTH_URL, token: env.BERTH_TOKEN, tenant: env.BERTH_TENANT } };
+  }
   const config = readConfig(path);
   const missing = (name: string) =>
     new CliError(`No context "${name}" in ${path}`, undefined, [`Contexts: ${Object.keys(config.contexts).join(', ') || 'none'} (berth config get-contexts)`]);
@@ -91,9 +97,6 @@ export function resolveContext(flag: string | undefined, env: NodeJS.ProcessEnv 
     const context = config.contexts[flag];
     if (!context) throw missing(flag);
     return { name: flag, source: 'config', context: { ...context, tenant: env.BERTH_TENANT ?? context.tenant } };
-  }
-  if (env.BERTH_URL && env.BERTH_TOKEN) {
-    return { name: 'env', source: 'env', context: { url: env.BERTH_URL, token: env.BERTH_TOKEN, tenant: env.BERTH_TENANT } };
   }
   const wanted = env.BERTH_CONTEXT || config.currentContext;
   const context = wanted ? config.contexts[wanted] : undefined;

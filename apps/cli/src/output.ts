@@ -1,5 +1,7 @@
-import Table from 'cli-table3';
-import { stringify } from 'yaml';
+/* eslint-disable @typescript-eslint/no-require-imports -- cli-table3 and yaml load only when a command prints with them */
+const Table = () => require('cli-table3') as typeof import('cli-table3');
+const yaml = () => require('yaml') as typeof import('yaml');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type Format = 'table' | 'json' | 'yaml';
 export const FORMATS: Format[] = ['table', 'json', 'yaml'];
@@ -42,7 +44,7 @@ export function until(iso: string | null | undefined, now = Date.now()): string 
 }
 
 function render(head: string[], rows: string[][]): string {
-  const table = new Table({ head, chars: NO_BORDERS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
+  const table = new (Table())({ head, chars: NO_BORDERS, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
   table.push(...rows);
   return table
     .toString()
@@ -52,7 +54,7 @@ function render(head: string[], rows: string[][]): string {
 }
 
 export function data(value: unknown, format: Exclude<Format, 'table'>): string {
-  return format === 'json' ? JSON.stringify(value, null, 2) : stringify(value).trimEnd();
+  return format === 'json' ? JSON.stringify(value, null, 2) : yaml().stringify(value).trimEnd();
 }
 
 const out = (text: string): void => void process.stdout.write(`${text}\n`);

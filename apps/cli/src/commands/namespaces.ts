@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { parse } from 'yaml';
 import { accessEntry, duration, etag, keyValue } from '../args';
 import type { Session } from '../client';
 import { examples, handle, type Options } from '../command';
@@ -63,7 +62,8 @@ function specBody(opts: Options): Record<string, unknown> {
   if (opts.file) {
     let parsed: unknown;
     try {
-      parsed = parse(readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8'));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      parsed = (require('yaml') as typeof import('yaml')).parse(readFileSync(opts.file === '-' ? 0 : opts.file, 'utf8'));
     } catch (error) {
       throw new UsageError(`--file ${opts.file}: ${(error as Error).message}`);
     }
