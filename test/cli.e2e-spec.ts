@@ -314,6 +314,57 @@ describe('berth CLI', () => {
     });
   });
 
+  describe('changes, deletes, keys, previews and the fleet', () => {
+    it('changes with If-Match (a stale version is 412, exit 1), dry-runs a delete, and deletes', async () => {
+      const { cluster, small, gated, tenant } = await world();
+      const name = `${tenant.name}-chg`;
+      await api().post(`/v1/tenants/${tenant.name}/namespace-requests`).set(bearer(tenant.developer)).send({ name, cluster, tier: small }).expect(201);
+      const { version } = (await api().get(`/v1/tenants/${tenant.name}/namespaces/${name}`).set(bearer(tenant.viewer)).expect(200)).body;
+      const stale = await user.run(['ns', 'change', name, '--label', 'team=web', '--if-match', String(version + 1)], as(tenant.developer, tenant.name));
+      expect(stale.code).toBe(1);
+      expect(stale.stderr).toMatch(/\(HTTP 412\)/);
+      const changed = await user.run(['ns', 'change', name, '--tier', gated, '--if-match', String(version), '-o', 'json'], as(tenant.developer, tenant.name));
+      expect(changed.code).toBe(4);
+      const change = JSON.parse(changed.stdout);
+      expect(change).toMatchObject({ kind: 'Change', state: 'PendingApproval', spec: { tier: gated } });
+      expect((await user.run(['requests', 'cancel', change.id], as(tenant.developer))).code).toBe(0);
+      const dry = await user.run(['ns', 'delete', name, '--dry-run'], as(tenant.owner, tenant.name));
+      expect(dry).toMatchObject({ code: 0, stdout: expect.stringContaining('decision: approve') });
+      const deleted = await user.run(['ns', 'rm', name, '-o', 'json'], as(tenant.owner, tenant.name));
+      expect(deleted).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(deleted.stdout)).toMatchObject({ kind: 'Delete', state: 'Approved', namespace: name });
+    });
+
+    it('creates a preview key, runs a preview with it, lists and revokes keys; shows fleet status and drift', async () => {
+      const { admin, cluster, small, tenant } = await world();
+      const created = await user.run(['keys', 'create', 'ci', '--role', 'preview', '-o', 'json'], as(tenant.owner, tenant.name));
+      expect(created.code).toBe(0);
+      expect(created.stderr).toContain('shown once');
+      const key = JSON.parse(created.stdout);
+      expect(key).toMatchObject({ name: 'ci', role: 'preview', tenant: tenant.name, key: expect.stringMatching(/^berth_/) });
+      const preview = await user.run(
+        ['previews', 'create', '--repository', 'acme/web', '--pr', '7', '--sha', 'a1b2c3d', '--tier', small, '--cluster', cluster, '-o', 'json'],
+        as(key.key, tenant.name),
+      );
+      expect(preview.code).toBe(0);
+      expect(JSON.parse(preview.stdout)).toMatchObject({ pullRequest: 7, namespace: `${tenant.name}-pr-7`, request: { kind: 'Create' } });
+      const previews = await user.run(['previews', 'ls'], as(key.key, tenant.name));
+      expect(previews.stdout).toMatch(new RegExp(`^7\\s+${tenant.name}-pr-7\\s+${cluster}\\s`, 'm'));
+      const keys = await user.run(['keys', 'ls'], as(tenant.owner, tenant.name));
+      expect(keys.stdout).toMatch(new RegExp(`^${key.id}\\s+ci\\s+preview\\s+${tenant.name}\\s`, 'm'));
+      expect(keys.stdout).not.toContain(key.key);
+      expect((await user.run(['keys', 'revoke', key.id], as(tenant.owner, tenant.name))).code).toBe(0);
+      expect((await user.run(['previews', 'ls'], as(key.key, tenant.name))).code).toBe(1);
+
+      const status = await user.run(['fleet', 'status', '-o', 'json'], as(admin));
+      expect(JSON.parse(status.stdout)).toMatchObject({ branch: 'main', writer: { state: 'ok' } });
+      const drift = await user.run(['fleet', 'drift', '--exit-code'], as(admin));
+      expect(drift.code).toBe(0);
+      expect(drift.stderr).toMatch(/^No drift at [0-9a-f]{12}\.$/m);
+      expect((await user.run(['fleet', 'status'], as(tenant.owner))).code).toBe(1);
+    });
+  });
+
   describe('usage errors', () => {
     it('exits 2 on an unknown command or option, a missing option and a bad value, with the usage hint', async () => {
       for (const args of [
