@@ -740,6 +740,16 @@ export interface components {
             owners?: string[];
             /** @description `method-not-allowed` (405): the methods the path has */
             allowed?: string[];
+            /** @description `tier-in-use`: how many namespaces use the tier; `tenant-prefix-in-use`: the namespaces whose names take the prefix */
+            namespaces?: number | string[];
+            /** @description `tier-in-use`: pending requests that ask for the tier */
+            requests?: number;
+            /** @description `tier-in-use`: the tenants allowed to use the tier */
+            tenants?: string[];
+            /** @description `tenant-prefix-in-use`: the tenant whose namespaces take the prefix */
+            tenant?: string;
+            /** @description `tenant-prefix-in-use`: the name prefix (`<tenant>-`) */
+            prefix?: string;
         };
         ErrorResponse: {
             /** @example 404 */
@@ -838,7 +848,10 @@ export interface components {
              * @example clusters/prod-eu-1
              */
             fleetPath?: string;
-            /** @example https://10.0.0.1:6443 */
+            /**
+             * Format: uri
+             * @example https://10.0.0.1:6443
+             */
             apiServer?: string;
             /**
              * @description Name of the kubeconfig/secret Berth reads credentials from (never the credentials themselves)
@@ -874,7 +887,10 @@ export interface components {
              * @example clusters/prod-eu-1
              */
             fleetPath?: string;
-            /** @example https://10.0.0.1:6443 */
+            /**
+             * Format: uri
+             * @example https://10.0.0.1:6443
+             */
             apiServer?: string;
             /**
              * @description Name of the kubeconfig/secret Berth reads credentials from (never the credentials themselves)

@@ -33,7 +33,7 @@ export interface AnswerRecorder {
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Replays a stored error response (same status, message and details as the first answer). */
-class ReplayedError extends DomainError {}
+export class ReplayedError extends DomainError {}
 
 /**
  * This call's hold on a key: record the answer in the work's transaction, complete it afterwards (a
@@ -100,33 +100,38 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
   async begin(scope: string, request: IdempotencyRequest, successStatus: () => number): Promise<{ replay: HttpResult } | { claim: IdempotencyClaim }> {
     const { key, fingerprint } = request;
     const claim = await this.records.claim(scope, key, fingerprint, IDEMPOTENCY_TTL_MS, this.leaseMs);
-    if (claim.previous) return { replay: this.replay(claim.previous, fingerprint) };
+    if (claim.previous) return { replay: replayOf(claim.previous, fingerprint, this.leaseMs) };
     return { claim: new IdempotencyClaim(this.records, scope, key, claim.claimedAt, successStatus) };
   }
+}
 
-  private replay(previous: StoredResponse, fingerprint: string): HttpResult {
-    const leaseLeftMs = previous.claimedAt.getTime() + this.leaseMs - Date.now();
-    // In flight: 409 until its lease ends; then the same request claims the key again, a different one is a 422.
-    if (previous.status === null && (leaseLeftMs > 0 || previous.fingerprint === fingerprint)) {
-      const seconds = Math.max(1, Math.ceil(leaseLeftMs / 1000));
-      throw new ConflictError(
-        'A request with this Idempotency-Key is still being processed; retry later',
-        [{ field: 'Idempotency-Key', code: 'idempotency-key-in-flight', message: `the first request has not finished; retry in ${seconds} s` }],
-        { 'Retry-After': String(seconds) },
-      );
-    }
-    if (previous.fingerprint !== fingerprint) {
-      throw new UnprocessableError('This Idempotency-Key was already used with a different request', [
-        { field: 'Idempotency-Key', code: 'idempotency-key-reused', message: 'use a new key for a different request' },
-      ]);
-    }
-    const status = previous.status as number;
-    if (status >= 400) {
-      const stored = previous.body as { message: string; details: ErrorDetail[] };
-      throw new ReplayedError(status, stored.message, stored.details);
-    }
-    return { status, body: previous.body };
+/**
+ * What a request carrying an already used key answers, from the first request's record: its answer again
+ * (an error answer is thrown again), 409 + Retry-After while the first is in flight within its lease,
+ * 422 for another request under the same key.
+ */
+export function replayOf(previous: StoredResponse, fingerprint: string, leaseMs: number, now = Date.now()): HttpResult {
+  const leaseLeftMs = previous.claimedAt.getTime() + leaseMs - now;
+  // In flight: 409 until its lease ends; then the same request claims the key again, a different one is a 422.
+  if (previous.status === null && (leaseLeftMs > 0 || previous.fingerprint === fingerprint)) {
+    const seconds = Math.max(1, Math.ceil(leaseLeftMs / 1000));
+    throw new ConflictError(
+      'A request with this Idempotency-Key is still being processed; retry later',
+      [{ field: 'Idempotency-Key', code: 'idempotency-key-in-flight', message: `the first request has not finished; retry in ${seconds} s` }],
+      { 'Retry-After': String(seconds) },
+    );
   }
+  if (previous.fingerprint !== fingerprint) {
+    throw new UnprocessableError('This Idempotency-Key was already used with a different request', [
+      { field: 'Idempotency-Key', code: 'idempotency-key-reused', message: 'use a new key for a different request' },
+    ]);
+  }
+  const status = previous.status as number;
+  if (status >= 400) {
+    const stored = previous.body as { message: string; details: ErrorDetail[] };
+    throw new ReplayedError(status, stored.message, stored.details);
+  }
+  return { status, body: previous.body };
 }
 
 const errorRecord = (error: DomainError) => ({ message: error.message, details: error.details });

@@ -33,7 +33,7 @@ export class NamespaceRequestsController {
     @Body() dto: CreateNamespaceRequestDto,
     @IdempotentAnswer() answer: AnswerRecorder | undefined,
   ) {
-    return this.requests.create(caller, tenant, dto, { dryRun: dryRun === 'true', answer });
+    return this.requests.create(caller, tenant, dto, { dryRun, answer });
   }
 
   @Get('tenants/:tenant/namespace-requests')

@@ -52,7 +52,7 @@ export class NamespacesController {
     @Headers('if-match') ifMatch: string | undefined,
     @IdempotentAnswer() answer: AnswerRecorder | undefined,
   ) {
-    return this.namespaces.change(caller, tenant, name, dto, { cluster, dryRun: dryRun === 'true', answer, ifMatch: versionFromIfMatch(ifMatch) });
+    return this.namespaces.change(caller, tenant, name, dto, { cluster, dryRun, answer, ifMatch: versionFromIfMatch(ifMatch) });
   }
 
   @Delete('namespaces/:name')
@@ -70,7 +70,7 @@ export class NamespacesController {
     @Headers('if-match') ifMatch: string | undefined,
     @IdempotentAnswer() answer: AnswerRecorder | undefined,
   ) {
-    return this.namespaces.remove(caller, tenant, name, { cluster, dryRun: dryRun === 'true', answer, ifMatch: versionFromIfMatch(ifMatch) });
+    return this.namespaces.remove(caller, tenant, name, { cluster, dryRun, answer, ifMatch: versionFromIfMatch(ifMatch) });
   }
 
   @Get('usage')

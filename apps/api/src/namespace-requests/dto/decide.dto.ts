@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '@berth/common';
 
 export class ApproveDto {
@@ -35,9 +36,13 @@ export class RequestListQueryDto extends PageQueryDto {
   state?: (typeof REQUEST_STATES)[number];
 }
 
+/** `?dryRun=true|false` as a boolean (anything else is a 400 naming `dryRun`). */
+export const parseDryRun = ({ obj }: { obj: Record<string, unknown> }): unknown => (obj.dryRun === 'true' ? true : obj.dryRun === 'false' ? false : obj.dryRun);
+
 export class DryRunQueryDto {
-  @ApiPropertyOptional({ description: 'true: evaluate policy and answer the decision; store nothing' })
+  @ApiPropertyOptional({ type: Boolean, description: 'true: evaluate policy and answer the decision (200); store nothing' })
   @IsOptional()
-  @IsIn(['true', 'false'])
-  dryRun?: 'true' | 'false';
+  @Transform(parseDryRun)
+  @IsBoolean()
+  dryRun?: boolean;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Namespace } from '@prisma/client';
 import { IsDnsLabel, PageQueryDto } from '@berth/common';
+import { DryRunQueryDto } from '../../namespace-requests/dto/decide.dto';
 import { NamespaceSpecResponse } from '../../namespace-requests/dto/namespace-spec.response';
 
 export const NAMESPACE_STATES = ['Approved', 'Committed', 'Ready', 'Failed', 'Deleting'] as const;
@@ -76,16 +77,11 @@ export class NamespaceParam {
   @ApiProperty() @IsDnsLabel() name: string;
 }
 
-export class ClusterQueryDto {
+export class ClusterQueryDto extends DryRunQueryDto {
   @ApiPropertyOptional({ description: 'Needed only when the tenant has namespaces of this name on several clusters' })
   @IsOptional()
   @IsDnsLabel()
   cluster?: string;
-
-  @ApiPropertyOptional({ description: 'true: evaluate policy and answer the decision; store nothing' })
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  dryRun?: 'true' | 'false';
 }
 
 export class ResourceUsage {
