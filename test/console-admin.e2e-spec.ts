@@ -23,7 +23,7 @@ describe('console admin pages (real browser, real API)', () => {
   let base: string;
   let admin: string;
   /** Made over the API before the browser starts, so every list has real rows. */
-  const seed = { cluster: uniqueName('c'), tier: uniqueName('tier'), tenant: uniqueName() };
+  const seed = { cluster: uniqueName('c'), doomed: uniqueName('c'), tier: uniqueName('tier'), tenant: uniqueName() };
   /** Made through the console. */
   const ui = { cluster: uniqueName('c'), tier: uniqueName('tier'), tenant: uniqueName(), member: `bob-${uniqueName()}` };
 
@@ -55,6 +55,7 @@ describe('console admin pages (real browser, real API)', () => {
       .set(bearer(admin))
       .send({ name: seed.cluster, displayName: 'Seeded cluster', labels: { env: 'test' } })
       .expect(201);
+    await api.post('/v1/clusters').set(bearer(admin)).send({ name: seed.doomed }).expect(201);
     await api
       .post('/v1/quota-tiers')
       .set(bearer(admin))
@@ -105,6 +106,18 @@ describe('console admin pages (real browser, real API)', () => {
     await page.getByRole('row').filter({ hasText: ui.cluster }).filter({ hasText: 'env=prod' }).waitFor();
     expect((await http(app).get(`/v1/clusters/${ui.cluster}`).set(bearer(admin)).expect(200)).body.labels).toEqual({ env: 'prod' });
     await checkPage('clusters');
+
+    // Deleting by keyboard alone: Enter asks, Confirm has the focus, Escape returns it to the button.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent);
+    await page.getByRole('button', { name: `Delete cluster ${seed.doomed}` }).focus();
+    await page.keyboard.press('Enter');
+    await expect(focused()).resolves.toBe('Confirm');
+    await page.keyboard.press('Escape');
+    await expect(focused()).resolves.toBe(`Delete cluster ${seed.doomed}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.getByRole('row').filter({ hasText: seed.doomed }).waitFor({ state: 'detached' });
+    await http(app).get(`/v1/clusters/${seed.doomed}`).set(bearer(admin)).expect(404);
   });
 
   it("creates a tier through the form, and shows the API's 409 words when deleting a tier in use", async () => {
@@ -167,6 +180,13 @@ describe('console admin pages (real browser, real API)', () => {
     await page.getByRole('button', { name: 'Confirm' }).click();
     await expect(members.getByRole('alert').textContent()).resolves.toMatch(/Conflict:.*A tenant must keep at least one owner.*last-owner/);
     await members.getByRole('row').filter({ hasText: 'alice' }).waitFor();
+
+    await page.getByRole('button', { name: `Remove User ${ui.member}` }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await members.getByRole('row').filter({ hasText: ui.member }).waitFor({ state: 'detached' });
+    await page.getByLabel('User or group name').fill(ui.member);
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await members.getByRole('row').filter({ hasText: ui.member }).waitFor();
   });
 
   it('creates an API key and shows its secret once, in a panel that can be dismissed', async () => {
@@ -185,6 +205,11 @@ describe('console admin pages (real browser, real API)', () => {
     await panel.getByRole('button', { name: 'Dismiss' }).click();
     await panel.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(secret);
+
+    await page.getByRole('button', { name: 'Revoke key ci' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('region', { name: 'API keys' }).getByRole('row').filter({ hasText: 'ci' }).filter({ hasText: 'revoked' }).waitFor();
+    await http(app).get('/v1/me').set(bearer(secret)).expect(401);
   });
 
   it("edits the budget under If-Match; a stale version shows the API's 412 words and stores nothing", async () => {

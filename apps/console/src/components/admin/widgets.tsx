@@ -1,10 +1,13 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ErrorResponse } from '@berth/client';
 import { Empty, ErrorView, Loading } from '../Status';
 import { formatTime } from './forms';
 import type { Paged } from './hooks';
 
-/** A destructive button that asks first, inline (keyboard reachable, no window.confirm). */
+/**
+ * A destructive button that asks first, inline (keyboard reachable, no window.confirm): Confirm takes the focus,
+ * Escape or Cancel puts it back on the button.
+ */
 export function ConfirmButton({
   children,
   label,
@@ -20,14 +23,34 @@ export function ConfirmButton({
   onConfirm(): unknown;
 }) {
   const [asking, setAsking] = useState(false);
+  const [refocus, setRefocus] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!asking && refocus) {
+      button.current?.focus();
+      setRefocus(false);
+    }
+  }, [asking, refocus]);
+  const cancel = () => {
+    setAsking(false);
+    setRefocus(true);
+  };
+
   if (!asking)
     return (
-      <button type="button" className="secondary danger" aria-label={label} disabled={busy} onClick={() => setAsking(true)}>
+      <button ref={button} type="button" className="secondary danger" aria-label={label} disabled={busy} onClick={() => setAsking(true)}>
         {children}
       </button>
     );
   return (
-    <span role="group" aria-label={question} className="confirm">
+    <span
+      role="group"
+      aria-label={question}
+      className="confirm"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') cancel();
+      }}
+    >
       <span>{question}</span>
       <button
         type="button"
@@ -36,12 +59,13 @@ export function ConfirmButton({
         disabled={busy}
         onClick={() => {
           setAsking(false);
+          setRefocus(true);
           void onConfirm();
         }}
       >
         Confirm
       </button>
-      <button type="button" className="secondary" onClick={() => setAsking(false)}>
+      <button type="button" className="secondary" onClick={cancel}>
         Cancel
       </button>
     </span>
