@@ -120,9 +120,10 @@ describe('berth CLI', () => {
       expect(none.stderr).toContain('Not logged in');
     });
 
-    it('signs in with the OIDC device flow (RFC 8628) against the discovery document of a stub issuer', async () => {
+    it('signs in with the OIDC device flow (RFC 8628) against the discovery document of a stub issuer, and renews an expired token', async () => {
       const { tenant } = await tenantOnCatalogue(api());
       const accessToken = await tokenFor({ sub: `developer-${tenant.name}` });
+      const renewedToken = await tokenFor({ sub: `developer-${tenant.name}`, email: 'renewed@example.com' });
       const seen: string[] = [];
       let polls = 0;
       const idp: Server = createServer((req, res) => {
@@ -141,7 +142,11 @@ describe('berth CLI', () => {
           }
           if (req.url === '/token' && form.get('device_code') === 'dc-1' && form.get('client_id') === 'berth-cli') {
             if (++polls < 2) return send(400, { error: 'authorization_pending' });
-            return send(200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-1' });
+            // Expires at once: the next command renews it with the refresh token.
+            return send(200, { access_token: accessToken, token_type: 'Bearer', expires_in: 1, refresh_token: 'rt-1' });
+          }
+          if (req.url === '/token' && form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === 'rt-1') {
+            return send(200, { access_token: renewedToken, token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-2' });
           }
           send(400, { error: 'invalid_request' });
         });
@@ -157,6 +162,12 @@ describe('berth CLI', () => {
         const context = parse(readFileSync(configFile(), 'utf8')).contexts.sso;
         expect(context).toMatchObject({ url, token: accessToken, tenant: tenant.name, oidc: { issuer, clientId: 'berth-cli', refreshToken: 'rt-1' } });
         expect(statSync(configFile()).mode & 0o777).toBe(0o600);
+
+        const me = await user.run(['whoami', '-o', 'json']);
+        expect(me.code).toBe(0);
+        expect(JSON.parse(me.stdout)).toMatchObject({ actor: `user:developer-${tenant.name}`, email: 'renewed@example.com' });
+        expect(seen).toContain('POST /token refresh_token');
+        expect(parse(readFileSync(configFile(), 'utf8')).contexts.sso).toMatchObject({ token: renewedToken, oidc: { refreshToken: 'rt-2' } });
       } finally {
         await new Promise((resolve) => idp.close(resolve));
       }

@@ -20,6 +20,18 @@ function checkUrl(value: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/**
+ * The issuer Berth itself trusts, from the console's public settings (`GET /console/config.json`, outside the REST
+ * API and its OpenAPI document, hence plain fetch): `berth login <url> --oidc` needs nothing else.
+ */
+async function serverIssuer(url: string): Promise<string> {
+  const settings = await fetch(`${url}/console/config.json`, { headers: { accept: 'application/json' } })
+    .then((r) => (r.ok ? (r.json() as Promise<{ oidc?: { issuer?: string } | null }>) : undefined))
+    .catch(() => undefined);
+  if (!settings?.oidc?.issuer) throw new UsageError(`Berth at ${url} names no OIDC issuer: pass --issuer <url> (or set BERTH_OIDC_ISSUER)`);
+  return settings.oidc.issuer;
+}
+
 export function registerLogin(program: Command): void {
   const login = program
     .command('login')
@@ -28,13 +40,14 @@ export function registerLogin(program: Command): void {
     .option('--api-key-stdin', 'read the API key from stdin (for scripts)')
     .option('--api-key <key>', 'the API key (visible in shell history and ps: prefer the prompt or --api-key-stdin)')
     .option('--oidc', 'sign in with OIDC (device flow) instead of an API key')
-    .option('--issuer <url>', 'OIDC issuer (default $BERTH_OIDC_ISSUER); implies --oidc')
+    .option('--issuer <url>', "OIDC issuer (default $BERTH_OIDC_ISSUER, else the one Berth's console uses); implies --oidc")
     .option('--client-id <id>', 'OIDC public client id (default $BERTH_OIDC_CLIENT_ID, else berth-cli)')
     .option('--scope <scopes>', 'OIDC scopes', DEFAULT_SCOPE)
     .option('--name <context>', 'name of the context to save (default: --context, else the URL host)');
   examples(login, [
     'berth login https://berth.example.com               # prompts for the API key',
     'echo "$BERTH_KEY" | berth login https://berth.example.com --api-key-stdin --name prod',
+    'berth login https://berth.example.com --oidc                # device flow at the issuer Berth trusts',
     'berth login https://berth.example.com --issuer https://sso.example.com/realms/acme --client-id berth-cli',
     'berth login http://localhost:8080 --tenant payments  # default tenant of the context',
   ]);
@@ -43,8 +56,7 @@ export function registerLogin(program: Command): void {
     const rawUrl = args[0] ?? (interactive ? await ask('Berth URL: ') : undefined);
     if (!rawUrl) throw new UsageError('Give the URL: berth login <url>');
     const url = checkUrl(rawUrl);
-    const issuer: string | undefined = opts.issuer ?? (opts.oidc ? process.env.BERTH_OIDC_ISSUER : undefined);
-    if (opts.oidc && !issuer) throw new UsageError('--oidc needs --issuer <url> (or BERTH_OIDC_ISSUER)');
+    const issuer: string | undefined = opts.issuer ?? (opts.oidc ? (process.env.BERTH_OIDC_ISSUER ?? (await serverIssuer(url))) : undefined);
     let context: Context;
     if (issuer) {
       const clientId: string = opts.clientId ?? process.env.BERTH_OIDC_CLIENT_ID ?? 'berth-cli';
