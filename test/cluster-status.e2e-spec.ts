@@ -34,15 +34,17 @@ async function seedCommitted(
   const [{ id: tenantId }] = await sql<{ id: string }>('SELECT id FROM "Tenant" WHERE name = $1', [tenant]);
   const requestId = randomUUID();
   const id = randomUUID();
+  // The desired spec as Berth writes it (defaults filled in): GET …/namespaces/{name} answers it as NamespaceSpecResponse.
+  const spec = JSON.stringify({ resources, labels: {}, annotations: {}, access: [], networkPolicy: 'isolated' });
   await sql(
     `INSERT INTO "NamespaceRequest" (id, "tenantId", kind, namespace, cluster, spec, state, decision, "requestedBy", accountable, "commitSha", "updatedAt")
      VALUES ($1, $2, 'Create', $3, $4, $5, 'Committed', '{"outcome":"approve","reasons":[]}', 'user:test', 'user:test', $6, $7)`,
-    [requestId, tenantId, name, cluster, JSON.stringify({ resources }), commitSha, committedAt],
+    [requestId, tenantId, name, cluster, spec, commitSha, committedAt],
   );
   await sql(
     `INSERT INTO "Namespace" (id, "tenantId", cluster, name, spec, resources, state, "requestId", "commitSha", "updatedAt")
      VALUES ($1, $2, $3, $4, $5, $6, 'Committed', $7, $8, now())`,
-    [id, tenantId, cluster, name, JSON.stringify({ resources }), JSON.stringify(resources), requestId, commitSha],
+    [id, tenantId, cluster, name, spec, JSON.stringify(resources), requestId, commitSha],
   );
   const milli: Record<string, bigint> = { 'requests.cpu': 1000n, 'limits.memory': 4n * 1024n ** 3n * 1000n };
   for (const key of Object.keys(resources))
@@ -57,8 +59,8 @@ async function seedCommitted(
 
 const nsRow = async (cluster: string, name: string) =>
   (
-    await sql<{ state: string; lastError: string | null; readyAt: Date | null; used: Record<string, string> | null }>(
-      'SELECT state, "lastError", "readyAt", used FROM "Namespace" WHERE cluster = $1 AND name = $2',
+    await sql<{ state: string; lastError: string | null; failedBy: string | null; readyAt: Date | null; used: Record<string, string> | null }>(
+      'SELECT state, "lastError", "failedBy", "readyAt", used FROM "Namespace" WHERE cluster = $1 AND name = $2',
       [cluster, name],
     )
   )[0];
@@ -170,7 +172,11 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
     });
 
     expect(await status.reconcileCluster(cluster)).toMatchObject({ outcome: 'ok', failed: 1, ready: 0 });
-    expect(await nsRow(cluster, `${tenant.name}-bad`)).toMatchObject({ state: 'Failed', lastError: `Flux: ReconciliationFailed: ${message}` });
+    expect(await nsRow(cluster, `${tenant.name}-bad`)).toMatchObject({
+      state: 'Failed',
+      failedBy: 'Flux',
+      lastError: `Flux: ReconciliationFailed: ${message}`,
+    });
     expect((await nsRow(cluster, `${tenant.name}-ok`)).state).toBe('Committed'); // applied before the failing revision
     expect(await clusterRow(cluster)).toMatchObject({ statusReady: false, statusRevision: rev(good), statusMessage: message });
     const ns = await http(app).get(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-bad`).set(bearer(tenant.viewer)).expect(200);
@@ -178,7 +184,7 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
 
     stub.setKustomization({ ready: READY, lastAppliedRevision: rev(bad) });
     expect(await status.reconcileCluster(cluster)).toMatchObject({ ready: 1 });
-    expect(await nsRow(cluster, `${tenant.name}-bad`)).toMatchObject({ state: 'Ready', lastError: null });
+    expect(await nsRow(cluster, `${tenant.name}-bad`)).toMatchObject({ state: 'Ready', lastError: null, failedBy: null });
   });
 
   it('recovers from a stale resourceVersion (410 Gone) by listing again', async () => {

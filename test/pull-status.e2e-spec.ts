@@ -26,15 +26,17 @@ async function seedCommitted(tenant: string, cluster: string, name: string, id: 
   const requestId = randomUUID();
   const commitSha = sha();
   const resources = { 'requests.cpu': '1' };
+  // The desired spec as Berth writes it (defaults filled in): GET …/namespaces/{name} answers it as NamespaceSpecResponse.
+  const spec = JSON.stringify({ resources, labels: {}, annotations: {}, access: [], networkPolicy: 'isolated' });
   await sql(
     `INSERT INTO "NamespaceRequest" (id, "tenantId", kind, namespace, cluster, spec, state, decision, "requestedBy", accountable, "commitSha", "updatedAt")
      VALUES ($1, $2, 'Create', $3, $4, $5, 'Committed', '{"outcome":"approve","reasons":[]}', 'user:test', 'user:test', $6, now())`,
-    [requestId, tenantId, name, cluster, JSON.stringify({ resources }), commitSha],
+    [requestId, tenantId, name, cluster, spec, commitSha],
   );
   await sql(
     `INSERT INTO "Namespace" (id, "tenantId", cluster, name, spec, resources, state, "requestId", "commitSha", "updatedAt")
      VALUES ($1, $2, $3, $4, $5, $6, 'Committed', $7, $8, now())`,
-    [id, tenantId, cluster, name, JSON.stringify({ resources }), JSON.stringify(resources), requestId, commitSha],
+    [id, tenantId, cluster, name, spec, JSON.stringify(resources), requestId, commitSha],
   );
   return { id, requestId };
 }

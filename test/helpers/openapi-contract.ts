@@ -41,6 +41,12 @@ export const UNDOCUMENTED_YET: Readonly<Record<string, readonly number[]>> = {
   'GET /v1/audit-events': [404],
 };
 
+/**
+ * Answered by Node's HTTP parser or Fastify's router before any operation runs (in the one error shape, see
+ * http-app.ts): 408 request timeout, 414 a path parameter over the router's length limit, 431 headers too large.
+ */
+const BEFORE_ROUTING = new Set([408, 414, 431]);
+
 /** OpenAPI keywords JSON Schema does not know; annotations only. */
 const ANNOTATIONS = new Set(['example', 'xml', 'externalDocs', 'discriminator']);
 const SCHEMA_ID = 'openapi';
@@ -82,8 +88,9 @@ function describe(error: ErrorObject): string {
 /**
  * Checks HTTP answers against openapi.json: the status is one the operation documents, the body matches that
  * response's schema (and is empty when it documents none), documented headers match their schema. Paths the
- * document does not describe (unknown routes, /metrics, /healthz, /readyz, /docs) and methods it does not
- * list for a path (HEAD, OPTIONS, the 405 of a wrong method) are skipped, with the reason.
+ * document does not describe (unknown routes, /metrics, /healthz, /readyz, /docs, /console), methods it does not
+ * list for a path (HEAD, OPTIONS, the 405 of a wrong method) and answers given before routing (408, 414, 431)
+ * are skipped, with the reason.
  */
 export class OpenApiContract {
   private readonly ajv: Ajv;
@@ -122,6 +129,7 @@ export class OpenApiContract {
   check(res: ObservedResponse): Verdict {
     const operation = this.operationFor(res.method, res.url);
     if (typeof operation === 'string') return { skipped: operation };
+    if (BEFORE_ROUTING.has(res.status)) return { skipped: `${res.status} is answered before routing` };
     const status = String(res.status);
     const documented = operation.responses[status] ?? operation.responses[`${status[0]}XX`] ?? operation.responses.default;
     if (documented === undefined) {

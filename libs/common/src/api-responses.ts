@@ -1,5 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, type HeadersObject } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiSchema,
+  DECORATORS,
+  type ApiSchemaOptions,
+  type HeadersObject,
+} from '@nestjs/swagger';
+import { getMetadataStorage } from 'class-validator';
+import { DNS_LABEL, DNS_LABEL_MAX } from './names';
 
 /** OpenAPI view of ErrorDetail (errors.ts): the fields every detail has, plus those policy reasons add. */
 export class ErrorDetailResponse {
@@ -19,6 +30,15 @@ export class ErrorDetailResponse {
   @ApiPropertyOptional({ description: '`fleet-path-taken`, `fleet-ownership-collision`: the path in the fleet repository' }) path?: string;
   @ApiPropertyOptional({ type: [String], description: '`fleet-ownership-collision`: who claims the path' }) owners?: string[];
   @ApiPropertyOptional({ type: [String], description: '`method-not-allowed` (405): the methods the path has' }) allowed?: string[];
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'string' } }],
+    description: '`tier-in-use`: how many namespaces use the tier; `tenant-prefix-in-use`: the namespaces whose names take the prefix',
+  })
+  namespaces?: number | string[];
+  @ApiPropertyOptional({ type: 'integer', description: '`tier-in-use`: pending requests that ask for the tier' }) requests?: number;
+  @ApiPropertyOptional({ type: [String], description: '`tier-in-use`: the tenants allowed to use the tier' }) tenants?: string[];
+  @ApiPropertyOptional({ description: '`tenant-prefix-in-use`: the tenant whose namespaces take the prefix' }) tenant?: string;
+  @ApiPropertyOptional({ description: '`tenant-prefix-in-use`: the name prefix (`<tenant>-`)' }) prefix?: string;
 }
 
 /** OpenAPI view of ErrorBody: the one body of every 4xx and 5xx answer. */
@@ -65,3 +85,67 @@ export const ApiCommonErrors = () => ApiErrors(400, 429, 500, 503);
 
 /** Routes with a JSON body: also too large or not JSON. */
 export const ApiBodyErrors = () => ApiErrors(413, 415);
+
+/** What a class-validator constraint means in a JSON schema (the validators Berth's request DTOs use). */
+const CONSTRAINTS: Record<string, (args: unknown[]) => Record<string, unknown>> = {
+  maxLength: ([max]) => ({ maxLength: max }),
+  minLength: ([min]) => ({ minLength: min }),
+  // A pattern with flags other than `u` (e.g. `i`) cannot be written in a JSON schema: left to the description.
+  matches: ([pattern]) => (pattern instanceof RegExp && pattern.flags.replace('u', '') === '' ? { pattern: pattern.source } : {}),
+  min: ([min]) => ({ minimum: min }),
+  max: ([max]) => ({ maximum: max }),
+  isIn: ([values]) => ({ enum: values }),
+  arrayMaxSize: ([max]) => ({ maxItems: max }),
+  arrayMinSize: ([min]) => ({ minItems: min }),
+  arrayNotEmpty: () => ({ minItems: 1 }),
+  isInt: () => ({ type: 'integer' }),
+  isISO8601: () => ({ format: 'date-time' }),
+  isUrl: () => ({ format: 'uri' }),
+  // Berth's own validators (libs/common validators.ts): their fixed rules; a tighter bound is given in @ApiProperty.
+  isDnsLabel: () => ({ pattern: DNS_LABEL.source, maxLength: DNS_LABEL_MAX }),
+  isLabelMap: () => ({ maxProperties: 64, additionalProperties: { type: 'string', maxLength: 63 } }),
+  isQuantityMap: () => ({ maxProperties: 64 }),
+};
+
+const ARRAY_LEVEL = new Set(['maxItems', 'minItems']);
+
+/**
+ * A request body's schema says what the server enforces: no properties beyond the declared ones (the global
+ * ValidationPipe is `forbidNonWhitelisted`), and each property's lengths, patterns, bounds and enums as its
+ * class-validator decorators check them. What `@ApiProperty` states explicitly wins. Put it on every body DTO
+ * (each class: schema options are not inherited), and on query and path DTOs for their parameters' constraints.
+ */
+export function RequestSchema(): ClassDecorator {
+  const closed = ApiSchema({ additionalProperties: false } as ApiSchemaOptions);
+  return (target) => {
+    const prototype = target.prototype as object;
+    const derived = new Map<string, { own: Record<string, unknown>; items: Record<string, unknown> }>();
+    for (const meta of getMetadataStorage().getTargetValidationMetadatas(target, '', true, false)) {
+      const rule = meta.name === undefined ? undefined : CONSTRAINTS[meta.name];
+      if (rule === undefined) continue;
+      const entry = derived.get(meta.propertyName) ?? { own: {}, items: {} };
+      for (const [key, value] of Object.entries(rule(meta.constraints ?? []))) {
+        if (meta.each && !ARRAY_LEVEL.has(key)) entry.items[key] = value;
+        else entry.own[key] = value;
+      }
+      derived.set(meta.propertyName, entry);
+    }
+    for (const [property, { own, items }] of derived) {
+      const stated = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, prototype, property) as Record<string, unknown> | undefined;
+      if (stated === undefined) continue;
+      const merged: Record<string, unknown> = { ...own, ...stated };
+      if (own.type === 'integer' && (stated.type === Number || stated.type === 'number')) merged.type = 'integer';
+      if (typeof own.additionalProperties === 'object' && typeof stated.additionalProperties === 'object') {
+        merged.additionalProperties = { ...own.additionalProperties, ...stated.additionalProperties };
+      }
+      if (Object.keys(items).length > 0 && (stated.isArray || Array.isArray(stated.type))) {
+        const itemType = Array.isArray(stated.type) ? stated.type[0] : stated.type;
+        merged.type = 'array';
+        merged.items = { type: itemType === String ? 'string' : itemType, ...items, ...(stated.items as object | undefined) };
+        delete merged.isArray;
+      }
+      Reflect.defineMetadata(DECORATORS.API_MODEL_PROPERTIES, merged, prototype, property);
+    }
+    closed(target);
+  };
+}

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches, ValidateIf } from 'class-validator';
 import type { ApiKey } from '@prisma/client';
-import { IsDnsLabel } from '@berth/common';
+import { IsDnsLabel, RequestSchema } from '@berth/common';
 import { TENANT_ROLES } from '../../members/dto/create-member.dto';
 
 /** Roles a tenant key may hold: a member role, or `preview` (CI: that tenant's previews and nothing else). */
@@ -11,6 +11,7 @@ export const GLOBAL_KEY_ROLES = ['admin', 'cluster'] as const;
 
 const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,62}$/;
 
+@RequestSchema()
 export class CreateTenantApiKeyDto {
   @ApiProperty({ example: 'backstage' })
   @Matches(KEY_NAME, { message: 'name must be 1-63 letters, digits, spaces, ".", "_" or "-"' })
@@ -21,6 +22,7 @@ export class CreateTenantApiKeyDto {
   role: (typeof TENANT_KEY_ROLES)[number];
 }
 
+@RequestSchema()
 export class CreateAdminApiKeyDto {
   @ApiProperty({ example: 'platform-automation' })
   @Matches(KEY_NAME, { message: 'name must be 1-63 letters, digits, spaces, ".", "_" or "-"' })

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsOptional } from 'class-validator';
 import type { AuditEvent } from '@prisma/client';
-import { IsDnsLabel, PageQueryDto } from '@berth/common';
+import { IsDnsLabel, PageQueryDto, RequestSchema } from '@berth/common';
 
+@RequestSchema()
 export class AuditQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Tenant name' })
+  @ApiPropertyOptional({ description: 'Tenant name', minLength: 2, maxLength: 30 })
   @IsOptional()
   @IsDnsLabel(30, 2)
   tenant?: string;

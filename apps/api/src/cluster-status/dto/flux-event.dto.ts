@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { IsDnsLabel, IsStringMap } from '@berth/common';
+import { IsDnsLabel, IsStringMap, RequestSchema } from '@berth/common';
 
 /** notification-controller keeps event messages up to 39,000 characters (it cuts longer ones before sending). */
 export const FLUX_MESSAGE_MAX_LENGTH = 39_000;
 /** notification-controller's own limit on an event request body (3 MiB); Berth accepts as much on this route. */
 export const FLUX_EVENT_BODY_LIMIT_BYTES = 3 * 1024 * 1024;
 
+@RequestSchema()
 export class FluxEventQueryDto {
   @ApiProperty({ description: "The cluster whose notification-controller sends this (set in the Provider's address)", example: 'prod-eu-1' })
   @IsDnsLabel()

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsDnsLabel, IsLabelMap, IsOptionalNonNull, IsPlainText } from '@berth/common';
+import { IsDnsLabel, IsLabelMap, IsOptionalNonNull, IsPlainText, RequestSchema } from '@berth/common';
 
 /** Relative POSIX path of lowercase segments; no segment may start with a dot, so no `..`. */
 export const FLEET_PATH = /^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9._-]*){0,7}$/;
 
+@RequestSchema()
 export class CreateClusterDto {
   @ApiProperty({ example: 'prod-eu-1', description: 'DNS label, unique' })
   @IsDnsLabel()
@@ -63,4 +64,5 @@ export class CreateClusterDto {
   pullShards?: number;
 }
 
+@RequestSchema()
 export class UpdateClusterDto extends PartialType(OmitType(CreateClusterDto, ['name'] as const), { skipNullProperties: false }) {}

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { IsDnsLabel } from '@berth/common';
+import { IsDnsLabel, RequestSchema } from '@berth/common';
 import { AccessEntryDto } from '../../namespace-requests/dto/namespace-spec.dto';
 
 export const MAX_SHARDS = 256;
 
+@RequestSchema()
 export class FluxInputsQueryDto {
   @ApiProperty({ example: 'prod-eu-1', description: 'The cluster whose namespaces are wanted' })
   @IsDnsLabel()

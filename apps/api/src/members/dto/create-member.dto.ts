@@ -3,9 +3,11 @@ import { Type } from 'class-transformer';
 import { IsIn, IsObject, ValidateNested } from 'class-validator';
 import type { Membership } from '@prisma/client';
 import { SubjectDto } from '../../tenants/dto/subject.dto';
+import { RequestSchema } from '@berth/common';
 
 export const TENANT_ROLES = ['viewer', 'developer', 'owner'] as const;
 
+@RequestSchema()
 export class CreateMemberDto {
   @ApiProperty({ type: SubjectDto })
   @IsObject()

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { PageQueryDto } from '@berth/common';
+import { PageQueryDto, RequestSchema } from '@berth/common';
 
+@RequestSchema()
 export class ApproveDto {
   @ApiPropertyOptional({ example: 'Capacity confirmed with the cluster owners' })
   @IsOptional()
@@ -11,6 +12,7 @@ export class ApproveDto {
   comment?: string;
 }
 
+@RequestSchema()
 export class RejectDto {
   @ApiProperty({ description: 'Why the request is rejected (required)', example: 'Use the small tier; medium needs a capacity review' })
   @IsString()
@@ -19,6 +21,7 @@ export class RejectDto {
   comment: string;
 }
 
+@RequestSchema()
 export class CancelDto {
   @ApiPropertyOptional({ example: 'Not needed any more' })
   @IsOptional()

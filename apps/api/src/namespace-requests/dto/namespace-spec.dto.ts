@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { IsDnsLabel, IsQuantityMap, IsStringMap } from '@berth/common';
+import { IsDnsLabel, IsQuantityMap, IsStringMap, RequestSchema } from '@berth/common';
 import { LimitRangeDto } from '../../quota-tiers/dto/create-quota-tier.dto';
 import { SubjectDto } from '../../tenants/dto/subject.dto';
 
@@ -10,6 +10,7 @@ export type NetworkPolicyProfile = (typeof NETWORK_POLICIES)[number];
 
 const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
+@RequestSchema()
 export class AccessEntryDto {
   @ApiProperty({ type: SubjectDto })
   @IsObject()
@@ -42,12 +43,12 @@ export class NamespaceChangeDto {
   @Type(() => LimitRangeDto)
   limitRange?: LimitRangeDto;
 
-  @ApiPropertyOptional({ ...STRING_MAP, example: { team: 'payments' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: 1024 }, maxProperties: 64, example: { team: 'payments' } })
   @IsOptional()
   @IsStringMap(64, 1024)
   labels?: Record<string, string>;
 
-  @ApiPropertyOptional(STRING_MAP)
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', maxLength: 65536 }, maxProperties: 128 })
   @IsOptional()
   @IsStringMap()
   annotations?: Record<string, string>;
@@ -77,6 +78,7 @@ export class NamespaceChangeDto {
   protected?: boolean;
 }
 
+@RequestSchema()
 export class CreateNamespaceRequestDto extends NamespaceChangeDto {
   @ApiProperty({ example: 'payments-api', description: 'Namespace name: a DNS label starting with `<tenant>-`' })
   @IsString()
@@ -94,6 +96,7 @@ export class CreateNamespaceRequestDto extends NamespaceChangeDto {
   reason?: string;
 }
 
+@RequestSchema()
 export class ChangeNamespaceDto extends NamespaceChangeDto {
   @ApiPropertyOptional({ description: 'Why this change is needed (shown to approvers)' })
   @IsOptional()

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsDnsLabel } from '@berth/common';
+import { IsDnsLabel, RequestSchema } from '@berth/common';
 
 /** `org/repo` (GitLab subgroups too: `group/sub/repo`) or an http(s)/ssh URL of the repository. */
 const REPOSITORY = /^(?:[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+|(?:https?|ssh):\/\/(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9_.~%-]+)+\/?)$/;
 const MAX_PULL_REQUEST = 2_147_483_647;
 
+@RequestSchema()
 export class CreatePreviewDto {
   @ApiProperty({ example: 'acme/payments-api', description: '`org/repo` or the repository URL (at most 200 characters)' })
   @IsString()
@@ -39,8 +40,9 @@ export class CreatePreviewDto {
   cluster?: string;
 }
 
+@RequestSchema()
 export class PreviewParam {
-  @ApiProperty({ example: 'payments' })
+  @ApiProperty({ example: 'payments', minLength: 2, maxLength: 30 })
   @IsDnsLabel(30, 2)
   tenant: string;
 

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { IsDnsLabel, IsOptionalNonNull, IsPlainText, IsQuantityMap } from '@berth/common';
+import { IsDnsLabel, IsOptionalNonNull, IsPlainText, IsQuantityMap, RequestSchema } from '@berth/common';
 
 const QUANTITIES = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
 /** Container defaults written into each namespace's LimitRange. */
+@RequestSchema()
 export class LimitRangeDto {
   @ApiPropertyOptional({ ...QUANTITIES, example: { cpu: '500m', memory: '512Mi' } })
   @IsOptional()
@@ -28,6 +29,7 @@ export class LimitRangeDto {
   min?: Record<string, string>;
 }
 
+@RequestSchema()
 export class CreateQuotaTierDto {
   @ApiProperty({ example: 'small' })
   @IsDnsLabel()
@@ -56,4 +58,5 @@ export class CreateQuotaTierDto {
   autoApprove?: boolean;
 }
 
+@RequestSchema()
 export class UpdateQuotaTierDto extends PartialType(OmitType(CreateQuotaTierDto, ['name'] as const), { skipNullProperties: false }) {}

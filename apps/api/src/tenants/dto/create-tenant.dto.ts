@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsDnsLabel, IsLabelMap, IsOptionalNonNull, IsPlainText } from '@berth/common';
+import { IsDnsLabel, IsLabelMap, IsOptionalNonNull, IsPlainText, RequestSchema } from '@berth/common';
 import { IsBudget } from './is-budget';
 import { IsSyncRepoPath, IsSyncRepoPathMap } from './is-sync-repo-path';
 import { SubjectDto } from './subject.dto';
 
 /** The team's own app repository: Flux reconciles it into the tenant's namespaces under the tenant's service account. */
+@RequestSchema()
 export class SyncRepoDto {
   @ApiProperty({ example: 'https://git.example.com/payments/deploy.git' })
   @IsString()
@@ -50,8 +51,9 @@ export class SyncRepoDto {
   secretRef?: string | null;
 }
 
+@RequestSchema()
 export class CreateTenantDto {
-  @ApiProperty({ example: 'payments', description: 'DNS label, 2-30 characters; namespaces are prefixed with it' })
+  @ApiProperty({ example: 'payments', minLength: 2, maxLength: 30, description: 'DNS label, 2-30 characters; namespaces are prefixed with it' })
   @IsDnsLabel(30, 2)
   name: string;
 
@@ -133,4 +135,5 @@ export class CreateTenantDto {
   owners?: SubjectDto[];
 }
 
+@RequestSchema()
 export class UpdateTenantDto extends PartialType(OmitType(CreateTenantDto, ['name', 'owners'] as const), { skipNullProperties: false }) {}

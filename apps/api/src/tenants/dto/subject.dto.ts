@@ -1,7 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { RequestSchema } from '@berth/common';
 
 /** An OIDC user (`sub`) or group: who a role or a RoleBinding is for. */
+@RequestSchema()
 export class SubjectDto {
   @ApiProperty({ enum: ['User', 'Group'] })
   @IsIn(['User', 'Group'])

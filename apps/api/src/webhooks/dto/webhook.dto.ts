@@ -3,12 +3,15 @@ import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsOptional, IsString, IsUUID, Mat
 import type { WebhookDelivery, WebhookSubscription } from '@prisma/client';
 import { isEventFilter, WEBHOOK_EVENT_TYPES } from '@berth/webhooks';
 import { TenantIdParam } from '../../common/name.param';
+import { RequestSchema } from '@berth/common';
 
 const FILTERS = `one of ${WEBHOOK_EVENT_TYPES.join(', ')}; or a wildcard: \`namespace-request.*\`, \`namespace.*\`, \`preview.*\`, \`*\``;
 
+@RequestSchema()
 export class CreateWebhookDto {
   @ApiProperty({
     example: 'https://portal.example.com/hooks/berth',
+    pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
     description:
       'http or https. Refused (422, `webhook.destination-forbidden`) when the host is or resolves to a private, loopback, link-local, CGNAT, multicast or unspecified address, unless the platform allows it',
   })
