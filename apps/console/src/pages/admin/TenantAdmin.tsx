@@ -46,6 +46,9 @@ function BudgetForm({ tenant, onSaved }: { tenant: Tenant; onSaved(): void }) {
   const [clusters, setClusters] = useState(tenant.allowedClusters.join(', '));
   const [tiers, setTiers] = useState(tenant.allowedTiers.join(', '));
   const [labels, setLabels] = useState(formatMap(tenant.labels));
+  const [previewTier, setPreviewTier] = useState(tenant.previewTier ?? '');
+  const [previewCluster, setPreviewCluster] = useState(tenant.previewCluster ?? '');
+  const [previewLimit, setPreviewLimit] = useState(String(tenant.previewLimit));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -60,6 +63,9 @@ function BudgetForm({ tenant, onSaved }: { tenant: Tenant; onSaved(): void }) {
               allowedClusters: parseList(clusters),
               allowedTiers: parseList(tiers),
               labels: parseMap(labels, 'labels'),
+              previewTier: previewTier.trim() || null,
+              previewCluster: previewCluster.trim() || null,
+              previewLimit: Number(previewLimit),
             },
           }),
         );
@@ -93,6 +99,22 @@ function BudgetForm({ tenant, onSaved }: { tenant: Tenant; onSaved(): void }) {
             <input id="tenant-display" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
             <label htmlFor="tenant-labels">Labels</label>
             <textarea id="tenant-labels" rows={2} value={labels} onChange={(e) => setLabels(e.target.value)} />
+          </div>
+          <div>
+            <label htmlFor="tenant-preview-tier">Preview tier</label>
+            <input id="tenant-preview-tier" value={previewTier} onChange={(e) => setPreviewTier(e.target.value)} aria-describedby="tenant-preview-hint" />
+            <label htmlFor="tenant-preview-cluster">Preview cluster</label>
+            <input
+              id="tenant-preview-cluster"
+              value={previewCluster}
+              onChange={(e) => setPreviewCluster(e.target.value)}
+              aria-describedby="tenant-preview-hint"
+            />
+            <label htmlFor="tenant-preview-limit">Previews at once</label>
+            <input id="tenant-preview-limit" type="number" min={0} max={1000} value={previewLimit} onChange={(e) => setPreviewLimit(e.target.value)} />
+            <p id="tenant-preview-hint" className="hint">
+              Defaults of pull-request previews; empty for none.
+            </p>
           </div>
         </div>
         <p className="hint">
