@@ -247,6 +247,7 @@ describe('the request → approve → committed flow in the browser', () => {
   let t: TenantFixture;
   let cluster: string;
   let gated: string;
+  let small: string;
   let devKey: string;
   let approverKey: string;
   let developer: Page;
@@ -257,6 +258,7 @@ describe('the request → approve → committed flow in the browser', () => {
   beforeAll(async () => {
     const world = await catalogue(api(app), { 'requests.cpu': '500m', 'limits.memory': '1Gi' });
     cluster = world.cluster;
+    small = world.tier;
     gated = `${world.tier}-gated`;
     await api(app)
       .post('/v1/quota-tiers')
@@ -277,6 +279,17 @@ describe('the request → approve → committed flow in the browser', () => {
         .send({ name: 'console-approver' })
         .expect(201)
     ).body.key;
+    // A running namespace whose Change (to the gated tier) waits for approval: the queue shows the diff.
+    await api(app)
+      .post(`/v1/tenants/${t.name}/namespace-requests`)
+      .set(bearer(devKey))
+      .send({ name: `${t.name}-api`, cluster, tier: world.tier })
+      .expect(201);
+    await api(app)
+      .patch(`/v1/tenants/${t.name}/namespaces/${t.name}-api`)
+      .set(bearer(devKey))
+      .send({ tier: gated, labels: { team: 'checkout' } })
+      .expect(201);
     developer = await browser.page();
     approver = await browser.page();
     pageErrors = [...watchConsoleErrors(developer), ...watchConsoleErrors(approver)];
@@ -300,7 +313,7 @@ describe('the request → approve → committed flow in the browser', () => {
     await developer.getByText('would be denied').waitFor();
     // Nothing was stored: dry runs only.
     const stored = await api(app).get(`/v1/tenants/${t.name}/namespace-requests`).set(bearer(t.owner)).expect(200);
-    expect(stored.body.items).toEqual([]);
+    expect(stored.body.items.filter((r: { namespace: string }) => r.namespace === `${t.name}-big`)).toEqual([]);
     await screenshot(developer, 'request-form-budget');
   });
 
@@ -347,16 +360,21 @@ describe('the request → approve → committed flow in the browser', () => {
     }
     // requested next to the tier, budget and allocated
     const cpu = item.getByRole('row', { name: /requests\.cpu/ });
-    expect((await cpu.textContent())?.replace(/\s+/g, ' ')).toMatch(/requests\.cpu\s*1\s*1\s*2\s*0/);
+    expect((await cpu.textContent())?.replace(/\s+/g, ' ')).toMatch(/requests\.cpu\s*1\s*1\s*2\s*500m/);
 
     const ownItem = approver.getByRole('article', { name: new RegExp(`Create ${own}$`) });
     await ownItem.waitFor();
     expect(await ownItem.getByRole('button', { name: 'Approve' }).isDisabled()).toBe(true);
     expect(await ownItem.getByRole('button', { name: 'Reject' }).isDisabled()).toBe(true);
     expect(await ownItem.textContent()).toContain('You cannot decide this request: you are accountable for it');
-    // Oldest first.
-    const headings = await approver.getByRole('article').evaluateAll((els) => els.map((e) => e.getAttribute('aria-labelledby')));
-    expect(headings.length).toBeGreaterThanOrEqual(2);
+    const change = approver.getByRole('article', { name: new RegExp(`Change ${t.name}-api$`) });
+    const diff = change.getByRole('table', { name: `Change of ${t.name}-api: current vs requested spec` });
+    expect((await diff.getByRole('row', { name: /^tier/ }).textContent())?.replace(/\s+/g, ' ')).toMatch(new RegExp(`tier\\s*${small}\\s*${gated}`));
+    expect(await diff.getByRole('row', { name: /labels\.team/ }).textContent()).toContain('checkout');
+    // Oldest first: the Change (asked before the tests ran), then the developer's request, then the admin's own.
+    const order = await approver.getByRole('article').evaluateAll((els) => els.map((e) => e.querySelector('h2')?.textContent ?? ''));
+    const at = (name: string) => order.findIndex((h) => h.endsWith(name));
+    expect([at(`${t.name}-api`), at(web()), at(own)].every((i, k, all) => i >= 0 && (k === 0 || i > all[k - 1]))).toBe(true);
     await screenshot(approver, 'approvals');
     expect(await seriousA11yViolations(approver, 'approvals')).toEqual([]);
     // The API agrees: four eyes.
@@ -368,7 +386,7 @@ describe('the request → approve → committed flow in the browser', () => {
     expect(self.status).toBe(403);
 
     await item.getByLabel(/^Comment/).fill('Approved for the load-test week');
-    await item.getByRole('button', { name: 'Approve' }).click();
+    await item.getByRole('button', { name: 'Approve' }).press('Enter'); // by keyboard
     await approver.getByRole('status').getByText(`Approved ${web()}`).waitFor();
     await approver.getByRole('article', { name: new RegExp(`Create ${web()}$`) }).waitFor({ state: 'detached' });
   });
@@ -384,8 +402,14 @@ describe('the request → approve → committed flow in the browser', () => {
       250,
     );
     expect(await row.locator('code').first().textContent()).toMatch(/^[0-9a-f]{8}$/);
-    await developer.getByRole('img', { name: /requests\.cpu: allocated 1/ }).waitFor();
+    await developer.getByRole('img', { name: /^requests\.cpu: allocated / }).waitFor();
     await screenshot(developer, 'tenant');
+    // Keyboard: the first Tab stop is the skip link, and it moves focus to the page's main content.
+    await developer.evaluate("document.body.tabIndex = -1; document.body.focus(); document.body.removeAttribute('tabindex')");
+    await developer.keyboard.press('Tab');
+    expect(await developer.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    await developer.keyboard.press('Enter');
+    await waitFor(async () => (await developer.evaluate('document.activeElement.id')) === 'main', 5000, 'focus on main');
     expect(await seriousA11yViolations(developer, 'tenant')).toEqual([]);
 
     await row.getByRole('link', { name: web() }).click();

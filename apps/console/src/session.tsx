@@ -23,6 +23,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (token: string) => {
     const client = createBerthClient({ baseUrl: apiBase(), token });
     const me = await unwrap(client.GET('/v1/me'));
+    // A credential that stops working (an OIDC token expired, a key revoked) ends the session: back to sign-in.
+    client.use({
+      onResponse({ response }) {
+        if (response.status === 401) setState((current) => (current?.client === client ? null : current));
+      },
+    });
     setState({ client, me });
   }, []);
   const signOut = useCallback(() => setState(null), []);

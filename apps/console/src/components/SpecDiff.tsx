@@ -1,11 +1,9 @@
 /** Flattens a spec into `path → value` lines (`resources.limits.memory`, `access[0].role`, `labels.team`). */
 export function flatten(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
   if (Array.isArray(value)) {
-    if (value.length === 0 && prefix) out[prefix] = '[]';
     value.forEach((v, i) => flatten(v, `${prefix}[${i}]`, out));
   } else if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
-    if (entries.length === 0 && prefix) out[prefix] = '{}';
     for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (value !== undefined && value !== null && prefix) {
     out[prefix] = String(value);
