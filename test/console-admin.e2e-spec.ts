@@ -108,7 +108,10 @@ describe('console admin pages (real browser, real API)', () => {
     await checkPage('clusters');
 
     // Deleting by keyboard alone: Enter asks, Confirm has the focus, Escape returns it to the button.
-    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent);
+    const focused = async () => {
+      const element = page.locator(':focus');
+      return (await element.getAttribute('aria-label')) ?? (await element.textContent());
+    };
     await page.getByRole('button', { name: `Delete cluster ${seed.doomed}` }).focus();
     await page.keyboard.press('Enter');
     await expect(focused()).resolves.toBe('Confirm');
