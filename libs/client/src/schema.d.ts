@@ -4690,7 +4690,7 @@ export interface operations {
     NamespaceRequestsController_create: {
         parameters: {
             query?: {
-                /** @description true: evaluate policy and answer the decision; store nothing */
+                /** @description true: evaluate policy and answer the decision (200); store nothing */
                 dryRun?: string;
             };
             header?: {
@@ -5482,10 +5482,10 @@ export interface operations {
     NamespacesController_get: {
         parameters: {
             query?: {
+                /** @description true: evaluate policy and answer the decision (200); store nothing */
+                dryRun?: string;
                 /** @description Needed only when the tenant has namespaces of this name on several clusters */
                 cluster?: string;
-                /** @description true: evaluate policy and answer the decision; store nothing */
-                dryRun?: string;
             };
             header?: never;
             path: {
@@ -5589,12 +5589,15 @@ export interface operations {
     NamespacesController_remove: {
         parameters: {
             query?: {
+                /** @description true: evaluate policy and answer the decision (200); store nothing */
+                dryRun?: string;
                 /** @description Needed only when the tenant has namespaces of this name on several clusters */
                 cluster?: string;
-                /** @description true: evaluate policy and answer the decision; store nothing */
-                dryRun?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Retry-safe submission (same key + body replays the first answer) */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 tenant: string;
                 name: string;
@@ -5724,12 +5727,15 @@ export interface operations {
     NamespacesController_change: {
         parameters: {
             query?: {
+                /** @description true: evaluate policy and answer the decision (200); store nothing */
+                dryRun?: string;
                 /** @description Needed only when the tenant has namespaces of this name on several clusters */
                 cluster?: string;
-                /** @description true: evaluate policy and answer the decision; store nothing */
-                dryRun?: string;
             };
-            header?: never;
+            header?: {
+                /** @description Retry-safe submission (same key + body replays the first answer) */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 tenant: string;
                 name: string;

@@ -43,8 +43,8 @@ export class RequestListQueryDto extends PageQueryDto {
 export const parseDryRun = ({ obj }: { obj: Record<string, unknown> }): unknown => (obj.dryRun === 'true' ? true : obj.dryRun === 'false' ? false : obj.dryRun);
 
 export class DryRunQueryDto {
-  // On the wire a query string (as clients send it); parsed into a boolean for the service.
-  @ApiPropertyOptional({ type: String, enum: ['true', 'false'], description: 'true: evaluate policy and answer the decision (200); store nothing' })
+  // On the wire a query string, `true` or `false` (as clients send it); parsed into a boolean for the service.
+  @ApiPropertyOptional({ type: String, description: 'true: evaluate policy and answer the decision (200); store nothing' })
   @IsOptional()
   @Transform(parseDryRun)
   @IsBoolean()
