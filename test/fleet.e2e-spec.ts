@@ -2,7 +2,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
-import { FleetWriter } from '../libs/gitops/src/writer';
+import { FleetWriter } from '../libs/fleet/src';
 import { roleBindingName } from '../libs/manifests/src';
 import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
@@ -317,8 +317,11 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     );
     expect(bad.lastError).toMatch(/cluster-admin/);
     expect(bad.commitSha).toBeNull();
-    const ns = await sql<{ state: string; lastError: string }>('SELECT state, "lastError" FROM "Namespace" WHERE "requestId" = $1', [poisoned]);
-    expect(ns[0]).toMatchObject({ state: 'Failed', lastError: expect.stringMatching(/cluster-admin/) });
+    const ns = await sql<{ state: string; lastError: string; failedBy: string }>(
+      'SELECT state, "lastError", "failedBy" FROM "Namespace" WHERE "requestId" = $1',
+      [poisoned],
+    );
+    expect(ns[0]).toMatchObject({ state: 'Failed', failedBy: 'Writer', lastError: expect.stringMatching(/cluster-admin/) });
 
     const counts = await trailerCounts(env.repo);
     for (const id of good) expect(counts.get(id)).toBe(1);

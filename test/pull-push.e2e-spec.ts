@@ -52,8 +52,8 @@ describe('pull mode serves what push mode writes', () => {
       30_000,
       'requests Committed',
     );
-    // c: Flux failed to apply it (the status reader's prefix): still in the repository, still served.
-    await sql(`UPDATE "Namespace" SET state = 'Failed', "lastError" = 'Flux: admission webhook denied' WHERE name = $1`, [`${t}-c`]);
+    // c: Flux failed to apply it (as the status reader records it): still in the repository, still served.
+    await sql(`UPDATE "Namespace" SET state = 'Failed', "failedBy" = 'Flux', "lastError" = 'Flux: admission webhook denied' WHERE name = $1`, [`${t}-c`]);
 
     const admin = await adminToken();
     const key = await http(app)
@@ -114,11 +114,13 @@ describe('pull mode serves what push mode writes', () => {
     expect(before).toEqual(expect.arrayContaining(after));
 
     // b: the writer could not render its desired state (never committed): not served, as push mode leaves it out.
-    await sql(`UPDATE "Namespace" SET state = 'Failed', "lastError" = 'renderer refused it' WHERE name = $1`, [`${t}-b`]);
+    await sql(`UPDATE "Namespace" SET state = 'Failed', "failedBy" = 'Writer', "lastError" = 'renderer refused it' WHERE name = $1`, [`${t}-b`]);
     const names = (await pull()).filter((i) => i.kind === 'namespace').map((i) => i.name);
     expect(names.sort()).toEqual([`${t}-a`, `${t}-c`]);
     // Once the tenant has no served namespace left on the cluster, its onboarding goes too (push mode removes the folder).
-    await sql(`UPDATE "Namespace" SET state = 'Failed', "lastError" = 'renderer refused it' WHERE name = ANY($1)`, [[`${t}-a`, `${t}-c`]]);
+    await sql(`UPDATE "Namespace" SET state = 'Failed', "failedBy" = 'Writer', "lastError" = 'renderer refused it' WHERE name = ANY($1)`, [
+      [`${t}-a`, `${t}-c`],
+    ]);
     expect(await pull()).toEqual([]);
   });
 });

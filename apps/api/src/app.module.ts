@@ -1,10 +1,10 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PoliciesGuard } from '@berth/authz';
 import { AllExceptionsFilter, createValidationPipe } from '@berth/common';
-import { BerthConfigModule } from '@berth/config';
+import { BerthConfig, BerthConfigModule } from '@berth/config';
 import { PrismaModule } from '@berth/prisma';
-import { FleetWriterModule } from '@berth/gitops/writer';
+import { FleetWriterModule } from '@berth/fleet';
 import { WebhooksModule } from '@berth/webhooks';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditEventsModule } from './audit-events/audit-events.module';
@@ -29,7 +29,6 @@ import { WebhooksApiModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
-    BerthConfigModule,
     PrismaModule,
     FleetWriterModule,
     WebhooksModule,
@@ -61,4 +60,9 @@ import { WebhooksApiModule } from './webhooks/webhooks.module';
     { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The application on a configuration resolved by its bootstrap (validated once, passed in). */
+  static forRoot(config: BerthConfig): DynamicModule {
+    return { module: AppModule, imports: [BerthConfigModule.forRoot(config)] };
+  }
+}

@@ -7,7 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { errorBody, jsonLoggerFromEnv } from '@berth/common';
-import { BerthConfig, toBerthConfig, validateEnv } from '@berth/config';
+import { BerthConfig, configFromEnv } from '@berth/config';
 import { AppModule } from './app.module';
 import { registerHttpSecurity } from './common/http-security';
 import { registerConsoleFiles } from './console/console-static';
@@ -163,10 +163,13 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config);
 }
 
-/** The HTTP application exactly as production runs it; tests boot the same thing. */
-export async function createHttpApp(options: { logger?: LoggerService } = {}): Promise<NestFastifyApplication> {
-  const config = toBerthConfig(validateEnv(process.env));
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, fastifyAdapter(config), {
+/**
+ * The HTTP application exactly as production runs it; tests boot the same thing. `config`: the configuration
+ * main.ts resolved (embedded database and fleet repository included); without it, the environment's.
+ */
+export async function createHttpApp(options: { config?: BerthConfig; logger?: LoggerService } = {}): Promise<NestFastifyApplication> {
+  const config = options.config ?? configFromEnv();
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), fastifyAdapter(config), {
     // JSON only: Fastify's own JSON parser (same body limit and __proto__ refusal). Nest's default
     // parsers would also accept application/x-www-form-urlencoded bodies.
     bodyParser: false,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { jsonLoggerFromEnv, logUnhandledRejections } from '@berth/common';
-import { toBerthConfig, validateEnv } from '@berth/config';
+import { BerthConfig, configFromEnv } from '@berth/config';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
 import { prepareDatabase, prepareFleetRepo } from './database';
 import { createHttpApp } from './http-app';
@@ -10,12 +10,12 @@ async function main(): Promise<void> {
   Logger.overrideLogger(jsonLoggerFromEnv('info'));
   const logger = new Logger('Berth');
   logUnhandledRejections(logger);
-  const config = toBerthConfig(validateEnv(process.env));
-  const database = await prepareDatabase(config);
-  process.env.DATABASE_URL = database.url;
-  process.env.BERTH_FLEET_REPO_URL = await prepareFleetRepo(config);
+  const env = configFromEnv();
+  const database = await prepareDatabase(env);
+  // The environment, validated once, completed with what this bootstrap resolved: passed in, never written back.
+  const config: BerthConfig = { ...env, databaseUrl: database.url, fleet: { ...env.fleet, repoUrl: await prepareFleetRepo(env) } };
 
-  const app = await createHttpApp();
+  const app = await createHttpApp({ config });
   // Graceful stop: Nest closes HTTP, the fleet writer (its batch finishes, its lock is released) and
   // the database pool; the embedded PostgreSQL, if any, stops last; the process exits 0.
   const stop = async (signal: string) => {
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     `  Console:  ${base}/console`,
     `  API:      ${base}/v1`,
     `  OpenAPI:  ${base}/openapi.json   Swagger UI: ${base}/docs`,
-    `  Fleet:    ${process.env.BERTH_FLEET_REPO_URL?.replace(/\/\/[^@/]+@/, '//***@')} (branch ${config.fleet.branch}; writer ${config.fleet.writer === 'inline' ? 'in this process' : 'in apps/worker'})`,
+    `  Fleet:    ${config.fleet.repoUrl?.replace(/\/\/[^@/]+@/, '//***@')} (branch ${config.fleet.branch}; writer ${config.fleet.writer === 'inline' ? 'in this process' : 'in apps/worker'})`,
     ...auth.map((line) => `  ${line}`),
   ];
   for (const line of banner) logger.log(line);

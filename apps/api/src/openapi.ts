@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { configFromEnv } from '@berth/config';
 import { AppModule } from './app.module';
 import { buildOpenApi } from './http-app';
 
@@ -11,7 +12,11 @@ import { buildOpenApi } from './http-app';
  * the committed file so an API change is always a visible change.
  */
 export async function renderOpenApi(): Promise<string> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(configFromEnv()), new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
   app.setGlobalPrefix('v1', { exclude: ['healthz', 'readyz'] });
   const document = buildOpenApi(app);
   await app.close();

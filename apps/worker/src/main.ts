@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { jsonLoggerFromEnv, logUnhandledRejections } from '@berth/common';
-import { toBerthConfig, validateEnv } from '@berth/config';
+import { BerthConfig, configFromEnv } from '@berth/config';
 import { WorkerModule } from './worker.module';
 
 /**
- * apps/worker: drains the fleet queue into commits (BERTH_FLEET_WRITER is forced to inline here).
+ * apps/worker: drains the fleet queue into commits (its configuration's fleet writer is always inline).
  * Needs DATABASE_URL and BERTH_FLEET_REPO_URL (reachable or not: an unreachable remote makes the writer
  * degraded and retried with backoff, it never stops the process); on SIGTERM it finishes or abandons its batch and
  * releases the writer lock at once, so another replica takes over within a second.
@@ -15,10 +15,10 @@ async function main(): Promise<void> {
   const jsonLogger = jsonLoggerFromEnv('info');
   Logger.overrideLogger(jsonLogger);
   logUnhandledRejections(new Logger('BerthWorker'));
-  process.env.BERTH_FLEET_WRITER = 'inline';
-  const config = toBerthConfig(validateEnv(process.env));
+  const env = configFromEnv();
+  const config: BerthConfig = { ...env, fleet: { ...env.fleet, writer: 'inline' } };
   if (!config.databaseUrl || !config.fleet.repoUrl) throw new Error('apps/worker needs DATABASE_URL and BERTH_FLEET_REPO_URL');
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: jsonLogger });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: jsonLogger });
   const stop = async () => {
     await app.close();
     process.exit(0);

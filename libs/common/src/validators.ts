@@ -1,6 +1,6 @@
 import { registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
 import { hasControlCharacters, isDnsLabel, isLabelKey, isLabelValue } from './names';
-import { formatQuantity, isQuantityWithin, isValidQuantity, MAX_QUANTITY_MILLI } from './quantity';
+import { formatQuantity, isQuantityWithin, isValidQuantity, MAX_QUANTITY_MILLI } from '@berth/quantities';
 
 /** A Kubernetes resource name as ResourceQuota keys use it (`requests.cpu`, `requests.nvidia.com/gpu`): a qualified name. */
 export const isResourceName = (key: string): boolean => isLabelKey(key);

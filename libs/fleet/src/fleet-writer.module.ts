@@ -1,9 +1,30 @@
 import { Global, Module } from '@nestjs/common';
+import { BatchCommitter } from './batch-committer.service';
+import { FleetDrift } from './fleet-drift.service';
+import { FleetWriterLock } from './fleet-lock';
+import { FleetPrisma } from './fleet-prisma.service';
 import { FleetQueue } from './fleet-queue.service';
-import { FleetPrisma, FleetWriterRepository } from './fleet-writer.repository';
+import { FleetRendering } from './fleet-rendering.service';
+import { FleetRepoProvider } from './fleet-repo.provider';
+import { FleetWriterRepository } from './fleet-writer.repository';
 import { FleetWriter } from './fleet-writer.service';
+import { WriterHealth } from './writer-health.service';
 
 /** The queue (needed wherever approvals happen) and the writer (drains it where enabled). */
 @Global()
-@Module({ providers: [FleetQueue, FleetWriter, FleetWriterRepository, FleetPrisma], exports: [FleetQueue, FleetWriter] })
+@Module({
+  providers: [
+    FleetQueue,
+    FleetWriter,
+    BatchCommitter,
+    WriterHealth,
+    FleetDrift,
+    FleetRendering,
+    FleetRepoProvider,
+    FleetWriterLock,
+    FleetWriterRepository,
+    FleetPrisma,
+  ],
+  exports: [FleetQueue, FleetWriter],
+})
 export class FleetWriterModule {}

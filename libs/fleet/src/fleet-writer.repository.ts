@@ -1,31 +1,12 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { PrismaClient } from '@prisma/client';
+import { Injectable } from '@nestjs/common';
 import type { FleetStatus, Namespace, NamespaceRequest } from '@prisma/client';
-import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import { pgAdapter } from '@berth/prisma';
 import { CommittedRow, committedEvents, WebhookEvents } from '@berth/webhooks';
+import { FleetPrisma } from './fleet-prisma.service';
 
 export type PendingRequest = NamespaceRequest & { tenant: { name: string } };
 export type LiveNamespace = Namespace & { tenant: { name: string; syncRepo: unknown } };
 
 export const FLEET_STATUS_ID = 'fleet';
-
-/**
- * The fleet writer's own small connection pool. Sharing the API's pool starved the writer: under a burst of
- * approvals every pooled connection sits in a transaction waiting for a tenant's row lock, and the writer's
- * queries queued behind all of them, so nothing was committed until the burst was over.
- */
-@Injectable()
-export class FleetPrisma extends PrismaClient implements OnApplicationShutdown {
-  constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
-    super({ adapter: pgAdapter(config, { max: 4, applicationName: 'berth-fleet-writer' }) });
-  }
-
-  /** After the writer's beforeApplicationShutdown (its last batch) has run. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.$disconnect();
-  }
-}
 
 /** What the fleet writer reads and records; the database is the desired state, git its rendering. */
 @Injectable()
@@ -94,7 +75,7 @@ export class FleetWriterRepository {
       await this.webhooks.emit(tx, committedEvents(committed, sha));
       if (kept.length > 0)
         await tx.$executeRaw`
-          UPDATE "Namespace" n SET state = 'Committed', "commitSha" = ${sha}, "lastError" = NULL, "updatedAt" = ${now}
+          UPDATE "Namespace" n SET state = 'Committed', "commitSha" = ${sha}, "lastError" = NULL, "failedBy" = NULL, "updatedAt" = ${now}
           FROM unnest(${kept.map((n) => n.id)}::uuid[], ${kept.map((n) => n.version)}::int[]) AS r(id, version)
           WHERE n.id = r.id AND n.version = r.version`;
       if (gone.length > 0)
@@ -118,7 +99,7 @@ export class FleetWriterRepository {
       const row = await tx.namespaceRequest.findUniqueOrThrow({ where: { id: requestId }, include: { tenant: { select: { name: true } } } });
       await this.webhooks.emit(tx, committedEvents([{ ...row, tenant: row.tenant.name }], sha));
       await tx.namespace.deleteMany({ where: { requestId, state: 'Deleting' } });
-      await tx.namespace.updateMany({ where: { requestId, state: 'Approved' }, data: { state: 'Committed', commitSha: sha, lastError: null } });
+      await tx.namespace.updateMany({ where: { requestId, state: 'Approved' }, data: { state: 'Committed', commitSha: sha, lastError: null, failedBy: null } });
     });
   }
 
@@ -127,7 +108,7 @@ export class FleetWriterRepository {
     await this.prisma.$transaction(async (tx) => {
       await tx.namespaceRequest.updateMany({ where: { id: requestId, state: 'Approved' }, data: { state: 'Failed', lastError: reason } });
       if (!namespaceId) return;
-      const failed = await tx.namespace.updateMany({ where: { id: namespaceId, requestId }, data: { state: 'Failed', lastError: reason } });
+      const failed = await tx.namespace.updateMany({ where: { id: namespaceId, requestId }, data: { state: 'Failed', failedBy: 'Writer', lastError: reason } });
       if (failed.count > 0) await this.webhooks.emitForNamespace(tx, 'namespace.failed', namespaceId, { reason });
     });
   }

@@ -6,3 +6,4 @@ export { initBareFleetRepo } from './init';
 export type { InitBareFleetRepoResult } from './init';
 export { FleetError, FleetPathError, FleetRemoteError, FleetConflictError, GitCommandError } from './errors';
 export { redact } from './redact';
+export { memoryTree } from './memory-tree';

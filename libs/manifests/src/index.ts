@@ -61,3 +61,4 @@ export {
   type OwnershipClaims,
   type OwnershipCollision,
 } from './ownership';
+export { desiredSpecOf, namespaceSpecOf, type DesiredSpec, type NamespaceRecord } from './desired-spec';

@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { parseQuantity } from '@berth/common/quantity';
+import { parseQuantity } from '@berth/quantities';
 import { renderNamespace, type NamespaceSpec } from '.';
 import { baseNamespace } from '../test/fixtures';
 

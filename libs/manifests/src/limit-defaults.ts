@@ -1,4 +1,4 @@
-import { formatQuantity, parseQuantity, QuantityError } from '@berth/common/quantity';
+import { formatQuantity, parseQuantity, QuantityError } from '@berth/quantities';
 import type { LimitRangeSpec, QuantityMap } from './types';
 
 /**

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseQuantity } from '@berth/common/quantity';
+import { parseQuantity } from '@berth/quantities';
 import { evaluate } from './evaluate';
 import { TIERS } from './testing/fixtures';
 import type { NamespaceRequest, NamespaceUsage, PolicySnapshot } from './types';

@@ -1,4 +1,4 @@
-import { parseQuantity } from '@berth/common/quantity';
+import { parseQuantity } from '@berth/quantities';
 import type { ResolvedOptions } from './options';
 import { isPrepared, isSummary, namespaceRef, parseResources, totalResources } from './resources';
 import type { NamespaceRequest, NamespaceUsage, ParsedResources, PolicySnapshot, Reason, Tier } from './types';

@@ -1,4 +1,4 @@
-import { formatQuantity, parseQuantity } from '@berth/common/quantity';
+import { formatQuantity, parseQuantity } from '@berth/quantities';
 import type { NamespaceSummary, NamespaceUsage, ParsedResources, PreparedNamespaces, Quantities } from './types';
 
 /**

@@ -5,3 +5,4 @@ export * from './migrate';
 export * from './embedded-postgres';
 export * from './tenant-lock';
 export * from './outbox-queue';
+export * from './advisory-lock';

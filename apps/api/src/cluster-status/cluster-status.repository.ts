@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import { PrismaService } from '@berth/prisma';
-import { FLUX_ERROR_PREFIX } from '@berth/gitops/writer';
 import { WebhookEvents } from '@berth/webhooks';
 
 /** Prefix of `lastError` when Flux (not the fleet writer) failed a namespace; such a Failed may recover. */
@@ -31,7 +30,7 @@ export class ClusterStatusRepository {
   /** Namespaces waiting for the cluster: Committed, or Failed by Flux (a later Ready revision heals them). */
   awaiting(cluster: string) {
     return this.prisma.namespace.findMany({
-      where: { cluster, commitSha: { not: null }, OR: [{ state: 'Committed' }, { state: 'Failed', lastError: { startsWith: FLUX_ERROR_PREFIX } }] },
+      where: { cluster, commitSha: { not: null }, OR: [{ state: 'Committed' }, { state: 'Failed', failedBy: 'Flux' }] },
       select: { id: true, name: true, state: true, commitSha: true, requestId: true },
     });
   }
@@ -64,8 +63,8 @@ export class ClusterStatusRepository {
     for (const { id, commitSha } of ids) {
       count += await this.prisma.$transaction(async (tx) => {
         const r = await tx.namespace.updateMany({
-          where: { id, commitSha, OR: [{ state: 'Committed' }, { state: 'Failed', lastError: { startsWith: FLUX_ERROR_PREFIX } }] },
-          data: { state: 'Ready', readyAt: at, lastError: null },
+          where: { id, commitSha, OR: [{ state: 'Committed' }, { state: 'Failed', failedBy: 'Flux' }] },
+          data: { state: 'Ready', readyAt: at, lastError: null, failedBy: null },
         });
         if (r.count > 0) await this.webhooks.emitForNamespace(tx, 'namespace.ready', id);
         return r.count;
@@ -80,7 +79,7 @@ export class ClusterStatusRepository {
       count += await this.prisma.$transaction(async (tx) => {
         const r = await tx.namespace.updateMany({
           where: { id, commitSha, state: 'Committed' },
-          data: { state: 'Failed', lastError: `${FLUX_ERROR_PREFIX}${reason}`.slice(0, 2000) },
+          data: { state: 'Failed', failedBy: 'Flux', lastError: `Flux: ${reason}`.slice(0, 2000) },
         });
         if (r.count > 0) await this.webhooks.emitForNamespace(tx, 'namespace.failed', id, { reason });
         return r.count;

@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Client } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { NotFoundError, PeriodicTask } from '@berth/common';
 import { BerthMetrics } from '@berth/common/metrics';
+import { AdvisoryLocks } from '@berth/prisma';
 import { ClusterClient, ClusterClients, ClusterError, KustomizationStatus, PullObservation, shaOfRevision } from '@berth/cluster';
 import { pullResourceSetNames } from '@berth/manifests';
 import { ClusterStatusRepository } from './cluster-status.repository';
@@ -48,7 +48,7 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
   private readonly clients: ClusterClients;
   private readonly inflight = new Map<string, Promise<ReconcileResult>>();
   private task?: PeriodicTask;
-  private lockClient?: Promise<Client>;
+  private readonly locks: AdvisoryLocks;
   private stopping = false;
 
   constructor(
@@ -58,6 +58,8 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
   ) {
     const { kubeconfigDir, inClusterName } = config.clusterStatus;
     this.clients = new ClusterClients({ kubeconfigDir, inClusterName }, { onWarning: (message) => this.logger.warn(message) });
+    // One connection for every cluster's lock, polled (pg_try_advisory_lock) so it never blocks.
+    this.locks = new AdvisoryLocks(config.databaseUrl, 'berth-cluster-status');
   }
 
   onApplicationBootstrap(): void {
@@ -71,9 +73,7 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
     await this.task?.stop();
     await Promise.allSettled([...this.inflight.values()]);
     this.clients.closeAll();
-    const client = this.lockClient;
-    this.lockClient = undefined;
-    await client?.then((c) => c.end()).catch(() => undefined);
+    await this.locks.close();
   }
 
   /** The client of a cluster (null: no credentials). Throws NotFoundError for an unknown cluster. */
@@ -230,46 +230,15 @@ export class ClusterStatusService implements OnApplicationBootstrap, BeforeAppli
 
   /** Runs `work` holding this cluster's advisory lock; `busy` when another replica holds it (and we may not wait). */
   private async withClusterLock(name: string, wait: boolean, work: () => Promise<ReconcileResult>): Promise<ReconcileResult> {
-    const client = await this.lockConnection();
-    const deadline = Date.now() + (wait ? LOCK_WAIT_MS : 0);
-    // Polling pg_try_advisory_lock instead of a blocking pg_advisory_lock: the lock connection is shared by
-    // every cluster of this process and must never block.
-    for (;;) {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [STATUS_LOCK_CLASS, name]);
-      if (rows[0]?.locked) break;
-      if (Date.now() >= deadline) return { cluster: name, outcome: 'busy' };
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    try {
+    const locked = await this.locks.tryWithLock({ classId: STATUS_LOCK_CLASS, name }, wait ? LOCK_WAIT_MS : 0, async () => {
       const result = await work().catch((error: Error) => {
         this.metrics.clusterStatusRead(name, 'error');
         throw error;
       });
       this.metrics.clusterStatusRead(name, result.outcome);
       return result;
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [STATUS_LOCK_CLASS, name]).catch(() => this.dropLockConnection());
-    }
-  }
-
-  private lockConnection(): Promise<Client> {
-    this.lockClient ??= (async () => {
-      const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'berth-cluster-status' });
-      // A dropped connection releases its locks in PostgreSQL; make the next run open a new one.
-      client.on('error', () => this.dropLockConnection());
-      await client.connect();
-      return client;
-    })().catch((error) => {
-      this.lockClient = undefined;
-      throw error;
     });
-    return this.lockClient;
-  }
-
-  private dropLockConnection(): void {
-    const client = this.lockClient;
-    this.lockClient = undefined;
-    void client?.then((c) => c.end()).catch(() => undefined);
+    return locked.acquired ? locked.value : { cluster: name, outcome: 'busy' };
   }
 }
 

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiCommonErrors } from '@berth/common';
 import { Allow } from '@berth/authz';
-import { FleetWriter } from '@berth/gitops/writer';
+import { FleetWriter } from '@berth/fleet';
 import { FleetDriftResponse, FleetStatusResponse, ReconcileResponse } from './dto/fleet.response';
 
 /** The fleet repository as Berth sees it: queue, last push and error, drift, reconcile (platform admins). */

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Namespace, Preview } from '@prisma/client';
 import { PrismaService } from '@berth/prisma';
-import { FLUX_ERROR_PREFIX } from '@berth/gitops/writer';
 
 export type NamespaceWithTenant = Namespace & { tenant: { name: string; syncRepo: unknown } };
 export type InputKind = 'namespace' | 'onboarding';
@@ -34,7 +33,7 @@ export class FluxInputsRepository {
     const inShard = (id: Prisma.Sql) =>
       Prisma.sql`(${shard.count}::int = 1 OR ('x' || substr(replace(${id}::text, '-', ''), 1, 8))::bit(32)::bigint % ${shard.count}::int = ${shard.index}::int)`;
     const served = (n: Prisma.Sql) =>
-      Prisma.sql`${n}.cluster = ${cluster} AND ${n}.state <> 'Deleting' AND (${n}.state <> 'Failed' OR starts_with(coalesce(${n}."lastError", ''), ${FLUX_ERROR_PREFIX}))`;
+      Prisma.sql`${n}.cluster = ${cluster} AND ${n}.state <> 'Deleting' AND (${n}.state <> 'Failed' OR ${n}."failedBy" = 'Flux')`;
     return this.prisma.$queryRaw<Array<{ id: string; kind: InputKind }>>`
       SELECT id::text AS id, kind FROM (
         (SELECT n.id, 'namespace' AS kind FROM "Namespace" n

@@ -6,9 +6,9 @@ import type { Caller } from '@berth/authz';
 import { NotFoundError, PageCursor, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import type { HttpResult } from '../idempotency/idempotency.service';
-import { pullNamespaceObjects, pullOnboardingObjects, RenderOptions, TenantSyncRepo } from '@berth/manifests';
-import { namespaceSpecOf, renderOptionsOf } from '@berth/gitops/writer';
-import { DesiredSpec, effectiveLabels } from '../namespace-requests/desired-spec';
+import { desiredSpecOf, namespaceSpecOf, pullNamespaceObjects, pullOnboardingObjects, RenderOptions, TenantSyncRepo } from '@berth/manifests';
+import { renderOptionsOf } from '@berth/fleet';
+import { effectiveLabels } from '../namespace-requests/desired-spec';
 import { FluxInput, FluxInputsQueryDto, FluxInputsResponse } from './dto/flux-inputs.dto';
 import { FluxInputsRepository, NamespaceWithTenant, TenantRow } from './flux-inputs.repository';
 
@@ -99,7 +99,7 @@ export class FluxInputsService {
 
   /** A namespace: the objects push mode writes to its folder, and (unchanged for existing templates) its fields. */
   private namespaceInput(row: NamespaceWithTenant, preview: Preview | undefined): FluxInput {
-    const spec = row.spec as unknown as DesiredSpec;
+    const spec = desiredSpecOf(row.spec);
     return {
       id: row.id,
       kind: 'namespace',

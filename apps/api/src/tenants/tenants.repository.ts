@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, Tenant } from '@prisma/client';
 import type { Caller } from '@berth/authz';
 import { lockTenant, PrismaService, PrismaTx } from '@berth/prisma';
-import { FleetQueue } from '@berth/gitops/writer';
+import { FleetQueue } from '@berth/fleet';
 import { recordAudit } from '../audit-events/audit.writer';
 
 @Injectable()

@@ -1,4 +1,4 @@
-import { MAX_TENANT_TOTAL, MAX_TENANT_TOTAL_MILLI, parseQuantity } from '@berth/common/quantity';
+import { MAX_TENANT_TOTAL, MAX_TENANT_TOTAL_MILLI, parseQuantity } from '@berth/quantities';
 import type { RuleContext } from '../context';
 import { deny } from '../reasons';
 import { canonicalResourceKey, formatResource } from '../resources';

@@ -1,4 +1,4 @@
-import { isValidQuantity, MAX_QUANTITY, MAX_QUANTITY_MILLI, parseQuantity } from '@berth/common/quantity';
+import { isValidQuantity, MAX_QUANTITY, MAX_QUANTITY_MILLI, parseQuantity } from '@berth/quantities';
 import { hasResources, hasTier, keepsResources, tierResources, type RuleContext } from '../context';
 import { deny, needsApproval, show } from '../reasons';
 import { canonicalResourceKey, formatResource } from '../resources';

@@ -1,0 +1,10 @@
+export * from './fleet-queue.service';
+export * from './fleet-writer.service';
+export * from './fleet-writer.module';
+export { FleetDrift, type DriftReport } from './fleet-drift.service';
+export { WRITER_LOCK_KEY } from './fleet-lock';
+export { TRAILER } from './commit-message';
+export { planBatch, type Plan, type NamespaceWrite } from './plan';
+export { renderOptionsOf } from './render-options';
+export { ownedPaths, ownershipCollisions } from './ownership';
+export { applyPlan, relocate, writeClusterIndex, writeTenant, type IndexContext } from './tree-writes';
