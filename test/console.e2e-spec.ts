@@ -241,6 +241,17 @@ describe('sign-in', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('a callback this tab did not start is refused before any token exchange, and the code leaves the address bar', async () => {
+    const exchanges = idp.exchanges.length;
+    const page = await browser.page();
+    await page.goto(`${base}/console/callback?code=stolen&state=forged`);
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('No sign-in was started from this tab');
+    expect(page.url()).toBe(`${base}/console/callback`);
+    expect(idp.exchanges.length).toBe(exchanges);
+    await page.close();
+  });
 });
 
 describe('the request → approve → committed flow in the browser', () => {

@@ -41,7 +41,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
     await rm(profile, { recursive: true, force: true });
     throw error;
   }
-  context.setDefaultTimeout(10_000);
+  // Generous: CI machines run other suites at the same time (a cold renderer under load takes seconds).
+  context.setDefaultTimeout(20_000);
   return {
     page: () => context.newPage(),
     close: async () => {

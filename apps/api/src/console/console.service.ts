@@ -12,7 +12,8 @@ export const CONSOLE_OIDC_SCOPE = 'openid profile email';
 
 @Injectable()
 export class ConsoleService {
-  private readonly root = findConsoleRoot();
+  /** Looked up until found: a console built after the server started is served without a restart. */
+  private root?: string;
 
   constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}
 
@@ -22,6 +23,7 @@ export class ConsoleService {
   }
 
   file(urlPath: string): ConsoleFile {
+    this.root ??= findConsoleRoot();
     return resolveConsoleFile(this.root, urlPath);
   }
 }
