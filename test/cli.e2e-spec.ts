@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { startApp } from './helpers/app';
 import { cliUser, type CliUser } from './helpers/cli';
 import { bearer, newTenant, tenantApiKey, tenantOnCatalogue, uniqueName } from './helpers/fixtures';
-import { fleetEnv, type FleetEnv } from './helpers/fleet';
+import { fleetEnv, waitFor, type FleetEnv } from './helpers/fleet';
 import { adminToken, tokenFor } from './helpers/tokens';
 
 jest.setTimeout(60_000);
@@ -369,6 +369,12 @@ describe('berth CLI', () => {
 
       const status = await user.run(['fleet', 'status', '-o', 'json'], as(admin));
       expect(JSON.parse(status.stdout)).toMatchObject({ branch: 'main', writer: { state: 'ok' } });
+      // Drift compares the repository with every approved namespace: let the writer commit what earlier tests approved.
+      await waitFor(
+        async () => (await api().get('/v1/fleet/status').set(bearer(admin)).expect(200)).body.pendingRequests === 0,
+        30_000,
+        'the fleet queue to drain',
+      );
       const drift = await user.run(['fleet', 'drift', '--exit-code'], as(admin));
       expect(drift.code).toBe(0);
       expect(drift.stderr).toMatch(/^No drift at [0-9a-f]{12}\.$/m);
