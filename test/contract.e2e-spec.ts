@@ -127,6 +127,37 @@ describe('the OpenAPI contract check', () => {
   });
 });
 
+/** The document itself: no shapeless objects (generated types would be empty), closed request bodies. */
+describe('openapi.json', () => {
+  function objects(node: unknown, at: string, out: Array<[string, Record<string, unknown>]>): typeof out {
+    if (Array.isArray(node)) node.forEach((child, i) => objects(child, `${at}/${i}`, out));
+    else if (typeof node === 'object' && node !== null) {
+      const schema = node as Record<string, unknown>;
+      if (schema.type === 'object') out.push([at, schema]);
+      for (const [key, child] of Object.entries(schema)) if (key !== 'example') objects(child, `${at}/${key}`, out);
+    }
+    return out;
+  }
+
+  it('describes every object: properties, a value schema for maps, or the schema it refers to', () => {
+    const bare = objects(document, '', []).filter(([, s]) => !s.properties && !s.additionalProperties && !s.allOf && !s.oneOf);
+    expect(bare.map(([at]) => at)).toEqual([]);
+  });
+
+  it('closes every request body (the ValidationPipe refuses unknown fields), except the Flux event Flux itself extends', () => {
+    const open: string[] = [];
+    for (const [template, item] of Object.entries(document.paths as Record<string, Record<string, any>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const ref: string | undefined = operation.requestBody?.content?.['application/json']?.schema?.$ref;
+        if (ref === undefined) continue;
+        const name = ref.split('/').pop()!;
+        if (document.components.schemas[name].additionalProperties !== false) open.push(`${method.toUpperCase()} ${template} (${name})`);
+      }
+    }
+    expect(open).toEqual(['POST /v1/flux/events (FluxEventDto)']);
+  });
+});
+
 /** `http(app)` runs the check on every answer: a mismatch fails the request's await. */
 describe('http(app) checks every answer', () => {
   let app: NestFastifyApplication;
