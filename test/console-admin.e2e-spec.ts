@@ -96,6 +96,10 @@ describe('console admin pages (real browser, real API)', () => {
     await page.getByLabel('Name', { exact: true }).fill(ui.cluster);
     await page.getByLabel('Labels', { exact: true }).fill('env=staging\nregion=eu');
     await page.getByRole('button', { name: 'Register cluster' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Cluster ${ui.cluster} registered.` })
+      .waitFor();
     const row = page.getByRole('row').filter({ hasText: ui.cluster });
     await expect(row.textContent()).resolves.toContain('region=eu');
 
@@ -187,6 +191,7 @@ describe('console admin pages (real browser, real API)', () => {
     await page.getByRole('button', { name: `Remove User ${ui.member}` }).click();
     await page.getByRole('button', { name: 'Confirm' }).click();
     await members.getByRole('row').filter({ hasText: ui.member }).waitFor({ state: 'detached' });
+    await members.getByRole('status').filter({ hasText: 'Member removed.' }).waitFor();
     await page.getByLabel('User or group name').fill(ui.member);
     await page.getByRole('button', { name: 'Add member' }).click();
     await members.getByRole('row').filter({ hasText: ui.member }).waitFor();

@@ -22,8 +22,10 @@ export interface Action {
   busy: boolean;
   /** The last failure, in the API's words. */
   error: ErrorResponse | undefined;
-  /** Runs one write; resolves true when it succeeded. */
-  run(work: () => Promise<void>): Promise<boolean>;
+  /** What the last successful write did, for a live region ("Cluster x registered."). */
+  notice: string | undefined;
+  /** Runs one write; resolves true when it succeeded, and then shows `done` (if given) as the notice. */
+  run(work: () => Promise<void>, done?: string): Promise<boolean>;
   clear(): void;
 }
 
@@ -31,11 +33,14 @@ export interface Action {
 export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorResponse>();
-  const run = useCallback(async (work: () => Promise<void>) => {
+  const [notice, setNotice] = useState<string>();
+  const run = useCallback(async (work: () => Promise<void>, done?: string) => {
     setBusy(true);
     setError(undefined);
+    setNotice(undefined);
     try {
       await work();
+      setNotice(done);
       return true;
     } catch (failure) {
       setError(asError(failure));
@@ -44,8 +49,11 @@ export function useAction(): Action {
       setBusy(false);
     }
   }, []);
-  const clear = useCallback(() => setError(undefined), []);
-  return { busy, error, run, clear };
+  const clear = useCallback(() => {
+    setError(undefined);
+    setNotice(undefined);
+  }, []);
+  return { busy, error, notice, run, clear };
 }
 
 export interface Page<T> {

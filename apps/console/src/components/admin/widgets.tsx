@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ErrorResponse } from '@berth/client';
 import { Empty, ErrorView, Loading } from '../Status';
 import { formatTime } from './forms';
-import type { Paged } from './hooks';
+import type { Action, Paged } from './hooks';
 
 /**
  * A destructive button that asks first, inline (keyboard reachable, no window.confirm): Confirm takes the focus,
@@ -104,6 +104,18 @@ export function ActionError({ error, onStale }: { error: ErrorResponse | undefin
           Load the current version (drops these edits)
         </button>
       )}
+    </>
+  );
+}
+
+/** A write's outcome where it was started: a polite live region for its notice, and its error (see ActionError). */
+export function ActionResult({ action, onStale }: { action: Action; onStale?(): void }) {
+  return (
+    <>
+      <p role="status" className="notice">
+        {action.notice}
+      </p>
+      <ActionError error={action.error} onStale={onStale} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { unwrap, type Schemas } from '@berth/client';
 import { useApi } from '../../session';
-import { ActionError, ConfirmButton, formatMap, ifMatch, KeyValues, PagedView, parseMap, Time, useAction, usePaged } from '../../components/admin';
+import { ActionResult, ConfirmButton, formatMap, ifMatch, KeyValues, PagedView, parseMap, Time, useAction, usePaged } from '../../components/admin';
 
 type Cluster = Schemas['ClusterResponse'];
 /** What the status reader last saw (the schema leaves its shape open). */
@@ -24,7 +24,7 @@ export default function Clusters() {
       await unwrap(api.DELETE('/v1/clusters/{name}', { params: { path: { name: c.name }, header: { 'if-match': ifMatch(c.version) } } }));
       if (editing?.name === c.name) setEditing(undefined);
       list.reload();
-    });
+    }, `Cluster ${c.name} deleted.`);
 
   return (
     <>
@@ -44,7 +44,7 @@ export default function Clusters() {
         />
       )}
       <h2>Registered clusters</h2>
-      <ActionError error={remove.error} />
+      <ActionResult action={remove} />
       <PagedView list={list} what="clusters" empty="No cluster registered yet: register one above.">
         {(clusters) => (
           <table>
@@ -151,7 +151,7 @@ function RegisterCluster({ onCreated }: { onCreated(): void }) {
             },
           }),
         );
-      })
+      }, `Cluster ${name.trim()} registered.`)
       .then((ok) => {
         if (!ok) return;
         setName('');
@@ -221,7 +221,7 @@ function RegisterCluster({ onCreated }: { onCreated(): void }) {
             </p>
           </div>
         </div>
-        <ActionError error={create.error} />
+        <ActionResult action={create} />
         <button type="submit" disabled={create.busy}>
           {create.busy ? 'Registering…' : 'Register cluster'}
         </button>
@@ -262,7 +262,7 @@ function EditCluster({ cluster, onDone, onStale }: { cluster: Cluster; onDone(sa
         <p id="edit-cluster-labels-hint" className="hint">
           One key=value per line. Saved only if nobody changed the cluster since version {cluster.version}.
         </p>
-        <ActionError error={save.error} onStale={onStale} />
+        <ActionResult action={save} onStale={onStale} />
         <div className="buttons">
           <button type="submit" disabled={save.busy}>
             {save.busy ? 'Saving…' : 'Save cluster'}

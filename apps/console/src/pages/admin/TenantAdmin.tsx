@@ -4,7 +4,19 @@ import { unwrap, type Schemas } from '@berth/client';
 import { useLoad } from '../../api';
 import { ErrorView, Loading } from '../../components/Status';
 import { useApi } from '../../session';
-import { ActionError, ConfirmButton, formatMap, ifMatch, PagedView, parseBudget, parseList, parseMap, Time, useAction, usePaged } from '../../components/admin';
+import {
+  ActionResult,
+  ConfirmButton,
+  formatMap,
+  ifMatch,
+  PagedView,
+  parseBudget,
+  parseList,
+  parseMap,
+  Time,
+  useAction,
+  usePaged,
+} from '../../components/admin';
 
 type Tenant = Schemas['TenantResponse'];
 type Role = Schemas['MemberResponse']['role'];
@@ -120,7 +132,7 @@ function BudgetForm({ tenant, onSaved }: { tenant: Tenant; onSaved(): void }) {
         <p className="hint">
           Version {tenant.version}, updated <Time at={tenant.updatedAt} />. Saved only if nobody changed the tenant since.
         </p>
-        <ActionError error={save.error} onStale={onSaved} />
+        <ActionResult action={save} onStale={onSaved} />
         <button type="submit" disabled={save.busy}>
           {save.busy ? 'Saving…' : 'Save budget and rules'}
         </button>
@@ -146,7 +158,7 @@ function Members({ tenant }: { tenant: string }) {
     void add
       .run(async () => {
         await unwrap(api.POST('/v1/tenants/{tenant}/members', { params: { path: { tenant } }, body: { subject: { kind, name: subject.trim() }, role } }));
-      })
+      }, `${subject.trim()} added as ${role}.`)
       .then((ok) => {
         if (!ok) return;
         setSubject('');
@@ -157,12 +169,12 @@ function Members({ tenant }: { tenant: string }) {
     remove.run(async () => {
       await unwrap(api.DELETE('/v1/tenants/{tenant}/members/{id}', { params: { path: { tenant, id } } }));
       list.reload();
-    });
+    }, 'Member removed.');
 
   return (
     <section aria-labelledby="members">
       <h2 id="members">Members</h2>
-      <ActionError error={remove.error} />
+      <ActionResult action={remove} />
       <PagedView list={list} what="members" empty="No member yet.">
         {(members) => (
           <table>
@@ -224,7 +236,7 @@ function Members({ tenant }: { tenant: string }) {
             </select>
           </div>
         </div>
-        <ActionError error={add.error} />
+        <ActionResult action={add} />
         <button type="submit" disabled={add.busy}>
           {add.busy ? 'Adding…' : 'Add member'}
         </button>
@@ -264,7 +276,7 @@ function ApiKeys({ tenant }: { tenant: string }) {
     revoke.run(async () => {
       await unwrap(api.DELETE('/v1/tenants/{tenant}/api-keys/{id}', { params: { path: { tenant, id } } }));
       list.reload();
-    });
+    }, 'Key revoked: it no longer signs in.');
   const copy = (key: string) =>
     navigator.clipboard.writeText(key).then(
       () => setCopied('Copied to the clipboard.'),
@@ -292,7 +304,7 @@ function ApiKeys({ tenant }: { tenant: string }) {
           </div>
         </div>
       )}
-      <ActionError error={revoke.error} />
+      <ActionResult action={revoke} />
       <PagedView list={list} what="API keys" empty="No API key for this tenant.">
         {(keys) => (
           <table>
@@ -353,7 +365,7 @@ function ApiKeys({ tenant }: { tenant: string }) {
             </select>
           </div>
         </div>
-        <ActionError error={create.error} />
+        <ActionResult action={create} />
         <button type="submit" disabled={create.busy}>
           {create.busy ? 'Creating…' : 'Create key'}
         </button>

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { unwrap } from '@berth/client';
 import { useApi } from '../../session';
-import { ActionError, KeyValues, PagedView, parseBudget, parseList, useAction, usePaged } from '../../components/admin';
+import { ActionResult, KeyValues, PagedView, parseBudget, parseList, useAction, usePaged } from '../../components/admin';
 
 /** Platform admins: every tenant with its budget and rules; each links to its admin page. */
 export default function Tenants() {
@@ -75,7 +75,7 @@ function CreateTenant({ onCreated }: { onCreated(): void }) {
             },
           }),
         );
-      })
+      }, `Tenant ${name.trim()} created.`)
       .then((ok) => {
         if (!ok) return;
         for (const reset of [setName, setDisplayName, setBudget, setClusters, setTiers, setOwner]) reset('');
@@ -132,7 +132,7 @@ function CreateTenant({ onCreated }: { onCreated(): void }) {
             <input id="tenant-owner" value={owner} onChange={(e) => setOwner(e.target.value)} />
           </div>
         </div>
-        <ActionError error={create.error} />
+        <ActionResult action={create} />
         <button type="submit" disabled={create.busy}>
           {create.busy ? 'Creating…' : 'Create tenant'}
         </button>

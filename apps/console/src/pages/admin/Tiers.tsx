@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { unwrap, type Schemas } from '@berth/client';
 import { useApi } from '../../session';
-import { ActionError, ConfirmButton, formatMap, ifMatch, KeyValues, PagedView, parseMap, useAction, usePaged } from '../../components/admin';
+import { ActionResult, ConfirmButton, formatMap, ifMatch, KeyValues, PagedView, parseMap, useAction, usePaged } from '../../components/admin';
 
 type Tier = Schemas['QuotaTierResponse'];
 
@@ -17,7 +17,7 @@ export default function Tiers() {
       await unwrap(api.DELETE('/v1/quota-tiers/{name}', { params: { path: { name: t.name }, header: { 'if-match': ifMatch(t.version) } } }));
       if (editing?.name === t.name) setEditing(undefined);
       list.reload();
-    });
+    }, `Tier ${t.name} deleted.`);
 
   return (
     <>
@@ -37,7 +37,7 @@ export default function Tiers() {
         />
       )}
       <h2>Tiers</h2>
-      <ActionError error={remove.error} />
+      <ActionResult action={remove} />
       <PagedView list={list} what="tiers" empty="No quota tier yet: create one above.">
         {(tiers) => (
           <table>
@@ -104,12 +104,15 @@ function TierForm({ tier, onDone, onStale }: { tier?: Tier; onDone(saved: boolea
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void save
-      .run(async () => {
-        const body = { displayName: displayName.trim() || undefined, resources: parseMap(resources, 'resources'), autoApprove };
-        if (tier)
-          await unwrap(api.PATCH('/v1/quota-tiers/{name}', { params: { path: { name: tier.name }, header: { 'if-match': ifMatch(tier.version) } }, body }));
-        else await unwrap(api.POST('/v1/quota-tiers', { body: { ...body, name: name.trim() } }));
-      })
+      .run(
+        async () => {
+          const body = { displayName: displayName.trim() || undefined, resources: parseMap(resources, 'resources'), autoApprove };
+          if (tier)
+            await unwrap(api.PATCH('/v1/quota-tiers/{name}', { params: { path: { name: tier.name }, header: { 'if-match': ifMatch(tier.version) } }, body }));
+          else await unwrap(api.POST('/v1/quota-tiers', { body: { ...body, name: name.trim() } }));
+        },
+        tier ? undefined : `Tier ${name.trim()} created.`,
+      )
       .then((ok) => {
         if (!ok) return;
         if (!tier) {
@@ -157,7 +160,7 @@ function TierForm({ tier, onDone, onStale }: { tier?: Tier; onDone(saved: boolea
           <input id={`${id}-auto`} type="checkbox" checked={autoApprove} onChange={(e) => setAutoApprove(e.target.checked)} />
           Approve requests within this tier automatically
         </label>
-        <ActionError error={save.error} onStale={onStale} />
+        <ActionResult action={save} onStale={onStale} />
         <div className="buttons">
           <button type="submit" disabled={save.busy}>
             {save.busy ? 'Saving…' : tier ? 'Save tier' : 'Create tier'}
