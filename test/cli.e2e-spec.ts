@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { statSync, readFileSync } from 'node:fs';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -21,7 +23,10 @@ describe('berth CLI', () => {
   let url: string;
   let user: CliUser;
 
+  const fluxSecrets = mkdtempSync(join(tmpdir(), 'berth-cli-flux-'));
+  const savedSecretDir = process.env.BERTH_FLUX_WEBHOOK_SECRET_DIR;
   beforeAll(async () => {
+    process.env.BERTH_FLUX_WEBHOOK_SECRET_DIR = fluxSecrets;
     fleet = await fleetEnv();
     app = await startApp();
     await app.listen(0, '127.0.0.1');
@@ -30,6 +35,9 @@ describe('berth CLI', () => {
   afterAll(async () => {
     await app?.close();
     await fleet?.cleanup();
+    if (savedSecretDir === undefined) delete process.env.BERTH_FLUX_WEBHOOK_SECRET_DIR;
+    else process.env.BERTH_FLUX_WEBHOOK_SECRET_DIR = savedSecretDir;
+    rmSync(fluxSecrets, { recursive: true, force: true });
   });
   beforeEach(async () => {
     user = await cliUser();
@@ -297,6 +305,48 @@ describe('berth CLI', () => {
       expect(lines[lines.length - 1]).toMatch(/: Committed \(\d+s\)$/);
       const ns = await api().get(`/v1/tenants/${tenant.name}/namespaces/${name}`).set(bearer(tenant.viewer)).expect(200);
       expect(ns.body.commitSha).toBe(request.commitSha);
+    });
+
+    it('--wait ready follows the namespace past the commit until Flux reports the revision applied (Ready)', async () => {
+      const { cluster, small, tenant } = await world();
+      const name = `${tenant.name}-ready`;
+      const waiting = user.run(['ns', 'request', name, '--cluster', cluster, '--tier', small, '--wait', 'ready', '--timeout', '40s', '-o', 'json'], {
+        ...as(tenant.developer, tenant.name),
+        timeoutMs: 50_000,
+      });
+      const commitSha = await waitFor(
+        async () => (await api().get(`/v1/tenants/${tenant.name}/namespaces/${name}`).set(bearer(tenant.viewer))).body.commitSha as string | undefined,
+        30_000,
+        'the commit',
+      );
+      // Flux's notification-controller reports the revision applied (generic-hmac Provider, see README "Status from the clusters").
+      const secret = randomBytes(16).toString('hex');
+      writeFileSync(join(fluxSecrets, cluster), secret);
+      const event = JSON.stringify({
+        involvedObject: {
+          kind: 'Kustomization',
+          namespace: 'flux-system',
+          name: 'berth-tenants',
+          uid: randomUUID(),
+          apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        },
+        severity: 'info',
+        timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        message: 'Reconciliation finished',
+        reason: 'ReconciliationSucceeded',
+        metadata: { revision: `main@sha1:${commitSha}` },
+        reportingController: 'kustomize-controller',
+      });
+      await api()
+        .post(`/v1/flux/events?cluster=${cluster}`)
+        .set('content-type', 'application/json')
+        .set('X-Signature', `sha256=${createHmac('sha256', secret).update(event).digest('hex')}`)
+        .send(event)
+        .expect(202);
+      const res = await waiting;
+      expect(res.code).toBe(0);
+      expect(JSON.parse(res.stdout)).toMatchObject({ name, state: 'Ready', commitSha });
+      expect(res.stderr).toMatch(/: namespace Ready \(\d+s\)$/m);
     });
 
     it('--wait on a request pending approval times out with exit 4; the requester cancels it', async () => {
