@@ -1,8 +1,17 @@
+import { BerthApiError, type ErrorResponse } from '@berth/client';
+
 /**
  * OIDC sign-in for the console: Authorization Code with PKCE (S256) as a public client (no secret). Only the
  * state and the code verifier outlive the redirect to the identity provider, in this tab's sessionStorage, and
  * only until the callback reads them back; the access token is handed to the session and kept in memory.
  */
+
+/** A sign-in failure in the error shape the console shows, without blaming Berth for the identity provider. */
+export function signInError(failure: unknown): ErrorResponse {
+  if (failure instanceof BerthApiError) return failure.body;
+  const message = failure instanceof Error ? failure.message : String(failure);
+  return { statusCode: 0, error: 'Sign-in failed', message, details: [] };
+}
 
 /** GET /console/config.json: null when Berth has no OIDC issuer or no console client id (API keys only). */
 export interface ConsoleConfig {

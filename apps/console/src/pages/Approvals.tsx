@@ -19,6 +19,19 @@ interface Queue {
 
 /** The approval queue of platform admins: every request pending approval across tenants, oldest first. */
 export default function Approvals() {
+  const { isAdmin } = useSession();
+  if (!isAdmin) {
+    return (
+      <>
+        <h1>Approvals</h1>
+        <Empty>The approval queue is for platform admins. Your own requests waiting for approval are listed on your tenant’s page.</Empty>
+      </>
+    );
+  }
+  return <ApprovalQueue />;
+}
+
+function ApprovalQueue() {
   const api = useApi();
   const [decided, setDecided] = useState<Array<{ request: NamespaceRequest; action: string }>>([]);
   const queue = useLoad(async (): Promise<Queue> => {

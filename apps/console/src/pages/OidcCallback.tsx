@@ -1,9 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { ErrorResponse } from '@berth/client';
-import { asErrorResponse } from '../api';
 import { ErrorView, Loading } from '../components/Status';
-import { completeOidcSignIn, loadConsoleConfig } from '../oidc';
+import { completeOidcSignIn, loadConsoleConfig, signInError } from '../oidc';
 import { useSession } from '../session';
 
 /** /console/callback: the identity provider sends the browser here with ?code&state; exchange it, then go back. */
@@ -26,7 +25,7 @@ export default function OidcCallback() {
       navigate(returnTo, { replace: true });
     })().catch((failure: unknown) => {
       window.history.replaceState(null, '', '/console/callback');
-      setError(asErrorResponse(failure));
+      setError(signInError(failure));
     });
   }, [signIn, navigate]);
 

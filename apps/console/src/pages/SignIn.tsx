@@ -3,7 +3,7 @@ import { Navigate, useLocation } from 'react-router';
 import type { ErrorResponse } from '@berth/client';
 import { asErrorResponse } from '../api';
 import { ErrorView } from '../components/Status';
-import { beginOidcSignIn, loadConsoleConfig, type ConsoleConfig } from '../oidc';
+import { beginOidcSignIn, loadConsoleConfig, signInError, type ConsoleConfig } from '../oidc';
 import { useSession } from '../session';
 
 export default function SignIn() {
@@ -39,7 +39,7 @@ export default function SignIn() {
     try {
       await beginOidcSignIn(config.oidc, from);
     } catch (failure) {
-      setError(asErrorResponse(failure));
+      setError(signInError(failure));
       setBusy(false);
     }
   };
