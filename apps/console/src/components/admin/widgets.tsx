@@ -79,6 +79,7 @@ export function PagedView<T>({ list, what, empty, children }: { list: Paged<T>; 
   if (list.items.length === 0) return <Empty>{empty}</Empty>;
   return (
     <>
+      {list.loading && <Loading what={what} />}
       {children(list.items)}
       {list.moreError && <ErrorView error={list.moreError} />}
       {list.nextCursor && (
