@@ -47,10 +47,10 @@ export class IdempotencyRepository {
 
   /**
    * Stores the answer of the claim made at `claimedAt`, if that claim still holds the key; returns whether
-   * it did. With `tx`, the answer commits with the request's own changes, or not at all.
+   * it did. In the work's transaction `db`, the answer commits with the request's own changes, or not at all.
    */
-  async complete(scope: string, key: string, claimedAt: Date, status: number, body: unknown, tx?: PrismaTx): Promise<boolean> {
-    const { count } = await (tx ?? this.prisma).idempotencyRecord.updateMany({
+  async complete(db: PrismaTx | PrismaService, scope: string, key: string, claimedAt: Date, status: number, body: unknown): Promise<boolean> {
+    const { count } = await db.idempotencyRecord.updateMany({
       where: { scope, key, createdAt: claimedAt, status: null },
       data: { status, body: jsonOf(body) },
     });
@@ -60,6 +60,11 @@ export class IdempotencyRepository {
   /** Frees the key for a retry (the claim at `claimedAt` failed and changed nothing). */
   async release(scope: string, key: string, claimedAt: Date): Promise<void> {
     await this.prisma.idempotencyRecord.deleteMany({ where: { scope, key, createdAt: claimedAt, status: null } });
+  }
+
+  /** The answer of a claim once its route returned, outside any transaction (a no-op when the work recorded it in its own). */
+  completeNow(scope: string, key: string, claimedAt: Date, status: number, body: unknown): Promise<boolean> {
+    return this.complete(this.prisma, scope, key, claimedAt, status, body);
   }
 
   async purgeExpired(now = new Date()): Promise<number> {

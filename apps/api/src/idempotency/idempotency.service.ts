@@ -51,11 +51,11 @@ export class IdempotencyClaim implements AnswerRecorder {
 
   async record(tx: PrismaTx, answer: object | DomainError): Promise<void> {
     const [status, body] = answer instanceof DomainError ? [answer.status, errorRecord(answer)] : [this.successStatus(), answer];
-    if (!(await this.records.complete(this.scope, this.key, this.claimedAt, status, body, tx))) throw leaseLost();
+    if (!(await this.records.complete(tx, this.scope, this.key, this.claimedAt, status, body))) throw leaseLost();
   }
 
   async complete(status: number, body: unknown): Promise<void> {
-    await this.records.complete(this.scope, this.key, this.claimedAt, status, body);
+    await this.records.completeNow(this.scope, this.key, this.claimedAt, status, body);
   }
 
   async release(): Promise<void> {
