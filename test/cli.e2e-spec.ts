@@ -388,7 +388,11 @@ describe('berth CLI', () => {
       expect(changed.code).toBe(4);
       const change = JSON.parse(changed.stdout);
       expect(change).toMatchObject({ kind: 'Change', state: 'PendingApproval', spec: { tier: gated } });
-      expect((await user.run(['requests', 'cancel', change.id], as(tenant.developer))).code).toBe(0);
+      const cancelled = await user.run(['requests', 'cancel', change.id], as(tenant.developer));
+      expect(cancelled.code).toBe(0);
+      expect(cancelled.stdout).toMatch(new RegExp(`^id:\\s+${change.id}\nkind:\\s+Change\n`));
+      expect(cancelled.stdout).toMatch(/^state:\s+Cancelled$/m);
+      expect(cancelled.stdout).toMatch(/^reasons:\n {2}tier tier\.requires-approval /m);
       const dry = await user.run(['ns', 'delete', name, '--dry-run'], as(tenant.owner, tenant.name));
       expect(dry).toMatchObject({ code: 0, stdout: expect.stringContaining('decision: approve') });
       const deleted = await user.run(['ns', 'rm', name, '-o', 'json'], as(tenant.owner, tenant.name));
@@ -434,17 +438,16 @@ describe('berth CLI', () => {
 
   describe('usage errors', () => {
     it('exits 2 on an unknown command or option, a missing option and a bad value, with the usage hint', async () => {
-      for (const args of [
+      const cases = [
         ['nsx', 'ls'],
         ['ns', 'ls', '--bogus'],
         ['ns', 'request', 'x-web'],
         ['tenants', 'ls', '-o', 'xml'],
         ['ns', 'request', 'x-a', '--cluster', 'c', '--label', 'novalue'],
-      ]) {
-        const res = await user.run(args, as('berth_unused'));
-        expect({ args, code: res.code }).toEqual({ args, code: 2 });
-        expect(res.stderr).toMatch(/error: |Error: /);
-      }
+      ];
+      const results = await Promise.all(cases.map((args) => user.run(args, as('berth_unused'))));
+      expect(results.map((r) => r.code)).toEqual(cases.map(() => 2));
+      for (const res of results) expect(res.stderr).toMatch(/^error: .+\n(\(Did you mean .+\)\n)?\(add --help for usage\)\n$/);
       const help = await user.run(['--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain('4  pending approval');
