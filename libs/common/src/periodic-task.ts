@@ -22,6 +22,11 @@ export interface PeriodicTaskOptions {
  * previous one has settled (the next is scheduled from its end with setTimeout, never setInterval), a run that
  * throws is logged and the loop goes on, and stop() waits for the run in flight. Timers are unref'd: a loop
  * never keeps a process alive on its own. Every periodic job in Berth goes through this one class.
+ *
+ * Not pg-boss schedules: pg-boss 10 schedules are cron, at most one job per name per minute (its timekeeper sends
+ * with singletonSeconds: 60), while the fleet writer's sweep and retry backoff are seconds apart (1 s in tests) and
+ * the delay is recomputed after every run. Replicas are kept apart by the jobs themselves (advisory locks, guarded
+ * updates), not by the loop.
  */
 export class PeriodicTask {
   private timer?: NodeJS.Timeout;
