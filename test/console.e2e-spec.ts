@@ -400,6 +400,13 @@ describe('the request → approve → committed flow in the browser', () => {
     await item.getByRole('button', { name: 'Approve' }).press('Enter'); // by keyboard
     await approver.getByRole('status').getByText(`Approved ${web()}`).waitFor();
     await approver.getByRole('article', { name: new RegExp(`Create ${web()}$`) }).waitFor({ state: 'detached' });
+    // The admin reads the request's timeline from the audit trail.
+    await approver.getByRole('status').getByRole('link', { name: web() }).click();
+    await approver
+      .locator('ol.timeline > li.done', { hasText: 'apikey:console-approver' })
+      .locator('strong', { hasText: /^Approved$/ })
+      .waitFor();
+    expect(await approver.getByText('From the request’s own record').count()).toBe(0);
   });
 
   it('the developer sees the namespace Committed, with its commit, and the request timeline', async () => {
@@ -425,7 +432,7 @@ describe('the request → approve → committed flow in the browser', () => {
 
     await row.getByRole('link', { name: web() }).click();
     await developer.getByText('Committed to the fleet repository').waitFor();
-    expect(await developer.locator('ol.timeline').textContent()).toContain('Approved');
+    await developer.locator('ol.timeline > li.done strong', { hasText: /^Approved$/ }).waitFor();
     expect(await developer.locator('ol.timeline').textContent()).toContain('Approved for the load-test week');
     await screenshot(developer, 'request-detail');
     expect(pageErrors).toEqual([]);

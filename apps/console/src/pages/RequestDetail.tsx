@@ -47,7 +47,11 @@ function timeline(r: NamespaceRequest, events: AuditEvent[], ns: Schemas['Namesp
     },
     {
       key: 'decided',
-      title: !decided ? 'Waiting for a platform admin' : byPolicy ? 'Approved by policy' : (DECISION_TITLE[decision?.action ?? ''] ?? r.state),
+      title: !decided
+        ? 'Waiting for a platform admin'
+        : byPolicy
+          ? 'Approved by policy'
+          : (DECISION_TITLE[decision?.action ?? ''] ?? (r.state === 'Rejected' || r.state === 'Cancelled' ? r.state : 'Approved')),
       at: decision?.at ?? r.decidedAt,
       by: decision?.actor ?? r.decidedBy,
       done: decided,
@@ -92,8 +96,9 @@ export default function RequestDetail() {
     const request = await unwrap(api.GET('/v1/namespace-requests/{id}', { params: { path: { id } } }));
     const since = new Date(new Date(request.createdAt).getTime() - 60_000).toISOString();
     const [events, ns] = await Promise.all([
+      // The audit trail is for owners and admins; others see the times the request itself records.
       allPages((cursor) => unwrap(api.GET('/v1/audit-events', { params: { query: { tenant: request.tenant, since, cursor, limit: 500 } } })), 10).catch(
-        () => [] as AuditEvent[],
+        () => undefined,
       ),
       request.kind === 'Delete'
         ? Promise.resolve(undefined)
@@ -103,7 +108,7 @@ export default function RequestDetail() {
             }),
           ).catch(() => undefined),
     ]);
-    return { request, events: events.filter((e) => e.targetId === id).reverse(), ns };
+    return { request, audited: events !== undefined, events: (events ?? []).filter((e) => e.targetId === id).reverse(), ns };
   }, [api, id]);
   useInterval(data.reload, 5000);
 
@@ -161,6 +166,7 @@ export default function RequestDetail() {
           )}
           {cancelError && <ErrorView error={cancelError} />}
           <h2>Timeline</h2>
+          {!data.data.audited && <p className="hint">From the request’s own record (the audit trail is visible to tenant owners and platform admins).</p>}
           <ol className="timeline">
             {timeline(r, data.data.events, data.data.ns).map((s) => (
               <li key={s.key} className={s.bad ? 'bad' : s.done ? 'done' : 'todo'}>
