@@ -22,6 +22,10 @@ function answer(method: string, url: string, status: number, body: unknown, head
   return { method, url, status, headers, body, text: body === undefined ? '' : JSON.stringify(body) };
 }
 
+function withEtag(method: string, url: string, status: number, body: unknown): ObservedResponse {
+  return answer(method, url, status, body, { ...JSON_TYPE, etag: '"1"' });
+}
+
 function problems(res: ObservedResponse): string[] {
   const verdict = contract.check(res);
   if ('skipped' in verdict) throw new Error(`skipped: ${verdict.skipped}`);
@@ -69,6 +73,7 @@ describe('the OpenAPI contract check', () => {
 
   it('treats nullable as "null or the schema", also around a $ref', () => {
     const tier = { name: 'small', displayName: null, resources: {}, limitRange: null, autoApprove: true, version: 1, createdAt: NOW, updatedAt: NOW };
+    const answer = (method: string, url: string, status: number, body: unknown) => withEtag(method, url, status, body);
     expect(problems(answer('GET', '/v1/quota-tiers/small', 200, tier))).toEqual([]);
     expect(problems(answer('GET', '/v1/quota-tiers/small', 200, { ...tier, limitRange: { default: { cpu: '1' } } }))).toEqual([]);
     expect(problems(answer('GET', '/v1/quota-tiers/small', 200, { ...tier, limitRange: 'none' }))).toContain('/limitRange must be object');
@@ -87,6 +92,25 @@ describe('the OpenAPI contract check', () => {
     expect(problems(answer('DELETE', '/v1/clusters/prod-eu-1', 204, undefined, {}))).toEqual([]);
     expect(problems(answer('DELETE', '/v1/clusters/prod-eu-1', 204, { deleted: true }))).toEqual([expect.stringMatching(/^documents no body/)]);
     expect(problems(answer('GET', '/v1/me', 200, me, { 'content-type': 'text/plain' }))).toEqual(['documents application/json, got text/plain']);
+  });
+
+  it('wants the headers the document marks required (ETag on a single resource)', () => {
+    const cluster = {
+      name: 'prod-eu-1',
+      displayName: null,
+      labels: {},
+      fleetPath: 'clusters/prod-eu-1',
+      apiServer: null,
+      credentialsRef: null,
+      delivery: 'push',
+      pullShards: 1,
+      status: null,
+      version: 1,
+      createdAt: NOW,
+      updatedAt: NOW,
+    };
+    expect(problems(withEtag('GET', '/v1/clusters/prod-eu-1', 200, cluster))).toEqual([]);
+    expect(problems(answer('GET', '/v1/clusters/prod-eu-1', 200, cluster))).toEqual(['header ETag is required']);
   });
 
   it('checks documented headers (Retry-After is an integer)', () => {

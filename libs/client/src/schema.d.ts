@@ -2054,7 +2054,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2173,7 +2173,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2378,7 +2378,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2598,7 +2598,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2717,7 +2717,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2922,7 +2922,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3142,7 +3142,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3261,7 +3261,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3466,7 +3466,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4721,7 +4721,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4931,7 +4931,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5025,7 +5025,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5157,7 +5157,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5280,7 +5280,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5499,7 +5499,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5619,7 +5619,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5761,7 +5761,7 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The row version as a strong ETag; send it back in If-Match to write only if unchanged */
-                    ETag?: string;
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {

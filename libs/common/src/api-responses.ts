@@ -51,7 +51,11 @@ export class ErrorResponse {
 }
 
 export const ETAG_HEADER: HeadersObject = {
-  ETag: { description: 'The row version as a strong ETag; send it back in If-Match to write only if unchanged', schema: { type: 'string' } },
+  ETag: {
+    description: 'The row version as a strong ETag; send it back in If-Match to write only if unchanged',
+    required: true,
+    schema: { type: 'string', example: '"3"' },
+  },
 };
 const RETRY_AFTER: HeadersObject = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } };
 
