@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiCommonErrors } from '@berth/common';
+import { ApiCommonErrors, ApiErrors } from '@berth/common';
 import { Allow, Caller, CurrentCaller } from '@berth/authz';
 import { AuditEventsService } from './audit-events.service';
 import { AuditEventPage, AuditQueryDto } from './dto/audit-query.dto';
@@ -15,6 +15,7 @@ export class AuditEventsController {
   @Allow('read', 'AuditEvent')
   @ApiOperation({ summary: 'List audit events the caller can see' })
   @ApiOkResponse({ type: AuditEventPage })
+  @ApiErrors(404)
   list(@CurrentCaller() caller: Caller, @Query() query: AuditQueryDto) {
     return this.events.list(caller, query);
   }
