@@ -6,7 +6,8 @@ import path from 'node:path';
 
 /**
  * The default start path, as a user runs it: the built app, no DATABASE_URL, an embedded PostgreSQL in
- * BERTH_DATA_DIR, a bootstrap admin key printed once, and data that survives a restart.
+ * BERTH_DATA_DIR, a bootstrap admin key printed once, and data that survives a restart. A first start also
+ * seeds the playground (BERTH_DEMO=auto): one new user does request → approve → Committed with the two printed keys.
  */
 jest.setTimeout(240_000);
 
@@ -105,9 +106,38 @@ describe('embedded start (no DATABASE_URL)', () => {
     await waitFor(first, '/readyz', () => ready(base));
     await waitFor(first, 'the start banner', () => first.output().includes('Berth is listening'), 10_000);
     const keys = [...new Set(first.output().match(KEY) ?? [])];
-    expect(keys).toHaveLength(1);
-    const key = keys[0];
+    expect(keys).toHaveLength(2); // the admin key, then the playground's developer key
+    const [key, developerKey] = keys;
     expect(first.output()).toContain('embedded PostgreSQL');
+    expect(first.output()).toContain(`${base.replace('127.0.0.1', 'localhost')}/console`);
+
+    // The playground: the developer asks for a gated tier, the admin (another person) approves, the writer commits.
+    const asDeveloper = { Authorization: `Bearer ${developerKey}`, 'content-type': 'application/json' };
+    const asAdmin = { Authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const gated = await fetch(`${base}/v1/tenants/demo/namespace-requests`, {
+      method: 'POST',
+      headers: asDeveloper,
+      body: JSON.stringify({ name: 'demo-api', cluster: 'local', tier: 'large' }),
+    });
+    const pending = (await gated.json()) as { id: string; state: string; decision: { reasons: Array<{ code: string }> } };
+    expect([gated.status, pending.state]).toEqual([201, 'PendingApproval']);
+    expect(pending.decision.reasons.map((r) => r.code)).toContain('tier.requires-approval');
+    const approved = await fetch(`${base}/v1/namespace-requests/${pending.id}/approve`, {
+      method: 'POST',
+      headers: asAdmin,
+      body: JSON.stringify({ comment: 'ok' }),
+    });
+    expect(approved.status).toBe(200);
+    await waitFor(first, 'the approved request to be Committed', async () => {
+      const got = await fetch(`${base}/v1/namespace-requests/${pending.id}`, { headers: asDeveloper });
+      return ((await got.json()) as { state: string }).state === 'Committed';
+    });
+    const small = await fetch(`${base}/v1/tenants/demo/namespace-requests`, {
+      method: 'POST',
+      headers: asDeveloper,
+      body: JSON.stringify({ name: 'demo-web', cluster: 'local', tier: 'small' }),
+    });
+    expect([small.status, ((await small.json()) as { state: string }).state]).toEqual([201, 'Approved']);
 
     const me = await fetch(`${base}/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
     expect(me.status).toBe(200);
@@ -136,6 +166,7 @@ describe('embedded start (no DATABASE_URL)', () => {
     await waitFor(second, '/readyz', () => ready(base));
     await waitFor(second, 'the start banner', () => second.output().includes('Berth is listening'), 10_000);
     expect(second.output().match(KEY)).toBeNull();
+    expect(second.output()).not.toContain('Playground');
 
     const list = await fetch(`${base}/v1/clusters?limit=500`, { headers: { 'X-API-Key': key } });
     expect(list.status).toBe(200);

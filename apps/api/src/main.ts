@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { jsonLoggerFromEnv, logUnhandledRejections } from '@berth/common';
 import { BerthConfig, configFromEnv } from '@berth/config';
 import { BootstrapAdminService } from './auth/bootstrap-admin.service';
+import { DEMO_CLUSTER, DEMO_TENANT, seedDemo } from './auth/demo-seed';
 import { prepareDatabase, prepareFleetRepo } from './database';
 import { createHttpApp } from './http-app';
 
@@ -30,6 +31,15 @@ async function main(): Promise<void> {
 
   const base = `http://localhost:${config.port}`;
   const generated = app.get(BootstrapAdminService).generatedKey;
+  // The playground: only on an embedded database's first start (the bootstrap key was just generated).
+  const demoKey = generated && database.embedded && config.demo === 'auto' ? await seedDemo(app, generated) : undefined;
+  const demo = demoKey
+    ? [
+        `Playground: tenant "${DEMO_TENANT}" on cluster "${DEMO_CLUSTER}", tiers small (approved at once) and large (needs an admin).`,
+        'Developer API key of tenant demo (shown once; sign in with it to request, with the admin key to approve):',
+        `    ${demoKey}`,
+      ]
+    : [];
   const auth = generated
     ? ['Bootstrap admin API key (shown once, store it now):', `    ${generated}`, `  Use it as: curl -H "Authorization: Bearer ${generated}" ${base}/v1/me`]
     : config.auth.bootstrapAdminKey
@@ -43,6 +53,7 @@ async function main(): Promise<void> {
     `  OpenAPI:  ${base}/openapi.json   Swagger UI: ${base}/docs`,
     `  Fleet:    ${config.fleet.repoUrl?.replace(/\/\/[^@/]+@/, '//***@')} (branch ${config.fleet.branch}; writer ${config.fleet.writer === 'inline' ? 'in this process' : 'in apps/worker'})`,
     ...auth.map((line) => `  ${line}`),
+    ...demo.map((line) => `  ${line}`),
   ];
   for (const line of banner) logger.log(line);
 }

@@ -8,6 +8,8 @@ export interface BerthConfig {
   databaseUrl?: string;
   dataDir: string;
   embeddedPgPort: number;
+  /** Seed the embedded playground on a first start (BERTH_DEMO). */
+  demo: 'auto' | 'off';
   auth: {
     jwtSecret?: string;
     jwtIssuer?: string;
@@ -116,6 +118,7 @@ export function toBerthConfig(env: BerthEnv): BerthConfig {
     databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(env.BERTH_DATA_DIR ?? '.berth'),
     embeddedPgPort: env.BERTH_EMBEDDED_PG_PORT,
+    demo: env.BERTH_DEMO as 'auto' | 'off',
     auth: {
       jwtSecret: env.BERTH_JWT_SECRET,
       jwtIssuer: env.BERTH_JWT_ISSUER,

@@ -51,6 +51,15 @@ export class BerthEnv {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * `auto`: a first start on the embedded database also seeds a playground (cluster, tiers, tenant `demo` and a
+   * developer key acting for another person, so one user can try request → approve); `off`: never.
+   */
+  @trimmed()
+  @IsOptional()
+  @IsIn(['auto', 'off'])
+  BERTH_DEMO = 'auto';
+
   /** Where embedded mode keeps its data (PostgreSQL cluster, fleet repo). */
   @trimmed()
   @IsOptional()

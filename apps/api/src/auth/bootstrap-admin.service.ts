@@ -6,6 +6,8 @@ import { generateApiKey, hashSecret, parseApiKey } from './api-key.codec';
 export const BOOTSTRAP_KEY_NAME = 'bootstrap-admin';
 /** The operator behind the bootstrap key: every key it mints acts for this principal too. */
 export const BOOTSTRAP_PRINCIPAL = 'system:bootstrap';
+/** The playground's second person (BERTH_DEMO): their key's requests can be approved with the bootstrap key. */
+export const DEMO_DEVELOPER = 'demo:developer';
 
 /**
  * Makes sure someone can administer a fresh Berth: seeds BERTH_BOOTSTRAP_ADMIN_KEY as a global admin
@@ -48,5 +50,19 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     });
     this.generatedKey = key;
     this.logger.warn('Generated a bootstrap admin API key; it is shown once in the start banner and stored only as a hash');
+  }
+
+  /**
+   * The embedded playground's developer key for `tenant`: it acts for DEMO_DEVELOPER, not for the bootstrap
+   * operator, so the one person trying Berth can approve its requests with the admin key (four eyes counts
+   * people; here two personas). Only the demo seed calls this, on an embedded database's first start.
+   */
+  async mintDemoDeveloperKey(tenant: string): Promise<string> {
+    const { key, lookupId, secretHash } = generateApiKey();
+    const { id: tenantId } = await this.prisma.tenant.findUniqueOrThrow({ where: { name: tenant }, select: { id: true } });
+    await this.prisma.apiKey.create({
+      data: { lookupId, secretHash, name: 'demo-developer', role: 'developer', tenantId, createdBy: BOOTSTRAP_PRINCIPAL, accountable: DEMO_DEVELOPER },
+    });
+    return key;
   }
 }
