@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiCommonErrors } from '@berth/common';
+import { ApiCommonErrors, ApiErrors } from '@berth/common';
 import { Allow } from '@berth/authz';
 import { FleetWriter } from '@berth/fleet';
 import { FleetDriftResponse, FleetStatusResponse, ReconcileResponse } from './dto/fleet.response';
@@ -37,6 +37,7 @@ export class FleetController {
   @Allow('manage', 'all')
   @ApiOperation({ summary: 'Rewrite every path Berth owns in one commit' })
   @ApiOkResponse({ type: ReconcileResponse, description: '`sha` is null when nothing drifted' })
+  @ApiErrors(409) // fleet-ownership-collision: two owners would render one path; nothing is written
   async reconcile() {
     return { sha: await this.writer.reconcile() };
   }
