@@ -255,7 +255,7 @@ describe('console admin pages (real browser, real API)', () => {
     await heading('Fleet');
     const writer = page.getByRole('region', { name: 'Fleet writer' });
     await expect(writer.locator('dl').textContent()).resolves.toMatch(
-      /^State\s*ok.*Consecutive failures0.*Last push[0-9a-f]{40}.*Queue.*fleet\.git on branch main/,
+      /^State\s*ok.*Consecutive failures0.*Last push[0-9a-f]{40}.*Queue.*fleet\.git on branch main/s,
     );
     const drift = page.getByRole('region', { name: 'Drift' });
     await drift.getByRole('heading', { name: 'Changed (1)' }).waitFor();

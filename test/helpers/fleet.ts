@@ -72,7 +72,8 @@ export async function fleetEnv(vars: Partial<Record<(typeof FLEET_VARS)[number],
         if (saved[k] === undefined) delete process.env[k];
         else process.env[k] = saved[k];
       }
-      await rm(dir, { recursive: true, force: true });
+      // A git child of a process just stopped may still be writing: retry (ENOTEMPTY, EBUSY) instead of failing the test.
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }

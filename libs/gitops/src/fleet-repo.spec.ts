@@ -453,5 +453,6 @@ describe('concurrent writers', () => {
     const dirs = (await sh(remote, ['ls-tree', '--name-only', 'main', 'tenants/prod/acme/'])).trim().split('\n');
     expect(dirs).toHaveLength(3 * perWriter);
     await sh(remote, ['fsck', '--strict', '--no-progress']);
-  });
+    // 90 contended commits with retries: ~30 s alone, over 60 s late in a full run on two cores (correctness, not speed).
+  }, 180_000);
 });
