@@ -1,25 +1,9 @@
-import type { AccessGrant, NamespaceRequest as PolicyRequest, NetworkPolicyMode, PolicySnapshot, RequestKind, Tier } from '@berth/policy';
+import type { NamespaceRequest as PolicyRequest, NetworkPolicyMode, PolicySnapshot, RequestKind, Tier } from '@berth/policy';
 
-export interface LimitRangeSpec {
-  default?: Record<string, string>;
-  defaultRequest?: Record<string, string>;
-  max?: Record<string, string>;
-  min?: Record<string, string>;
-}
-
-/** A namespace's desired state as stored on requests and namespaces (the renderer's input). */
-export interface DesiredSpec {
-  tier?: string;
-  resources?: Record<string, string>;
-  limitRange?: LimitRangeSpec | null;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  access: AccessGrant[];
-  networkPolicy: NetworkPolicyMode;
-  ttl?: string;
-  /** Deleting a protected namespace needs a platform admin's approval. */
-  protected?: boolean;
-}
+// The stored desired state has one definition and one typed reader (desiredSpecOf), in @berth/manifests.
+export type { DesiredSpec } from '@berth/manifests';
+export type { LimitRangeSpec } from '@berth/manifests';
+import type { DesiredSpec, LimitRangeSpec } from '@berth/manifests';
 
 export const PROTECTED_LABEL = 'berth.dev/protected';
 

@@ -1,3 +1,4 @@
+import { desiredSpecOf } from '@berth/manifests';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NamespaceRequest } from '@prisma/client';
 import type { Caller } from '@berth/authz';
@@ -174,7 +175,7 @@ export class NamespaceDecisions {
    * outbox record (a fleet-writer job) in the same transaction.
    */
   private async apply(tx: PrismaTx, request: NamespaceRequest, state: PolicyState): Promise<void> {
-    const spec = request.spec as unknown as DesiredSpec;
+    const spec = desiredSpecOf(request.spec);
     const current = state.current ?? undefined;
     await this.fleet.enqueue(tx, request.id);
     if (request.kind === 'Delete') {
@@ -202,7 +203,7 @@ function askOf(request: NamespaceRequest): Ask {
     kind: request.kind,
     name: request.namespace,
     cluster: request.cluster,
-    spec: request.spec as unknown as DesiredSpec,
+    spec: desiredSpecOf(request.spec),
     reason: request.reason ?? undefined,
   };
 }

@@ -1,3 +1,4 @@
+import { desiredSpecOf } from '@berth/manifests';
 import type { NamespaceUsage, PolicyOptions, PolicySnapshot, RequestKind, Tier } from '@berth/policy';
 import type { BerthConfig } from '@berth/config';
 import { DesiredSpec, effectiveLabels, keepsQuota, policyRequest } from './desired-spec';
@@ -13,7 +14,7 @@ export function tiersOf(state: PolicyState): Tier[] {
 }
 
 function usage(ns: CurrentNamespace): NamespaceUsage {
-  return { name: ns.name, cluster: ns.cluster, resources: ns.resources as Record<string, string>, labels: effectiveLabels(ns.spec as unknown as DesiredSpec) };
+  return { name: ns.name, cluster: ns.cluster, resources: ns.resources as Record<string, string>, labels: effectiveLabels(desiredSpecOf(ns.spec)) };
 }
 
 /** Turns the tenant's policy state (aggregates, not its namespace list) into the plain snapshot the pure policy engine judges. */
@@ -35,7 +36,7 @@ export function buildSnapshot(state: PolicyState, kind: RequestKind, name: strin
     // A change that names the same tier (or resources) keeps what was approved: never re-sized, never over budget.
     request: {
       ...policyRequest(kind, name, cluster, spec),
-      keepResources: kind === 'Change' && current !== null && keepsQuota(current.spec as unknown as DesiredSpec, spec),
+      keepResources: kind === 'Change' && current !== null && keepsQuota(desiredSpecOf(current.spec), spec),
     },
   };
 }

@@ -1,9 +1,9 @@
+import { desiredSpecOf } from '@berth/manifests';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Principal } from '@berth/authz';
 import { PeriodicTask } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { requestEvent, WebhookEvents } from '@berth/webhooks';
-import type { DesiredSpec } from '../namespace-requests/desired-spec';
 import { NamespaceDecisions } from '../namespace-requests/namespace-decisions';
 import { TenantUnitOfWork } from '../namespace-requests/tenant-unit-of-work';
 import { NamespacesRepository, TTL_ACTOR } from './namespaces.repository';
@@ -58,7 +58,7 @@ export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApp
       const current = await this.namespaces.expiredNamespace(unit.tx, namespaceId, now);
       if (!current) return false;
       const reason = `TTL expired at ${current.expiresAt?.toISOString()}`;
-      const ask = { kind: 'Delete' as const, name: current.name, cluster: current.cluster, spec: current.spec as unknown as DesiredSpec, reason };
+      const ask = { kind: 'Delete' as const, name: current.name, cluster: current.cluster, spec: desiredSpecOf(current.spec), reason };
       const decided = await this.decisions.decide(unit, system, ask);
       if (decided.outcome !== 'stored') return false;
       await this.webhooks.emit(unit.tx, requestEvent('namespace.expiring', decided.request, decided.request.tenant.name));

@@ -1,10 +1,11 @@
+import { desiredSpecOf } from '@berth/manifests';
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import type { Namespace, Tenant } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
 import { assertVersion, ConflictError, DEFAULT_PAGE_SIZE, isValidQuantity, NotFoundError, Page, PageCursor, toPage } from '@berth/common';
 import { canonicalResourceKey, formatResource, parseResources, sumResources, Tier } from '@berth/policy';
-import { approvedQuota, DesiredSpec, mergeSpec } from '../namespace-requests/desired-spec';
+import { approvedQuota, mergeSpec } from '../namespace-requests/desired-spec';
 import { ChangeNamespaceDto } from '../namespace-requests/dto/namespace-spec.dto';
 import { DryRunResponse, NamespaceRequestResponse } from '../namespace-requests/dto/namespace-request.response';
 import { NamespaceRequestsService, SubmitOptions } from '../namespace-requests/namespace-requests.service';
@@ -61,7 +62,7 @@ export class NamespacesService {
     if (dto.protected !== undefined) assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id }, 'protected');
     const current = await this.live(tenant, name, opts.cluster, opts.ifMatch);
     const { reason, ...patch } = dto;
-    const spec = mergeSpec(current.spec as unknown as DesiredSpec, patch);
+    const spec = mergeSpec(desiredSpecOf(current.spec), patch);
     const ask = { kind: 'Change' as const, name, cluster: current.cluster, spec, reason, ifMatch: opts.ifMatch };
     return this.requests.submit(caller, tenant, ask, opts);
   }
@@ -71,7 +72,7 @@ export class NamespacesService {
     const tenant = await this.readable(caller, tenantName);
     assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id });
     const current = await this.live(tenant, name, opts.cluster, opts.ifMatch);
-    const ask = { kind: 'Delete' as const, name, cluster: current.cluster, spec: current.spec as unknown as DesiredSpec, ifMatch: opts.ifMatch };
+    const ask = { kind: 'Delete' as const, name, cluster: current.cluster, spec: desiredSpecOf(current.spec), ifMatch: opts.ifMatch };
     return this.requests.submit(caller, tenant, ask, opts);
   }
 
@@ -165,7 +166,7 @@ function pendingIncrease({ requests, current, tiers }: Awaited<ReturnType<Namesp
   const perResource = new Map<string, bigint>();
   for (const request of requests) {
     const before = request.kind === 'Change' ? current.find((ns) => ns.cluster === request.cluster && ns.name === request.namespace) : undefined;
-    const after = parseResources(approvedQuota(request.spec as unknown as DesiredSpec, before, catalogue).resources);
+    const after = parseResources(approvedQuota(desiredSpecOf(request.spec), before, catalogue).resources);
     const now = before ? parseResources(before.resources as Record<string, string>) : new Map<string, bigint>();
     for (const [resource, milli] of after) {
       const increase = milli - (now.get(resource) ?? 0n);

@@ -1,3 +1,4 @@
+import { desiredSpecOf } from '@berth/manifests';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Preview, Tenant } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
@@ -5,7 +6,7 @@ import { ConflictError, DEFAULT_PAGE_SIZE, DomainError, NotFoundError, Page, Pag
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { previewEvent, WebhookEvents } from '@berth/webhooks';
 import { recordAudit } from '../audit-events/audit.writer';
-import { DesiredSpec, mergeSpec, specFromInput } from '../namespace-requests/desired-spec';
+import { mergeSpec, specFromInput } from '../namespace-requests/desired-spec';
 import { Ask, NamespaceDecisions, refusalOf } from '../namespace-requests/namespace-decisions';
 import { toResponse } from '../namespace-requests/namespace-requests.service';
 import type { RequestWithTenant } from '../namespace-requests/namespace-requests.repository';
@@ -64,7 +65,7 @@ export class PreviewsService {
       const ns = row ? await this.refreshable(unit, row, dto) : null;
       if (row && ns) {
         // The TTL is applied again, so the namespace's expiresAt starts over from now.
-        const spec = mergeSpec(ns.spec as unknown as DesiredSpec, { ttl: this.config.previews.ttl, ...(dto.tier ? { tier: dto.tier } : {}) });
+        const spec = mergeSpec(desiredSpecOf(ns.spec), { ttl: this.config.previews.ttl, ...(dto.tier ? { tier: dto.tier } : {}) });
         const decided = await this.decisions.decide(unit, caller, { kind: 'Change', name: ns.name, cluster: ns.cluster, spec, reason });
         if (decided.outcome !== 'stored') return { refused: refusalOf(decided, name) };
         const refreshed = await this.previews.update(unit.tx, row.id, fields);
@@ -133,7 +134,7 @@ export class PreviewsService {
           kind: 'Delete',
           name: ns.name,
           cluster: ns.cluster,
-          spec: ns.spec as unknown as DesiredSpec,
+          spec: desiredSpecOf(ns.spec),
           reason: `Preview of ${row.repository}#${row.pullRequest} closed`,
         };
         const decided = await this.decisions.decide(unit, caller, ask);
