@@ -44,6 +44,28 @@ function clientErrorHandler(error: NodeJS.ErrnoException, socket: Duplex): void 
   socket.destroy();
 }
 
+/**
+ * From the moment the server starts to close, a request that still reaches it (pipelined behind one in flight, or
+ * on a busy keep-alive connection) is answered 503 in the one error shape with Retry-After and Connection: close,
+ * before any handler or database work: a client or load balancer retries on another replica.
+ */
+function answerWhileClosing(instance: FastifyInstance): void {
+  let closing = false;
+  instance.addHook('preClose', async () => {
+    closing = true;
+  });
+  instance.addHook('onRequest', async (request, reply) => {
+    if (!closing) return;
+    const message = 'Berth is shutting down on this replica; retry the request';
+    return reply
+      .code(503)
+      .header('retry-after', '1')
+      .header('connection', 'close')
+      .header('x-request-id', request.id)
+      .send(errorBody(503, message, [{ code: 'shutting-down', message }], request.id));
+  });
+}
+
 function fastifyAdapter(config: BerthConfig): FastifyAdapter {
   const requestTimeoutMs = config.http.requestTimeoutSeconds * 1000;
   const adapter = new FastifyAdapter({
@@ -61,6 +83,8 @@ function fastifyAdapter(config: BerthConfig): FastifyAdapter {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     logger: false,
+    // Requests that reach a closing server get Berth's 503 (answerWhileClosing), not Fastify's bare body.
+    return503OnClosing: false,
     // The router refuses a malformed URL (400) or an over-long path parameter (414) before Nest sees the
     // request; answer those in Berth's error shape too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -87,6 +111,7 @@ function fastifyAdapter(config: BerthConfig): FastifyAdapter {
     (request as unknown as { rawBody?: Buffer }).rawBody = body as Buffer;
     parseJson(request, body as unknown as string, done);
   });
+  answerWhileClosing(instance);
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
