@@ -5,7 +5,6 @@ import type { Preview } from '@prisma/client';
 import type { Caller } from '@berth/authz';
 import { NotFoundError, PageCursor, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import type { HttpResult } from '../idempotency/idempotency.service';
 import { desiredSpecOf, namespaceSpecOf, pullNamespaceObjects, pullOnboardingObjects, RenderOptions, TenantSyncRepo } from '@berth/manifests';
 import { renderOptionsOf } from '@berth/fleet';
 import { effectiveLabels } from '../namespace-requests/desired-spec';
@@ -17,7 +16,9 @@ const CURSOR = new PageCursor('flux-inputs', (key) => isUUID(key));
 /** Flux Operator refuses an ExternalService answer above 900 KiB; stay well below it, envelope included. */
 export const MAX_INPUTS_BYTES = 850 * 1024;
 
-export interface FluxInputsResult extends HttpResult<FluxInputsResponse> {
+/** One answer for Flux: the inputs, and the `Link` of the next page when the caller pages. */
+export interface FluxInputsResult {
+  body: FluxInputsResponse;
   headers: Record<string, string>;
 }
 
@@ -94,7 +95,7 @@ export class FluxInputsService {
     }
     const nextCursor = more && items.length > 0 ? CURSOR.encode(items[items.length - 1].id) : null;
     const headers: Record<string, string> = nextCursor ? { Link: `<${nextLink(query, limit, nextCursor)}>; rel="next"` } : {};
-    return { status: 200, body: { inputs: items, nextCursor }, headers };
+    return { body: { inputs: items, nextCursor }, headers };
   }
 
   /** A namespace: the objects push mode writes to its folder, and (unchanged for existing templates) its fields. */
