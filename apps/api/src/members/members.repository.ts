@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Membership } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { lockTenant, PrismaService } from '@berth/prisma';
+import { PrismaService, withTenantLock } from '@berth/prisma';
 import { recordAudit } from '../audit-events/audit.writer';
 
 @Injectable()
@@ -39,8 +39,7 @@ export class MembersRepository {
    * concurrent removals of the last two owners cannot both succeed.
    */
   remove(caller: Caller, row: Membership): Promise<'removed' | 'last-owner'> {
-    return this.prisma.$transaction(async (tx) => {
-      await lockTenant(tx, row.tenantId);
+    return withTenantLock(this.prisma, row.tenantId, async (tx) => {
       if (row.role === 'owner') {
         const owners = await tx.membership.count({ where: { tenantId: row.tenantId, role: 'owner' } });
         if (owners <= 1) return 'last-owner';

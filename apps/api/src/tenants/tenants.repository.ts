@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, Tenant } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { lockTenant, PrismaService, PrismaTx } from '@berth/prisma';
+import { PrismaService, PrismaTx, withTenantLock } from '@berth/prisma';
 import { FleetQueue } from '@berth/fleet';
 import { recordAudit } from '../audit-events/audit.writer';
 
@@ -102,8 +102,7 @@ export class TenantsRepository {
    * the tenant's row lock, so no request can slip in meanwhile.
    */
   delete(caller: Caller, id: string, version: number): Promise<'deleted' | 'stale' | 'in-use'> {
-    return this.prisma.$transaction(async (tx) => {
-      await lockTenant(tx, id);
+    return withTenantLock(this.prisma, id, async (tx) => {
       const before = await tx.tenant.findUnique({ where: { id } });
       if (!before || before.version !== version) return 'stale';
       const [namespaces, open] = await Promise.all([
