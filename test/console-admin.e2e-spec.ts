@@ -269,7 +269,9 @@ describe('console admin pages (real browser, real API)', () => {
     expect((await treeFiles(env.repo)).get(owned!)).not.toBe('changed by hand\n');
     await drift.getByText('no drift', { exact: true }).waitFor();
     await checkPage('fleet');
-  });
+    // Reconcile and drift render every namespace in the database: late in a full run (one database for all
+    // suites, thousands of namespaces) that takes longer than the file's 60 s default.
+  }, 180_000);
 
   it('lists audit events newest first; the tenant and time filters narrow the list', async () => {
     await nav('Audit log');

@@ -104,7 +104,8 @@ describe('embedded start (no DATABASE_URL)', () => {
     const first = start(dataDir, port, pgPort);
     children.push(first);
     await waitFor(first, '/readyz', () => ready(base));
-    await waitFor(first, 'the start banner', () => first.output().includes('Berth is listening'), 10_000);
+    // The banner is several log lines that may arrive in separate chunks: wait for both keys, not the first line.
+    await waitFor(first, 'the start banner with both keys', () => new Set(first.output().match(KEY) ?? []).size >= 2, 10_000);
     const keys = [...new Set(first.output().match(KEY) ?? [])];
     expect(keys).toHaveLength(2); // the admin key, then the playground's developer key
     const [key, developerKey] = keys;
@@ -164,7 +165,7 @@ describe('embedded start (no DATABASE_URL)', () => {
     const second = start(dataDir, port, pgPort);
     children.push(second);
     await waitFor(second, '/readyz', () => ready(base));
-    await waitFor(second, 'the start banner', () => second.output().includes('Berth is listening'), 10_000);
+    await waitFor(second, 'the start banner', () => second.output().includes('Authenticate with the admin API key printed at first start'), 10_000);
     expect(second.output().match(KEY)).toBeNull();
     expect(second.output()).not.toContain('Playground');
 
