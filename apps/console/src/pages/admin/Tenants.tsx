@@ -58,6 +58,8 @@ function CreateTenant({ onCreated }: { onCreated(): void }) {
   const [tiers, setTiers] = useState('');
   const [ownerKind, setOwnerKind] = useState<'User' | 'Group'>('User');
   const [owner, setOwner] = useState('');
+  // The list pages by id, so a new tenant may not be on its first page: link to it from here.
+  const [created, setCreated] = useState<string>();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -78,6 +80,7 @@ function CreateTenant({ onCreated }: { onCreated(): void }) {
       }, `Tenant ${name.trim()} created.`)
       .then((ok) => {
         if (!ok) return;
+        setCreated(name.trim());
         for (const reset of [setName, setDisplayName, setBudget, setClusters, setTiers, setOwner]) reset('');
         onCreated();
       });
@@ -137,6 +140,11 @@ function CreateTenant({ onCreated }: { onCreated(): void }) {
           {create.busy ? 'Creating…' : 'Create tenant'}
         </button>
       </form>
+      {created && (
+        <p>
+          <Link to={`/admin/tenants/${created}`}>Open the admin page of {created}</Link>
+        </p>
+      )}
     </section>
   );
 }
