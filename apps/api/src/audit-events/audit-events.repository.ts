@@ -1,6 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
-import { PrismaService } from '@berth/prisma';
+import type { Caller } from '@berth/authz';
+import { PrismaService, PrismaTx } from '@berth/prisma';
+
+/** One audited change: what was done to which row, and the row before and after. */
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId: string;
+  tenantId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Who did it: the caller's principal and request. */
+export type AuditActor = Pick<Caller, 'principal' | 'requestId'>;
 
 export interface AuditFilter {
   visible: Prisma.AuditEventWhereInput;
@@ -14,6 +29,14 @@ export interface AuditFilter {
 @Injectable()
 export class AuditEventsRepository {
   constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Records who changed what, inside the service's transaction: the change and its audit event commit
+   * or roll back together.
+   */
+  record(tx: PrismaTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+    return insertAuditEvent(tx, actor, entry);
+  }
 
   /** Newest first, stable on ties by id. */
   list(filter: AuditFilter, limit: number) {
@@ -37,4 +60,19 @@ export class AuditEventsRepository {
     const rows = await this.prisma.tenant.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
     return new Map(rows.map((r) => [r.id, r.name]));
   }
+}
+
+/** As JSON text for a jsonb column; undefined/null → SQL NULL (Prisma's DbNull). */
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/**
+ * The one INSERT of an audit event. Raw SQL: it is part of every write's transaction (every namespace
+ * decision), and Prisma's query compiler would cost more CPU than the insert itself. Exported only for
+ * audit.writer.ts, until its last callers inject this repository.
+ */
+export async function insertAuditEvent(tx: PrismaTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO "AuditEvent" (id, at, actor, "requestId", action, "targetType", "targetId", "tenantId", before, after)
+    VALUES (${randomUUID()}::uuid, ${new Date()}, ${actor.principal.actor}, ${actor.requestId ?? null}, ${entry.action}, ${entry.targetType},
+            ${entry.targetId}, ${entry.tenantId ?? null}::uuid, ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb)`;
 }
