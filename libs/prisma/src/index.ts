@@ -4,5 +4,6 @@ export * from './project-root';
 export * from './migrate';
 export * from './embedded-postgres';
 export * from './tenant-lock';
+export * from './unit-of-work';
 export * from './outbox-queue';
 export * from './advisory-lock';
