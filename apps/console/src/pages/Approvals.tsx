@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { unwrap, type ErrorResponse } from '@berth/client';
 import { allPages, asErrorResponse, useLoad } from '../api';
+import { Facts } from '../components/Facts';
 import { Reasons, StateBadge } from '../components/Reasons';
 import { SpecDiff } from '../components/SpecDiff';
 import { Empty, ErrorView, Loading } from '../components/Status';
@@ -138,38 +139,26 @@ function ApprovalItem({ request: r, queue, onDecided }: { request: NamespaceRequ
           asked {ago(r.createdAt, now)}
         </span>
       </header>
-      <dl className="summary">
-        <div>
-          <dt>Tenant</dt>
-          <dd>{r.tenant}</dd>
-        </div>
-        <div>
-          <dt>Cluster</dt>
-          <dd>{r.cluster}</dd>
-        </div>
-        <div>
-          <dt>Requested by</dt>
-          <dd>
-            <code>{r.requestedBy}</code>
-            {r.accountable !== r.requestedBy && (
-              <>
-                {' '}
-                for <code>{r.accountable}</code>
-              </>
-            )}
-          </dd>
-        </div>
-        <div>
-          <dt>Tier</dt>
-          <dd>{spec.tier ?? 'explicit resources'}</dd>
-        </div>
-        {spec.ttl && (
-          <div>
-            <dt>TTL</dt>
-            <dd>{spec.ttl}</dd>
-          </div>
-        )}
-      </dl>
+      <Facts
+        facts={[
+          ['Tenant', r.tenant],
+          ['Cluster', r.cluster],
+          [
+            'Requested by',
+            <>
+              <code>{r.requestedBy}</code>
+              {r.accountable !== r.requestedBy && (
+                <>
+                  {' '}
+                  for <code>{r.accountable}</code>
+                </>
+              )}
+            </>,
+          ],
+          ['Tier', spec.tier ?? 'explicit resources'],
+          spec.ttl ? ['TTL', spec.ttl] : null,
+        ]}
+      />
       {r.reason && <p className="why">“{r.reason}”</p>}
       <h3>Why it needs approval</h3>
       <Reasons reasons={r.decision.reasons} label={`Policy reasons for ${r.namespace}`} />

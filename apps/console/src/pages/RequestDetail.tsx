@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { unwrap, type ErrorResponse, type Schemas } from '@berth/client';
 import { allPages, asErrorResponse, useLoad } from '../api';
+import { Facts } from '../components/Facts';
 import { DecisionView, StateBadge } from '../components/Reasons';
 import { SpecDiff, flatten } from '../components/SpecDiff';
 import { ErrorView, Loading } from '../components/Status';
@@ -134,28 +135,14 @@ export default function RequestDetail() {
       {data.loading && !data.data && <Loading what="the request" />}
       {r && data.data && (
         <>
-          <dl className="summary">
-            <div>
-              <dt>State</dt>
-              <dd>
-                <StateBadge state={r.state} />
-              </dd>
-            </div>
-            <div>
-              <dt>Tenant</dt>
-              <dd>{r.tenant}</dd>
-            </div>
-            <div>
-              <dt>Cluster</dt>
-              <dd>{r.cluster}</dd>
-            </div>
-            <div>
-              <dt>Requested by</dt>
-              <dd>
-                <code>{r.requestedBy}</code>
-              </dd>
-            </div>
-          </dl>
+          <Facts
+            facts={[
+              ['State', <StateBadge state={r.state} />],
+              ['Tenant', r.tenant],
+              ['Cluster', r.cluster],
+              ['Requested by', <code>{r.requestedBy}</code>],
+            ]}
+          />
           {r.reason && <p className="why">“{r.reason}”</p>}
           {r.state === 'PendingApproval' && me?.accountable === r.accountable && (
             <p>
