@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
-import type { Caller } from '@berth/authz';
-import { PrismaService } from '@berth/prisma';
-import { recordAudit } from '../audit-events/audit.writer';
+import { PrismaService, PrismaTx } from '@berth/prisma';
 
 /** What still refers to a tier (tenants: at most the first 20 names). */
 export interface TierReferences {
@@ -27,54 +25,44 @@ export class QuotaTiersRepository {
     });
   }
 
-  create(caller: Caller, data: Prisma.QuotaTierCreateInput) {
-    return this.prisma.$transaction(async (tx) => {
-      const row = await tx.quotaTier.create({ data });
-      await recordAudit(tx, caller, { action: 'quota-tier.create', targetType: 'QuotaTier', targetId: row.name, after: row });
-      return row;
-    });
+  create(tx: PrismaTx, data: Prisma.QuotaTierCreateInput) {
+    return tx.quotaTier.create({ data });
   }
 
-  /** Updates only if the row still has `version`; returns null when someone else changed it first. */
-  update(caller: Caller, name: string, version: number, data: Prisma.QuotaTierUpdateInput) {
-    return this.prisma.$transaction(async (tx) => {
-      const before = await tx.quotaTier.findUnique({ where: { name } });
-      const { count } = await tx.quotaTier.updateMany({
-        where: { name, version },
-        data: { ...data, version: { increment: 1 } } as Prisma.QuotaTierUpdateManyMutationInput,
-      });
-      if (count === 0) return null;
-      const after = await tx.quotaTier.findUniqueOrThrow({ where: { name } });
-      await recordAudit(tx, caller, { action: 'quota-tier.update', targetType: 'QuotaTier', targetId: name, before, after });
-      return after;
+  /** Updates only if the row still has `version`; null when someone else changed it first. */
+  async update(tx: PrismaTx, name: string, version: number, data: Prisma.QuotaTierUpdateInput) {
+    const before = await tx.quotaTier.findUnique({ where: { name } });
+    const { count } = await tx.quotaTier.updateMany({
+      where: { name, version },
+      data: { ...data, version: { increment: 1 } } as Prisma.QuotaTierUpdateManyMutationInput,
     });
+    if (count === 0) return null;
+    return { before, after: await tx.quotaTier.findUniqueOrThrow({ where: { name } }) };
   }
 
-  /**
-   * Deletes a tier nothing refers to: no namespace (live) and no request pending approval names it, and no
-   * tenant lists it (allowedTiers, previewTier). The tier's row is locked first, so a concurrent delete or
-   * update waits; a tenant cannot start using a tier it is not allowed, so counting here is race-free.
-   */
-  delete(caller: Caller, name: string, version: number): Promise<'deleted' | 'stale' | TierReferences> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM "QuotaTier" WHERE name = ${name} FOR UPDATE`;
-      const before = await tx.quotaTier.findUnique({ where: { name } });
-      if (!before || before.version !== version) return 'stale';
-      const namesTier = { spec: { path: ['tier'], equals: name } };
-      const [namespaces, requests, tenants] = await Promise.all([
-        tx.namespace.count({ where: { ...namesTier, state: { not: 'Deleting' } } }),
-        tx.namespaceRequest.count({ where: { ...namesTier, state: 'PendingApproval' } }),
-        tx.tenant.findMany({
-          where: { OR: [{ allowedTiers: { has: name } }, { previewTier: name }] },
-          select: { name: true },
-          orderBy: { name: 'asc' },
-          take: 20,
-        }),
-      ]);
-      if (namespaces > 0 || requests > 0 || tenants.length > 0) return { namespaces, requests, tenants: tenants.map((t) => t.name) };
-      await tx.quotaTier.delete({ where: { name } });
-      await recordAudit(tx, caller, { action: 'quota-tier.delete', targetType: 'QuotaTier', targetId: name, before });
-      return 'deleted';
-    });
+  /** Locks the tier's row until `tx` ends (a concurrent delete or update waits) and reads it. */
+  async lock(tx: PrismaTx, name: string) {
+    await tx.$queryRaw`SELECT 1 FROM "QuotaTier" WHERE name = ${name} FOR UPDATE`;
+    return tx.quotaTier.findUnique({ where: { name } });
+  }
+
+  /** What names the tier: live namespaces, requests pending approval, tenants listing it (allowedTiers, previewTier). */
+  async references(tx: PrismaTx, name: string): Promise<TierReferences> {
+    const namesTier = { spec: { path: ['tier'], equals: name } };
+    const [namespaces, requests, tenants] = await Promise.all([
+      tx.namespace.count({ where: { ...namesTier, state: { not: 'Deleting' } } }),
+      tx.namespaceRequest.count({ where: { ...namesTier, state: 'PendingApproval' } }),
+      tx.tenant.findMany({
+        where: { OR: [{ allowedTiers: { has: name } }, { previewTier: name }] },
+        select: { name: true },
+        orderBy: { name: 'asc' },
+        take: 20,
+      }),
+    ]);
+    return { namespaces, requests, tenants: tenants.map((t) => t.name) };
+  }
+
+  async delete(tx: PrismaTx, name: string): Promise<void> {
+    await tx.quotaTier.delete({ where: { name } });
   }
 }
