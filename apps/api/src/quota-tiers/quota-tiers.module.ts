@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import { QuotaTiersController } from './quota-tiers.controller';
 import { QuotaTiersRepository } from './quota-tiers.repository';
 import { QuotaTiersService } from './quota-tiers.service';
 
-@Module({ controllers: [QuotaTiersController], providers: [QuotaTiersService, QuotaTiersRepository], exports: [QuotaTiersService] })
+@Module({ controllers: [QuotaTiersController], providers: [QuotaTiersService, QuotaTiersRepository, AuditEventsRepository], exports: [QuotaTiersService] })
 export class QuotaTiersModule {}
