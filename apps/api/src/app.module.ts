@@ -3,7 +3,6 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PoliciesGuard } from '@berth/authz';
 import { AllExceptionsFilter, createValidationPipe } from '@berth/common';
 import { BerthConfig, BerthConfigModule } from '@berth/config';
-import { PrismaModule } from '@berth/prisma';
 import { FleetWriterModule } from '@berth/fleet';
 import { WebhooksModule } from '@berth/webhooks';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -29,9 +28,10 @@ import { WebhooksApiModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
-    PrismaModule,
+    // Process concerns the API also runs inline (the fleet writer and webhook deliveries, where enabled).
     FleetWriterModule,
     WebhooksModule,
+    // The guards below: the passport strategy and what PoliciesGuard loads (AUTHZ_SUBJECTS).
     AuthModule,
     HealthModule,
     MeModule,

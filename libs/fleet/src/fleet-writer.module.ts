@@ -1,4 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { MetricsModule } from '@berth/common/metrics';
+import { WebhooksModule } from '@berth/webhooks';
 import { BatchCommitter } from './batch-committer.service';
 import { FleetDrift } from './fleet-drift.service';
 import { FleetWriterLock } from './fleet-lock';
@@ -11,8 +13,8 @@ import { FleetWriter } from './fleet-writer.service';
 import { WriterHealth } from './writer-health.service';
 
 /** The queue (needed wherever approvals happen) and the writer (drains it where enabled). */
-@Global()
 @Module({
+  imports: [MetricsModule, WebhooksModule],
   providers: [
     FleetQueue,
     FleetWriter,

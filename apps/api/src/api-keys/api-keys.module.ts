@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
+import { PrismaModule } from '@berth/prisma';
 import { TenantsModule } from '../tenants/tenants.module';
 import { AdminApiKeysController, TenantApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 
-@Module({ imports: [TenantsModule], controllers: [TenantApiKeysController, AdminApiKeysController], providers: [ApiKeysService, ApiKeysRepository] })
+@Module({
+  imports: [PrismaModule, TenantsModule],
+  controllers: [TenantApiKeysController, AdminApiKeysController],
+  providers: [ApiKeysService, ApiKeysRepository],
+})
 export class ApiKeysModule {}

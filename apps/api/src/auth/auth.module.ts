@@ -1,6 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { AUTHZ_SUBJECTS } from '@berth/authz';
+import { PrismaModule } from '@berth/prisma';
 import { AuthzSubjectsRepository } from './authz-subjects.repository';
 import { BerthStrategy } from './berth.strategy';
 import { BootstrapAdminService } from './bootstrap-admin.service';
@@ -9,9 +10,9 @@ import { IdentityService } from './identity.service';
 import { JwtVerifier } from './jwt.verifier';
 import { MembershipCache } from './membership-cache';
 
-@Global()
+/** Authentication (the passport strategy), the membership cache, and what the policies guard loads. */
 @Module({
-  imports: [PassportModule],
+  imports: [PrismaModule, PassportModule],
   providers: [
     BerthStrategy,
     IdentityService,

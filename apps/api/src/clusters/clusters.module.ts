@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { PrismaModule } from '@berth/prisma';
 import { ClustersController } from './clusters.controller';
 import { ClustersRepository } from './clusters.repository';
 import { ClustersService } from './clusters.service';
 
-@Module({ controllers: [ClustersController], providers: [ClustersService, ClustersRepository], exports: [ClustersService] })
+@Module({ imports: [PrismaModule], controllers: [ClustersController], providers: [ClustersService, ClustersRepository], exports: [ClustersService] })
 export class ClustersModule {}

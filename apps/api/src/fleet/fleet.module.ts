@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { FleetWriterModule } from '@berth/fleet';
 import { FleetController } from './fleet.controller';
 
-@Module({ controllers: [FleetController] })
+@Module({ imports: [FleetWriterModule], controllers: [FleetController] })
 export class FleetModule {}

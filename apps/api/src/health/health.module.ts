@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { PrismaModule } from '@berth/prisma';
 import { HealthController, HealthRepository } from './health.controller';
 
-@Module({ controllers: [HealthController], providers: [HealthRepository] })
+@Module({ imports: [PrismaModule], controllers: [HealthController], providers: [HealthRepository] })
 export class HealthModule {}

@@ -1,5 +1,6 @@
 import { Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { BerthMetrics, MetricsModule } from '@berth/common/metrics';
+import { PrismaModule } from '@berth/prisma';
 import { PendingApprovalsRepository } from './pending-approvals.repository';
 
 /** Reads the approval queue at every scrape: every replica reports the database's truth, nothing polls in between. */
@@ -20,5 +21,5 @@ export class PendingApprovalsMetrics implements OnModuleInit {
 }
 
 /** The API's metrics: the shared registry and listener (MetricsModule) plus the approval-queue gauges. */
-@Module({ imports: [MetricsModule], providers: [PendingApprovalsRepository, PendingApprovalsMetrics] })
+@Module({ imports: [PrismaModule, MetricsModule], providers: [PendingApprovalsRepository, PendingApprovalsMetrics] })
 export class ApiMetricsModule {}

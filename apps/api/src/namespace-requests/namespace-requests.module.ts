@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '@berth/common/metrics';
+import { FleetWriterModule } from '@berth/fleet';
+import { PrismaModule } from '@berth/prisma';
+import { WebhooksModule } from '@berth/webhooks';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { NamespaceRequestsController } from './namespace-requests.controller';
@@ -8,7 +12,7 @@ import { NamespaceDecisions } from './namespace-decisions';
 import { TenantUnitOfWork } from './tenant-unit-of-work';
 
 @Module({
-  imports: [TenantsModule, IdempotencyModule],
+  imports: [PrismaModule, FleetWriterModule, WebhooksModule, MetricsModule, TenantsModule, IdempotencyModule],
   controllers: [NamespaceRequestsController],
   providers: [NamespaceRequestsService, NamespaceRequestsRepository, NamespaceDecisions, TenantUnitOfWork],
   exports: [NamespaceRequestsService, NamespaceDecisions, TenantUnitOfWork],

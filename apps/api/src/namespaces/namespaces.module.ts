@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { PrismaModule } from '@berth/prisma';
+import { WebhooksModule } from '@berth/webhooks';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { NamespaceRequestsModule } from '../namespace-requests/namespace-requests.module';
 import { TenantsModule } from '../tenants/tenants.module';
@@ -8,7 +10,7 @@ import { NamespacesRepository } from './namespaces.repository';
 import { NamespacesService } from './namespaces.service';
 
 @Module({
-  imports: [TenantsModule, NamespaceRequestsModule, IdempotencyModule],
+  imports: [PrismaModule, WebhooksModule, TenantsModule, NamespaceRequestsModule, IdempotencyModule],
   controllers: [NamespacesController],
   providers: [NamespacesService, NamespacesRepository, NamespaceExpiryService],
 })

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { PrismaModule } from '@berth/prisma';
+import { WebhooksModule } from '@berth/webhooks';
 import { NamespaceRequestsModule } from '../namespace-requests/namespace-requests.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { PreviewsController } from './previews.controller';
@@ -6,7 +8,7 @@ import { PreviewsRepository } from './previews.repository';
 import { PreviewsService } from './previews.service';
 
 @Module({
-  imports: [TenantsModule, NamespaceRequestsModule],
+  imports: [PrismaModule, WebhooksModule, TenantsModule, NamespaceRequestsModule],
   controllers: [PreviewsController],
   providers: [PreviewsService, PreviewsRepository],
 })

@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
+import { FleetWriterModule } from '@berth/fleet';
+import { PrismaModule } from '@berth/prisma';
+import { AuthModule } from '../auth/auth.module';
 import { TenantsController } from './tenants.controller';
 import { TenantsRepository } from './tenants.repository';
 import { TenantsService } from './tenants.service';
 
-@Module({ controllers: [TenantsController], providers: [TenantsService, TenantsRepository], exports: [TenantsService] })
+@Module({
+  imports: [PrismaModule, FleetWriterModule, AuthModule],
+  controllers: [TenantsController],
+  providers: [TenantsService, TenantsRepository],
+  exports: [TenantsService],
+})
 export class TenantsModule {}

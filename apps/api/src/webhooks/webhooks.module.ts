@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
+import { PrismaModule } from '@berth/prisma';
+import { WebhooksModule } from '@berth/webhooks';
 import { TenantsModule } from '../tenants/tenants.module';
 import { PlatformWebhooksController, TenantWebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
-@Module({ imports: [TenantsModule], controllers: [TenantWebhooksController, PlatformWebhooksController], providers: [WebhooksService, WebhooksRepository] })
+@Module({
+  imports: [PrismaModule, WebhooksModule, TenantsModule],
+  controllers: [TenantWebhooksController, PlatformWebhooksController],
+  providers: [WebhooksService, WebhooksRepository],
+})
 export class WebhooksApiModule {}
