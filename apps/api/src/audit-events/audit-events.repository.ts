@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { PrismaService, PrismaTx } from '@berth/prisma';
+import { PrismaService } from '@berth/prisma';
 
 /** One audited change: what was done to which row, and the row before and after. */
 export interface AuditEntry {
@@ -12,6 +12,11 @@ export interface AuditEntry {
   tenantId?: string | null;
   before?: unknown;
   after?: unknown;
+}
+
+/** Any transaction that runs raw SQL: a Prisma transaction client, or a plain pg connection's. */
+export interface AuditTx {
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
 }
 
 /** Who did it: the caller's principal and request. */
@@ -34,7 +39,7 @@ export class AuditEventsRepository {
    * Records who changed what, inside the service's transaction: the change and its audit event commit
    * or roll back together.
    */
-  record(tx: PrismaTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  record(tx: AuditTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
     return insertAuditEvent(tx, actor, entry);
   }
 
@@ -70,7 +75,7 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
  * decision), and Prisma's query compiler would cost more CPU than the insert itself. Exported only for
  * audit.writer.ts, until its last callers inject this repository.
  */
-export async function insertAuditEvent(tx: PrismaTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+export async function insertAuditEvent(tx: AuditTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await tx.$executeRaw`
     INSERT INTO "AuditEvent" (id, at, actor, "requestId", action, "targetType", "targetId", "tenantId", before, after)
     VALUES (${randomUUID()}::uuid, ${new Date()}, ${actor.principal.actor}, ${actor.requestId ?? null}, ${entry.action}, ${entry.targetType},
