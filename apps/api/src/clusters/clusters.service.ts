@@ -16,7 +16,8 @@ import {
 } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { fleetPathClash } from '@berth/manifests';
-import type { PrismaTx } from '@berth/prisma';
+import { PrismaTx, UnitOfWork } from '@berth/prisma';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import { ClustersRepository } from './clusters.repository';
 import { ClusterResponse } from './dto/cluster.response';
 import { CreateClusterDto, UpdateClusterDto } from './dto/create-cluster.dto';
@@ -36,6 +37,8 @@ export class ClustersService {
 
   constructor(
     private readonly clusters: ClustersRepository,
+    private readonly audit: AuditEventsRepository,
+    private readonly uow: UnitOfWork,
     @Inject(BERTH_CONFIG) config: BerthConfig,
   ) {
     this.tenantsRoot = config.fleet.root ? `${config.fleet.root}/tenants` : 'tenants';
@@ -53,10 +56,11 @@ export class ClustersService {
 
   async create(caller: Caller, dto: CreateClusterDto): Promise<ClusterResponse> {
     const fleetPath = dto.fleetPath ?? `clusters/${dto.name}`;
-    const row = await this.clusters.withFleetPathLock(async (tx) => {
+    const row = await this.uow.run(async (tx) => {
+      await this.clusters.lockFleetPaths(tx);
       // `self`: a cluster of the same name is skipped here, so that case is the name's 409, not the path's.
       await this.assertFleetPathFree(tx, fleetPath, dto.name);
-      return this.clusters.create(tx, caller, {
+      const created = await this.clusters.create(tx, {
         name: dto.name,
         displayName: dto.displayName,
         labels: dto.labels ?? {},
@@ -66,6 +70,8 @@ export class ClustersService {
         delivery: dto.delivery,
         pullShards: dto.pullShards,
       });
+      await this.audit.record(tx, caller, { action: 'cluster.create', targetType: 'Cluster', targetId: created.name, after: created });
+      return created;
     });
     return ClusterResponse.from(row);
   }
@@ -73,9 +79,13 @@ export class ClustersService {
   async update(caller: Caller, name: string, dto: UpdateClusterDto, ifMatch?: number): Promise<ClusterResponse> {
     const current = await this.load(name);
     assertVersion(ifMatch, current.version);
-    const row = await this.clusters.withFleetPathLock(async (tx) => {
+    const row = await this.uow.run(async (tx) => {
+      await this.clusters.lockFleetPaths(tx);
       if (dto.fleetPath !== undefined) await this.assertFleetPathFree(tx, dto.fleetPath, name);
-      return this.clusters.update(tx, caller, name, current.version, dto as Prisma.ClusterUpdateInput);
+      const changed = await this.clusters.update(tx, name, current.version, dto as Prisma.ClusterUpdateInput);
+      if (!changed) return null;
+      await this.audit.record(tx, caller, { action: 'cluster.update', targetType: 'Cluster', targetId: name, ...changed });
+      return changed.after;
     });
     if (!row) throw new PreconditionFailedError();
     return ClusterResponse.from(row);
@@ -84,13 +94,25 @@ export class ClustersService {
   async remove(caller: Caller, name: string, ifMatch?: number): Promise<void> {
     const current = await this.load(name);
     assertVersion(ifMatch, current.version);
-    const outcome = await this.clusters.delete(caller, name, current.version);
+    const outcome = await this.deleteUnused(caller, name, current.version);
     if (outcome === 'stale') throw new PreconditionFailedError();
     if (outcome === 'in-use') {
       throw new ConflictError(`Cluster ${name} still has namespaces; delete them first`, [
         { field: 'name', code: 'cluster-in-use', message: 'namespaces live on this cluster' },
       ]);
     }
+  }
+
+  /** Deletes a cluster no namespace lives on (any tenant, any state). */
+  private deleteUnused(caller: Caller, name: string, version: number): Promise<'deleted' | 'stale' | 'in-use'> {
+    return this.uow.run(async (tx) => {
+      const before = await this.clusters.find(tx, name);
+      if (!before || before.version !== version) return 'stale';
+      if ((await this.clusters.countNamespaces(tx, name)) > 0) return 'in-use';
+      if (!(await this.clusters.delete(tx, name, version))) return 'stale';
+      await this.audit.record(tx, caller, { action: 'cluster.delete', targetType: 'Cluster', targetId: name, before });
+      return 'deleted';
+    });
   }
 
   /** 409 when another cluster owns an overlapping folder, 422 for the tenants root (inside the fleetPath lock). */
