@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PrismaModule } from '@berth/prisma';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import { TenantsModule } from '../tenants/tenants.module';
 import { AdminApiKeysController, TenantApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -8,6 +9,6 @@ import { ApiKeysService } from './api-keys.service';
 @Module({
   imports: [PrismaModule, TenantsModule],
   controllers: [TenantApiKeysController, AdminApiKeysController],
-  providers: [ApiKeysService, ApiKeysRepository],
+  providers: [ApiKeysService, ApiKeysRepository, AuditEventsRepository],
 })
 export class ApiKeysModule {}

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiKey } from '@prisma/client';
-import type { Caller } from '@berth/authz';
-import { PrismaService } from '@berth/prisma';
-import { recordAudit } from '../audit-events/audit.writer';
+import { PrismaService, PrismaTx } from '@berth/prisma';
 
-type NewKey = Pick<ApiKey, 'name' | 'lookupId' | 'secretHash' | 'role' | 'tenantId' | 'createdBy' | 'accountable'> & { clusterName?: string | null };
+export type NewKey = Pick<ApiKey, 'name' | 'lookupId' | 'secretHash' | 'role' | 'tenantId' | 'createdBy' | 'accountable'> & { clusterName?: string | null };
 
 /** Rows never leave this repository with their hash except for authentication (IdentityRepository). */
 const PUBLIC_FIELDS = {
@@ -43,31 +41,20 @@ export class ApiKeysRepository {
     return (await this.prisma.cluster.count({ where: { name } })) > 0;
   }
 
-  create(caller: Caller, data: NewKey) {
-    return this.prisma.$transaction(async (tx) => {
-      const row = await tx.apiKey.create({ data, select: PUBLIC_FIELDS });
-      await recordAudit(tx, caller, {
-        action: 'api-key.create',
-        targetType: 'ApiKey',
-        targetId: row.id,
-        tenantId: row.tenantId,
-        after: { name: row.name, role: row.role, cluster: row.clusterName },
-      });
-      return row;
-    });
+  create(tx: PrismaTx, data: NewKey) {
+    return tx.apiKey.create({ data, select: PUBLIC_FIELDS });
   }
 
-  revoke(caller: Caller, id: string, at: Date) {
-    return this.prisma.$transaction(async (tx) => {
-      const row = await tx.apiKey.update({ where: { id }, data: { revokedAt: at }, select: PUBLIC_FIELDS });
-      await recordAudit(tx, caller, {
-        action: 'api-key.revoke',
-        targetType: 'ApiKey',
-        targetId: row.id,
-        tenantId: row.tenantId,
-        before: { name: row.name, role: row.role },
-      });
-      return row;
-    });
+  revoke(tx: PrismaTx, id: string, at: Date) {
+    return tx.apiKey.update({ where: { id }, data: { revokedAt: at }, select: PUBLIC_FIELDS });
+  }
+
+  /** Creates the key, or un-revokes the one with its lookup id (a configured key, seeded on every start). */
+  async createOrRestore(tx: PrismaTx, data: NewKey): Promise<void> {
+    await tx.apiKey.upsert({ where: { lookupId: data.lookupId }, create: data, update: { revokedAt: null } });
+  }
+
+  countActiveAdmins(tx: PrismaTx): Promise<number> {
+    return tx.apiKey.count({ where: { role: 'admin', revokedAt: null } });
   }
 }

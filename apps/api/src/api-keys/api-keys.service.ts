@@ -3,6 +3,8 @@ import { isUUID } from 'class-validator';
 import type { ApiKey } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
 import { BadInputError, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
+import { UnitOfWork } from '@berth/prisma';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import { generateApiKey } from '../auth/api-key.codec';
 import { TenantsService } from '../tenants/tenants.service';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -19,6 +21,8 @@ export class ApiKeysService {
   constructor(
     private readonly tenants: TenantsService,
     private readonly keys: ApiKeysRepository,
+    private readonly audit: AuditEventsRepository,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async listForTenant(caller: Caller, tenantName: string, query: PageQueryDto): Promise<Page<ApiKeyResponse>> {
@@ -84,14 +88,34 @@ export class ApiKeysService {
     const { key, lookupId, secretHash } = generateApiKey();
     // The new key acts for its creator's person (a key minted by a key: for that key's person).
     const { actor, accountable } = caller.principal;
-    const row = await this.keys.create(caller, { ...spec, lookupId, secretHash, createdBy: actor, accountable });
+    const row = await this.uow.run(async (tx) => {
+      const created = await this.keys.create(tx, { ...spec, lookupId, secretHash, createdBy: actor, accountable });
+      await this.audit.record(tx, caller, {
+        action: 'api-key.create',
+        targetType: 'ApiKey',
+        targetId: created.id,
+        tenantId: created.tenantId,
+        after: { name: created.name, role: created.role, cluster: created.clusterName },
+      });
+      return created;
+    });
     return { ...ApiKeyResponse.from(row as PublicKey as ApiKey, tenantName), key };
   }
 
   private async revoke(caller: Caller, tenantId: string | null, id: string): Promise<void> {
     const row = await this.keys.find(tenantId, id);
     if (!row) throw new NotFoundError('API key', id);
-    if (!row.revokedAt) await this.keys.revoke(caller, id, new Date());
+    if (row.revokedAt) return;
+    await this.uow.run(async (tx) => {
+      const revoked = await this.keys.revoke(tx, id, new Date());
+      await this.audit.record(tx, caller, {
+        action: 'api-key.revoke',
+        targetType: 'ApiKey',
+        targetId: revoked.id,
+        tenantId: revoked.tenantId,
+        before: { name: revoked.name, role: revoked.role },
+      });
+    });
   }
 }
 
