@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { AUTHZ_SUBJECTS } from '@berth/authz';
 import { PrismaModule } from '@berth/prisma';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository';
 import { AuthzSubjectsRepository } from './authz-subjects.repository';
 import { BerthStrategy } from './berth.strategy';
 import { BootstrapAdminService } from './bootstrap-admin.service';
@@ -19,6 +20,7 @@ import { MembershipCache } from './membership-cache';
     IdentityRepository,
     JwtVerifier,
     BootstrapAdminService,
+    ApiKeysRepository,
     MembershipCache,
     // What the global PoliciesGuard loads to check each route's action on the tenant or request it names.
     { provide: AUTHZ_SUBJECTS, useClass: AuthzSubjectsRepository },

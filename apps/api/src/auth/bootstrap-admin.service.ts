@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AUTHZ_SUBJECTS, AuthzSubjects } from '@berth/authz';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import { PrismaService } from '@berth/prisma';
+import { UnitOfWork } from '@berth/prisma';
+import { ApiKeysRepository } from '../api-keys/api-keys.repository';
 import { generateApiKey, hashSecret, parseApiKey } from './api-key.codec';
 
 export const BOOTSTRAP_KEY_NAME = 'bootstrap-admin';
@@ -21,33 +23,26 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
 
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
-    private readonly prisma: PrismaService,
+    private readonly keys: ApiKeysRepository,
+    @Inject(AUTHZ_SUBJECTS) private readonly subjects: AuthzSubjects,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const configured = this.config.auth.bootstrapAdminKey;
+    const bootstrap = { name: BOOTSTRAP_KEY_NAME, role: 'admin', tenantId: null, createdBy: BOOTSTRAP_PRINCIPAL, accountable: BOOTSTRAP_PRINCIPAL } as const;
     if (configured) {
       const { lookupId, secret } = parseApiKey(configured);
-      await this.prisma.apiKey.upsert({
-        where: { lookupId },
-        create: {
-          lookupId,
-          secretHash: hashSecret(secret),
-          name: BOOTSTRAP_KEY_NAME,
-          role: 'admin',
-          createdBy: BOOTSTRAP_PRINCIPAL,
-          accountable: BOOTSTRAP_PRINCIPAL,
-        },
-        update: { revokedAt: null },
-      });
+      await this.uow.run((tx) => this.keys.createOrRestore(tx, { ...bootstrap, lookupId, secretHash: hashSecret(secret) }));
       return;
     }
-    const admins = await this.prisma.apiKey.count({ where: { role: 'admin', revokedAt: null } });
-    if (admins > 0) return;
     const { key, lookupId, secretHash } = generateApiKey();
-    await this.prisma.apiKey.create({
-      data: { lookupId, secretHash, name: BOOTSTRAP_KEY_NAME, role: 'admin', createdBy: BOOTSTRAP_PRINCIPAL, accountable: BOOTSTRAP_PRINCIPAL },
+    const created = await this.uow.run(async (tx) => {
+      if ((await this.keys.countActiveAdmins(tx)) > 0) return false;
+      await this.keys.create(tx, { ...bootstrap, lookupId, secretHash });
+      return true;
     });
+    if (!created) return;
     this.generatedKey = key;
     this.logger.warn('Generated a bootstrap admin API key; it is shown once in the start banner and stored only as a hash');
   }
@@ -59,10 +54,10 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
    */
   async mintDemoDeveloperKey(tenant: string): Promise<string> {
     const { key, lookupId, secretHash } = generateApiKey();
-    const { id: tenantId } = await this.prisma.tenant.findUniqueOrThrow({ where: { name: tenant }, select: { id: true } });
-    await this.prisma.apiKey.create({
-      data: { lookupId, secretHash, name: 'demo-developer', role: 'developer', tenantId, createdBy: BOOTSTRAP_PRINCIPAL, accountable: DEMO_DEVELOPER },
-    });
+    const found = await this.subjects.tenantByName(tenant);
+    if (!found) throw new Error(`Demo seed: tenant ${tenant} does not exist`);
+    const developer = { name: 'demo-developer', role: 'developer', tenantId: found.id, createdBy: BOOTSTRAP_PRINCIPAL, accountable: DEMO_DEVELOPER } as const;
+    await this.uow.run((tx) => this.keys.create(tx, { ...developer, lookupId, secretHash }));
     return key;
   }
 }
