@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NamespaceExpiryService } from '../apps/api/src/namespaces/namespace-expiry.service';
 import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
+import { OffsetClock } from './helpers/clock';
 import { bearer, tenantOnCatalogue } from './helpers/fixtures';
 
 const HOUR = 3600_000;
@@ -9,10 +10,12 @@ const HOUR = 3600_000;
 /** TTL expiry goes through the decision path of any delete: policy first, so delete.protected applies. */
 describe('TTL expiry decides like any delete', () => {
   let app: NestFastifyApplication;
+  const clock = new OffsetClock();
   const api = () => http(app);
   beforeAll(async () => {
-    app = await startApp();
+    app = await startApp({ clock });
   });
+  afterEach(() => clock.reset());
   afterAll(async () => {
     await app.close();
   });
@@ -40,7 +43,10 @@ describe('TTL expiry decides like any delete', () => {
 
   it('deletes an expired namespace with an approved Delete decided by the policy', async () => {
     const w = await ephemeral(false);
-    expect(await expiry().expireDue(new Date(Date.now() + 2 * HOUR))).toBeGreaterThanOrEqual(1);
+    await expiry().expireDue();
+    expect(await ttlDeletes(w.tenant.name, w.name)).toEqual([]);
+    clock.advance(2 * HOUR);
+    expect(await expiry().expireDue()).toBeGreaterThanOrEqual(1);
     const [del] = await ttlDeletes(w.tenant.name, w.name);
     expect(del).toMatchObject({ state: 'Approved', requestedBy: 'system:ttl', decision: { outcome: 'approve', reasons: [] } });
     expect((await w.ns()).body.state).toBe('Deleting');
@@ -48,8 +54,8 @@ describe('TTL expiry decides like any delete', () => {
 
   it('asks an admin, once, to delete an expired protected namespace (delete.protected); the namespace stays meanwhile', async () => {
     const w = await ephemeral(true);
-    const later = new Date(Date.now() + 2 * HOUR);
-    await Promise.all([expiry().expireDue(later), expiry().expireDue(later)]);
+    clock.advance(2 * HOUR);
+    await Promise.all([expiry().expireDue(), expiry().expireDue()]);
     let deletes = await ttlDeletes(w.tenant.name, w.name);
     expect(deletes).toHaveLength(1);
     expect(deletes[0]).toMatchObject({ state: 'PendingApproval', requestedBy: 'system:ttl', decision: { outcome: 'needs-approval' } });
@@ -58,8 +64,10 @@ describe('TTL expiry decides like any delete', () => {
 
     // Rejected: the namespace stays and the job does not ask again for this expiry.
     await api().post(`/v1/namespace-requests/${deletes[0].id}/reject`).set(bearer(w.admin)).send({ comment: 'keep it' }).expect(200);
-    await expiry().expireDue(new Date(Date.now() + 3 * HOUR));
-    await expiry().expireDue(new Date(Date.now() + 4 * HOUR));
+    clock.advance(HOUR);
+    await expiry().expireDue();
+    clock.advance(HOUR);
+    await expiry().expireDue();
     deletes = await ttlDeletes(w.tenant.name, w.name);
     expect(deletes.map((d) => d.state)).toEqual(['Rejected']);
     expect((await w.ns()).body.state).not.toBe('Deleting');
@@ -70,7 +78,8 @@ describe('TTL expiry decides like any delete', () => {
       .set(bearer(w.tenant.developer))
       .send({ labels: { team: 'x' } })
       .expect(201);
-    await expiry().expireDue(new Date(Date.now() + 3 * HOUR));
+    clock.advance(2 * HOUR);
+    await expiry().expireDue();
     deletes = await ttlDeletes(w.tenant.name, w.name);
     expect(deletes.map((d) => d.state)).toEqual(['Rejected', 'PendingApproval']);
     await api().post(`/v1/namespace-requests/${deletes[1].id}/approve`).set(bearer(w.admin)).send({}).expect(200);
@@ -80,7 +89,8 @@ describe('TTL expiry decides like any delete', () => {
   it('leaves a namespace whose delete is already waiting for approval alone', async () => {
     const w = await ephemeral(true);
     await api().delete(`/v1/tenants/${w.tenant.name}/namespaces/${w.name}`).set(bearer(w.tenant.owner)).expect(202);
-    await expiry().expireDue(new Date(Date.now() + 2 * HOUR));
+    clock.advance(2 * HOUR);
+    await expiry().expireDue();
     const deletes = await ttlDeletes(w.tenant.name, w.name);
     expect(deletes).toHaveLength(1);
     expect(deletes[0].requestedBy).not.toBe('system:ttl');

@@ -1,7 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
+import { IdempotencyService } from '../apps/api/src/idempotency/idempotency.service';
 import { NamespaceExpiryService } from '../apps/api/src/namespaces/namespace-expiry.service';
 import { http, startApp } from './helpers/app';
+import { OffsetClock } from './helpers/clock';
+import { sql } from './helpers/db';
 import { bearer, newTenant, TenantFixture, uniqueName } from './helpers/fixtures';
 import { adminToken } from './helpers/tokens';
 
@@ -31,9 +34,11 @@ const requestsOf = (t: TenantFixture) => `/v1/tenants/${t.name}/namespace-reques
 
 describe('namespace requests (lifecycle over HTTP)', () => {
   let app: NestFastifyApplication;
+  const clock = new OffsetClock();
   beforeAll(async () => {
-    app = await startApp();
+    app = await startApp({ clock });
   });
+  afterEach(() => clock.reset());
   afterAll(async () => {
     await app.close();
   });
@@ -213,6 +218,25 @@ describe('namespace requests (lifecycle over HTTP)', () => {
     expect(list.body.items).toHaveLength(2);
   });
 
+  it('keeps an Idempotency-Key 24 h: replayed and kept by the sweep until then, removed by the sweep after', async () => {
+    const { cluster, small, tenant } = await world(app);
+    const body = { name: `${tenant.name}-day`, cluster, tier: small };
+    const post = () => http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).set('Idempotency-Key', 'k-day').send(body);
+    const stored = async () =>
+      (await sql('SELECT 1 FROM "IdempotencyRecord" WHERE scope = $1 AND key = $2', [`user:developer-${tenant.name}`, 'k-day'])).length;
+    const first = await post().expect(201);
+    const idempotency = app.get(IdempotencyService);
+
+    clock.advance(23 * 3600_000);
+    await idempotency.sweep();
+    expect(await stored()).toBe(1);
+    expect((await post().expect(201)).body.id).toBe(first.body.id);
+
+    clock.advance(2 * 3600_000);
+    expect(await idempotency.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await stored()).toBe(0);
+  });
+
   it('changes a namespace through a Change request and deletes it through a Delete request (owners only)', async () => {
     const { cluster, small, tenant } = await world(app);
     const name = `${tenant.name}-chg`;
@@ -252,9 +276,9 @@ describe('namespace requests (lifecycle over HTTP)', () => {
     const name = `${tenant.name}-pr-1`;
     await http(app).post(requestsOf(tenant)).set(bearer(tenant.developer)).send({ name, cluster, tier: small, ttl: '1h' }).expect(201);
     const expiry = app.get(NamespaceExpiryService);
-    expect(await expiry.expireDue(new Date())).toBe(0);
-    const later = new Date(Date.now() + 2 * 3600_000);
-    const [a, b] = await Promise.all([expiry.expireDue(later), expiry.expireDue(later)]);
+    expect(await expiry.expireDue()).toBe(0);
+    clock.advance(2 * 3600_000);
+    const [a, b] = await Promise.all([expiry.expireDue(), expiry.expireDue()]);
     expect(a + b).toBe(1);
     const list = await http(app)
       .get(`${requestsOf(tenant)}?state=Approved`)

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NamespaceExpiryService } from '../apps/api/src/namespaces/namespace-expiry.service';
 import { http, startApp } from './helpers/app';
+import { OffsetClock } from './helpers/clock';
 import { expectErrorShape } from './helpers/errors';
 import { apiKeyHeader, bearer, TenantFixture, tenantOnCatalogue, uniqueName } from './helpers/fixtures';
 import { adminToken } from './helpers/tokens';
@@ -26,12 +27,14 @@ const body = (pullRequest: number, extra: Record<string, unknown> = {}) => ({ re
 
 describe('pull-request previews', () => {
   let app: NestFastifyApplication;
+  const clock = new OffsetClock();
   const saved = process.env.BERTH_FLEET_WRITER;
   beforeAll(async () => {
     // No writer: namespaces being deleted stay `Deleting` (the writer would remove them once committed).
     process.env.BERTH_FLEET_WRITER = 'off';
-    app = await startApp();
+    app = await startApp({ clock });
   });
+  afterEach(() => clock.reset());
   afterAll(async () => {
     await app.close();
     if (saved === undefined) delete process.env.BERTH_FLEET_WRITER;
@@ -146,7 +149,8 @@ describe('pull-request previews', () => {
     await http(app).post(previewsOf(tenant)).set(ci).send(body(1)).expect(201);
     await http(app).post(previewsOf(tenant)).set(ci).send(body(2)).expect(201);
     await http(app).post(previewsOf(tenant)).set(ci).send(body(3)).expect(422);
-    const expired = await app.get(NamespaceExpiryService).expireDue(new Date(Date.now() + 73 * HOUR));
+    clock.advance(73 * HOUR);
+    const expired = await app.get(NamespaceExpiryService).expireDue();
     expect(expired).toBeGreaterThanOrEqual(2);
     const list = await http(app).get(previewsOf(tenant)).set(ci).expect(200);
     expect(list.body.items.map((p: { state: string }) => p.state)).toEqual(['Deleting', 'Deleting']);

@@ -1,12 +1,25 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import request, { type Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
-import { createHttpApp } from '../../apps/api/src/http-app';
+import { Clock } from '@berth/common';
+import { configFromEnv } from '@berth/config';
+import { AppModule } from '../../apps/api/src/app.module';
+import { createHttpApp, fastifyAdapter, httpAppOptions, setUpHttpApp } from '../../apps/api/src/http-app';
 import { contractMismatch, openApiContract, OpenApiContract } from './openapi-contract';
 
-/** Boots the real HTTP application (same modules, guards, pipes and filter as production). */
-export async function startApp(): Promise<NestFastifyApplication> {
-  return createHttpApp();
+/**
+ * Boots the real HTTP application (same modules, guards, pipes and filter as production). With `clock`, the
+ * application's Clock is that one (e.g. an OffsetClock from ./clock.ts): the test moves time instead of sleeping.
+ */
+export async function startApp(options: { clock?: Clock } = {}): Promise<NestFastifyApplication> {
+  if (!options.clock) return createHttpApp();
+  const config = configFromEnv();
+  const modules = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+    .overrideProvider(Clock)
+    .useValue(options.clock)
+    .compile();
+  return setUpHttpApp(modules.createNestApplication<NestFastifyApplication>(fastifyAdapter(config), httpAppOptions()), config);
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options'] as const;

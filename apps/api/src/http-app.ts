@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Logger, LoggerService } from '@nestjs/common';
+import { Logger, LoggerService, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -66,7 +66,7 @@ function answerWhileClosing(instance: FastifyInstance): void {
   });
 }
 
-function fastifyAdapter(config: BerthConfig): FastifyAdapter {
+export function fastifyAdapter(config: BerthConfig): FastifyAdapter {
   const requestTimeoutMs = config.http.requestTimeoutSeconds * 1000;
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -194,13 +194,23 @@ export function buildOpenApi(app: NestFastifyApplication): OpenAPIObject {
  */
 export async function createHttpApp(options: { config?: BerthConfig; logger?: LoggerService } = {}): Promise<NestFastifyApplication> {
   const config = options.config ?? configFromEnv();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), fastifyAdapter(config), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), fastifyAdapter(config), httpAppOptions(options.logger));
+  return setUpHttpApp(app, config);
+}
+
+/** Nest's options for the HTTP application (a test that overrides a provider builds its own from AppModule). */
+export function httpAppOptions(logger?: LoggerService): NestApplicationOptions {
+  return {
     // JSON only: Fastify's own JSON parser (same body limit and __proto__ refusal). Nest's default
     // parsers would also accept application/x-www-form-urlencoded bodies.
     bodyParser: false,
     // JSON lines (pretty on a terminal): BERTH_LOG_LEVEL, BERTH_LOG_FORMAT.
-    logger: options.logger ?? jsonLoggerFromEnv(process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
-  });
+    logger: logger ?? jsonLoggerFromEnv(process.env.NODE_ENV === 'test' ? 'warn' : 'info'),
+  };
+}
+
+/** Everything the HTTP edge adds around the modules (security headers, 405s, metrics, console, prefix, docs), then init. */
+export async function setUpHttpApp(app: NestFastifyApplication, config: BerthConfig): Promise<NestFastifyApplication> {
   await registerHttpSecurity(app, config);
   addMethodNotAllowed(app.getHttpAdapter().getInstance());
   registerMetrics(app, config);

@@ -7,6 +7,7 @@ export * from './validators';
 export * from './validation-pipe';
 export * from './all-exceptions.filter';
 export * from './periodic-task';
+export * from './clock';
 export * from './last-resort';
 export * from './json-logger';
 export * from './api-responses';

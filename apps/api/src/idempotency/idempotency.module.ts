@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '@berth/common';
 import { PrismaModule } from '@berth/prisma';
 import { IdempotencyRepository } from './idempotency.repository';
 import { IdempotencyService } from './idempotency.service';
 
-@Module({ imports: [PrismaModule], providers: [IdempotencyService, IdempotencyRepository], exports: [IdempotencyService] })
+@Module({ imports: [PrismaModule, ClockModule], providers: [IdempotencyService, IdempotencyRepository], exports: [IdempotencyService] })
 export class IdempotencyModule {}

@@ -25,8 +25,7 @@ export class IdempotencyRepository {
    * fingerprint: the process that claimed it died, and its transaction with it. `createdAt` is the claim's
    * identity: the upsert takes the row lock, so of two retries after the lease only one claims.
    */
-  async claim(scope: string, key: string, fingerprint: string, ttlMs: number, leaseMs: number): Promise<Claim> {
-    const now = new Date();
+  async claim(scope: string, key: string, fingerprint: string, now: Date, ttlMs: number, leaseMs: number): Promise<Claim> {
     const expiresAt = new Date(now.getTime() + ttlMs);
     const leaseStart = new Date(now.getTime() - leaseMs);
     const claimed = await this.prisma.$executeRaw`
@@ -41,7 +40,7 @@ export class IdempotencyRepository {
     if (claimed === 1) return { claimedAt: now };
     const existing = await this.prisma.idempotencyRecord.findUnique({ where: { scope_key: { scope, key } } });
     // Gone between the two statements (released by a failed first attempt): treat as claimable again.
-    if (!existing) return this.claim(scope, key, fingerprint, ttlMs, leaseMs);
+    if (!existing) return this.claim(scope, key, fingerprint, now, ttlMs, leaseMs);
     return { previous: { fingerprint: existing.fingerprint, status: existing.status, body: existing.body, claimedAt: existing.createdAt } };
   }
 
@@ -67,7 +66,8 @@ export class IdempotencyRepository {
     return this.complete(this.prisma, scope, key, claimedAt, status, body);
   }
 
-  async purgeExpired(now = new Date()): Promise<number> {
+  /** Removes the records expired by `now`; returns how many. */
+  async purgeExpired(now: Date): Promise<number> {
     return (await this.prisma.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: now } } })).count;
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConflictError, DomainError, ErrorDetail, PeriodicTask, UnprocessableError } from '@berth/common';
+import { Clock, ConflictError, DomainError, ErrorDetail, PeriodicTask, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import type { PrismaTx } from '@berth/prisma';
 import { IdempotencyRepository, StoredResponse } from './idempotency.repository';
@@ -82,6 +82,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
 
   constructor(
     private readonly records: IdempotencyRepository,
+    private readonly clock: Clock,
     @Inject(BERTH_CONFIG) config: BerthConfig,
   ) {
     this.leaseMs = config.idempotencyLeaseSeconds * 1000;
@@ -89,7 +90,12 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
 
   /** Expired keys are removed hourly (a claim also replaces an expired record, so this is only tidying). */
   onApplicationBootstrap(): void {
-    this.sweeper = new PeriodicTask({ name: 'idempotency sweep', every: 60 * 60 * 1000, run: () => this.records.purgeExpired(), logger: this.logger }).start();
+    this.sweeper = new PeriodicTask({ name: 'idempotency sweep', every: 60 * 60 * 1000, run: () => this.sweep(), logger: this.logger }).start();
+  }
+
+  /** Removes the records expired by now; returns how many. */
+  sweep(): Promise<number> {
+    return this.records.purgeExpired(this.clock.now());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -99,8 +105,9 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
   /** Claims the key for this request, or answers from the first request with it (a replay, or a 409/422). */
   async begin(scope: string, request: IdempotencyRequest, successStatus: () => number): Promise<{ replay: HttpResult } | { claim: IdempotencyClaim }> {
     const { key, fingerprint } = request;
-    const claim = await this.records.claim(scope, key, fingerprint, IDEMPOTENCY_TTL_MS, this.leaseMs);
-    if (claim.previous) return { replay: replayOf(claim.previous, fingerprint, this.leaseMs) };
+    const now = this.clock.now();
+    const claim = await this.records.claim(scope, key, fingerprint, now, IDEMPOTENCY_TTL_MS, this.leaseMs);
+    if (claim.previous) return { replay: replayOf(claim.previous, fingerprint, this.leaseMs, now.getTime()) };
     return { claim: new IdempotencyClaim(this.records, scope, key, claim.claimedAt, successStatus) };
   }
 }
@@ -110,7 +117,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
  * (an error answer is thrown again), 409 + Retry-After while the first is in flight within its lease,
  * 422 for another request under the same key.
  */
-export function replayOf(previous: StoredResponse, fingerprint: string, leaseMs: number, now = Date.now()): HttpResult {
+export function replayOf(previous: StoredResponse, fingerprint: string, leaseMs: number, now: number): HttpResult {
   const leaseLeftMs = previous.claimedAt.getTime() + leaseMs - now;
   // In flight: 409 until its lease ends; then the same request claims the key again, a different one is a 422.
   if (previous.status === null && (leaseLeftMs > 0 || previous.fingerprint === fingerprint)) {

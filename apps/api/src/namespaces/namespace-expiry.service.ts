@@ -1,7 +1,7 @@
 import { desiredSpecOf } from '@berth/manifests';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Principal } from '@berth/authz';
-import { PeriodicTask } from '@berth/common';
+import { Clock, PeriodicTask } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { requestEvent, WebhookEvents } from '@berth/webhooks';
 import { NamespaceDecisions } from '../namespace-requests/namespace-decisions';
@@ -23,6 +23,7 @@ export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApp
 
   constructor(
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+    private readonly clock: Clock,
     private readonly namespaces: NamespacesRepository,
     private readonly units: TenantUnitOfWork,
     private readonly decisions: NamespaceDecisions,
@@ -39,8 +40,9 @@ export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApp
     await this.task?.stop();
   }
 
-  /** Deletes what has expired by `now`; returns how many namespaces it turned into Delete requests. */
-  async expireDue(now = new Date()): Promise<number> {
+  /** Deletes what has expired by now (the Clock's); returns how many namespaces it turned into Delete requests. */
+  async expireDue(): Promise<number> {
+    const now = this.clock.now();
     let expired = 0;
     for (const { id, tenantId } of await this.namespaces.expiredIds(now, BATCH)) {
       if (await this.expire(id, tenantId, now)) expired += 1;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '@berth/common';
 import { PrismaModule } from '@berth/prisma';
 import { WebhooksModule } from '@berth/webhooks';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
@@ -10,7 +11,7 @@ import { NamespacesRepository } from './namespaces.repository';
 import { NamespacesService } from './namespaces.service';
 
 @Module({
-  imports: [PrismaModule, WebhooksModule, TenantsModule, NamespaceRequestsModule, IdempotencyModule],
+  imports: [PrismaModule, ClockModule, WebhooksModule, TenantsModule, NamespaceRequestsModule, IdempotencyModule],
   controllers: [NamespacesController],
   providers: [NamespacesService, NamespacesRepository, NamespaceExpiryService],
 })
