@@ -1,26 +1,40 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { unwrap, type Schemas } from '@berth/client';
 import { useLoad } from '../../api';
 import { ErrorView, Loading } from '../../components/Status';
 import { useApi } from '../../session';
 import {
-  ActionResult,
-  ConfirmButton,
+  AdminForm,
+  AllowedLists,
+  DeleteButton,
   formatMap,
+  Hint,
   ifMatch,
-  PagedView,
+  RemovableTable,
   parseBudget,
   parseList,
   parseMap,
+  Section,
+  SelectField,
+  SUBJECT_KINDS,
+  TENANT_ROLES,
+  TextAreaField,
+  TextField,
   Time,
-  useAction,
-  usePaged,
+  useFields,
+  useRemovableList,
+  type RemovableList,
+  type SubjectKind,
 } from '../../components/admin';
 
 type Tenant = Schemas['TenantResponse'];
-type Role = Schemas['MemberResponse']['role'];
+type Member = Schemas['MemberResponse'];
+type ApiKey = Schemas['ApiKeyResponse'];
+type Role = Member['role'];
 type KeyRole = Schemas['CreateTenantApiKeyDto']['role'];
+
+const KEY_ROLES = [...TENANT_ROLES, ['preview', 'preview (CI previews only)']] as const;
 
 /** Platform admins: one tenant's budget and rules, its members and its API keys. */
 export default function TenantAdmin() {
@@ -52,324 +66,234 @@ export default function TenantAdmin() {
 /** Budget and the allowed clusters and tiers, saved under If-Match the version this form was loaded at. */
 function BudgetForm({ tenant, onSaved }: { tenant: Tenant; onSaved(): void }) {
   const api = useApi();
-  const save = useAction();
-  const [displayName, setDisplayName] = useState(tenant.displayName ?? '');
-  const [budget, setBudget] = useState(formatMap(tenant.budget));
-  const [clusters, setClusters] = useState(tenant.allowedClusters.join(', '));
-  const [tiers, setTiers] = useState(tenant.allowedTiers.join(', '));
-  const [labels, setLabels] = useState(formatMap(tenant.labels));
-  const [previewTier, setPreviewTier] = useState(tenant.previewTier ?? '');
-  const [previewCluster, setPreviewCluster] = useState(tenant.previewCluster ?? '');
-  const [previewLimit, setPreviewLimit] = useState(String(tenant.previewLimit));
+  const f = useFields({
+    displayName: tenant.displayName ?? '',
+    budget: formatMap(tenant.budget),
+    clusters: tenant.allowedClusters.join(', '),
+    tiers: tenant.allowedTiers.join(', '),
+    labels: formatMap(tenant.labels),
+    previewTier: tenant.previewTier ?? '',
+    previewCluster: tenant.previewCluster ?? '',
+    previewLimit: String(tenant.previewLimit),
+  });
+  const v = f.values;
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void save
-      .run(async () => {
-        await unwrap(
-          api.PATCH('/v1/tenants/{tenant}', {
-            params: { path: { tenant: tenant.name }, header: { 'if-match': ifMatch(tenant.version) } },
-            body: {
-              displayName: displayName.trim() || undefined,
-              budget: parseBudget(budget, 'budget'),
-              allowedClusters: parseList(clusters),
-              allowedTiers: parseList(tiers),
-              labels: parseMap(labels, 'labels'),
-              previewTier: previewTier.trim() || null,
-              previewCluster: previewCluster.trim() || null,
-              previewLimit: Number(previewLimit),
-            },
-          }),
-        );
-      })
-      .then((ok) => ok && onSaved());
-  };
+  const save = () =>
+    unwrap(
+      api.PATCH('/v1/tenants/{tenant}', {
+        params: { path: { tenant: tenant.name }, header: { 'if-match': ifMatch(tenant.version) } },
+        body: {
+          displayName: v.displayName.trim() || undefined,
+          budget: parseBudget(v.budget, 'budget'),
+          allowedClusters: parseList(v.clusters),
+          allowedTiers: parseList(v.tiers),
+          labels: parseMap(v.labels, 'labels'),
+          previewTier: v.previewTier.trim() || null,
+          previewCluster: v.previewCluster.trim() || null,
+          previewLimit: Number(v.previewLimit),
+        },
+      }),
+    );
 
   return (
-    <section aria-labelledby="budget">
-      <h2 id="budget">Budget and rules</h2>
-      <form onSubmit={submit} className="admin-form">
+    <Section id="budget" title="Budget and rules">
+      <AdminForm save={save} onSaved={onSaved} submit="Save budget and rules" submitting="Saving…" onStale={onSaved}>
         <div className="grid">
+          <TextAreaField
+            id="tenant-budget"
+            label="Budget"
+            rows={4}
+            hint="One key=value per line, summed over all the tenant's namespaces; namespaces caps their number."
+            {...f.text('budget')}
+          />
+          <AllowedLists clusters={f.text('clusters')} tiers={f.text('tiers')} />
           <div>
-            <label htmlFor="tenant-budget">Budget</label>
-            <textarea id="tenant-budget" rows={4} value={budget} onChange={(e) => setBudget(e.target.value)} aria-describedby="tenant-budget-hint" />
-            <p id="tenant-budget-hint" className="hint">
-              One key=value per line, summed over all the tenant&apos;s namespaces; namespaces caps their number.
-            </p>
+            <TextField id="tenant-display" label="Display name" {...f.text('displayName')} />
+            <TextAreaField id="tenant-labels" label="Labels" rows={2} {...f.text('labels')} />
           </div>
           <div>
-            <label htmlFor="tenant-clusters">Allowed clusters</label>
-            <input id="tenant-clusters" value={clusters} onChange={(e) => setClusters(e.target.value)} aria-describedby="tenant-list-hint" />
-            <label htmlFor="tenant-tiers">Allowed tiers</label>
-            <input id="tenant-tiers" value={tiers} onChange={(e) => setTiers(e.target.value)} aria-describedby="tenant-list-hint" />
-            <p id="tenant-list-hint" className="hint">
-              Names separated by commas.
-            </p>
-          </div>
-          <div>
-            <label htmlFor="tenant-display">Display name</label>
-            <input id="tenant-display" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
-            <label htmlFor="tenant-labels">Labels</label>
-            <textarea id="tenant-labels" rows={2} value={labels} onChange={(e) => setLabels(e.target.value)} />
-          </div>
-          <div>
-            <label htmlFor="tenant-preview-tier">Preview tier</label>
-            <input id="tenant-preview-tier" value={previewTier} onChange={(e) => setPreviewTier(e.target.value)} aria-describedby="tenant-preview-hint" />
-            <label htmlFor="tenant-preview-cluster">Preview cluster</label>
-            <input
-              id="tenant-preview-cluster"
-              value={previewCluster}
-              onChange={(e) => setPreviewCluster(e.target.value)}
-              aria-describedby="tenant-preview-hint"
-            />
-            <label htmlFor="tenant-preview-limit">Previews at once</label>
-            <input id="tenant-preview-limit" type="number" min={0} max={1000} value={previewLimit} onChange={(e) => setPreviewLimit(e.target.value)} />
-            <p id="tenant-preview-hint" className="hint">
-              Defaults of pull-request previews; empty for none.
-            </p>
+            <TextField id="tenant-preview-tier" label="Preview tier" aria-describedby="tenant-preview-hint" {...f.text('previewTier')} />
+            <TextField id="tenant-preview-cluster" label="Preview cluster" aria-describedby="tenant-preview-hint" {...f.text('previewCluster')} />
+            <TextField id="tenant-preview-limit" label="Previews at once" type="number" min={0} max={1000} {...f.text('previewLimit')} />
+            <Hint id="tenant-preview-hint">Defaults of pull-request previews; empty for none.</Hint>
           </div>
         </div>
         <p className="hint">
           Version {tenant.version}, updated <Time at={tenant.updatedAt} />. Saved only if nobody changed the tenant since.
         </p>
-        <ActionResult action={save} onStale={onSaved} />
-        <button type="submit" disabled={save.busy}>
-          {save.busy ? 'Saving…' : 'Save budget and rules'}
-        </button>
-      </form>
-    </section>
+      </AdminForm>
+    </Section>
   );
+}
+
+/** The rows of a tenant's collections that the admin page lists and deletes by id. */
+interface TenantRows {
+  members: Member;
+  'api-keys': ApiKey;
+}
+
+/** One of a tenant's collections, paged; a row is deleted by its id (no If-Match: these rows are never edited). */
+function useTenantRows<C extends keyof TenantRows>(tenant: string, collection: C, removed: string): RemovableList<TenantRows[C]> {
+  const api = useApi();
+  const path = `/v1/tenants/{tenant}/${collection as keyof TenantRows}` as const;
+  // The client types the union of both paths: the collection's own row type is TenantRows[C].
+  return useRemovableList<TenantRows[keyof TenantRows]>({
+    page: (cursor) => unwrap(api.GET(path, { params: { path: { tenant }, query: { cursor, limit: 100 } } })),
+    remove: (row) => unwrap(api.DELETE(`${path}/{id}`, { params: { path: { tenant, id: row.id } } })),
+    removed: () => removed,
+    deps: [api, tenant, collection],
+  }) as RemovableList<TenantRows[C]>;
 }
 
 function Members({ tenant }: { tenant: string }) {
   const api = useApi();
-  const list = usePaged(
-    (cursor) => unwrap(api.GET('/v1/tenants/{tenant}/members', { params: { path: { tenant }, query: { cursor, limit: 100 } } })),
-    [api, tenant],
-  );
-  const add = useAction();
-  const remove = useAction();
-  const [kind, setKind] = useState<'User' | 'Group'>('User');
-  const [subject, setSubject] = useState('');
-  const [role, setRole] = useState<Role>('developer');
+  const rows = useTenantRows(tenant, 'members', 'Member removed.');
+  const f = useFields({ kind: 'User' as SubjectKind, subject: '', role: 'developer' as Role });
+  const v = f.values;
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void add
-      .run(async () => {
-        await unwrap(api.POST('/v1/tenants/{tenant}/members', { params: { path: { tenant } }, body: { subject: { kind, name: subject.trim() }, role } }));
-      }, `${subject.trim()} added as ${role}.`)
-      .then((ok) => {
-        if (!ok) return;
-        setSubject('');
-        list.reload();
-      });
-  };
-  const removeMember = (id: string) =>
-    remove.run(async () => {
-      await unwrap(api.DELETE('/v1/tenants/{tenant}/members/{id}', { params: { path: { tenant, id } } }));
-      list.reload();
-    }, 'Member removed.');
+  const add = () =>
+    unwrap(
+      api.POST('/v1/tenants/{tenant}/members', { params: { path: { tenant } }, body: { subject: { kind: v.kind, name: v.subject.trim() }, role: v.role } }),
+    );
 
   return (
-    <section aria-labelledby="members">
-      <h2 id="members">Members</h2>
-      <ActionResult action={remove} />
-      <PagedView list={list} what="members" empty="No member yet.">
-        {(members) => (
-          <table>
-            <caption className="visually-hidden">Members of {tenant}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">Role</th>
-                <th scope="col">Added</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => (
-                <tr key={m.id}>
-                  <td>
-                    <span className="muted">{m.subject.kind}</span> {m.subject.name}
-                  </td>
-                  <td>{m.role}</td>
-                  <td>
-                    <Time at={m.createdAt} />
-                  </td>
-                  <td>
-                    <ConfirmButton
-                      label={`Remove ${m.subject.kind} ${m.subject.name}`}
-                      question={`Remove ${m.subject.name} from ${tenant}?`}
-                      busy={remove.busy}
-                      onConfirm={() => removeMember(m.id)}
-                    >
-                      Remove
-                    </ConfirmButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+    <Section id="members" title="Members">
+      <RemovableTable rows={rows} what="members" empty="No member yet." caption={`Members of ${tenant}`} columns={['Subject', 'Role', 'Added', 'Actions']}>
+        {(m) => (
+          <tr key={m.id}>
+            <td>
+              <span className="muted">{m.subject.kind}</span> {m.subject.name}
+            </td>
+            <td>{m.role}</td>
+            <td>
+              <Time at={m.createdAt} />
+            </td>
+            <td>
+              <DeleteButton
+                remove={rows.remove}
+                row={m}
+                label={`Remove ${m.subject.kind} ${m.subject.name}`}
+                question={`Remove ${m.subject.name} from ${tenant}?`}
+              >
+                Remove
+              </DeleteButton>
+            </td>
+          </tr>
         )}
-      </PagedView>
-      <form onSubmit={submit} className="admin-form" aria-labelledby="add-member">
-        <h3 id="add-member">Add a member</h3>
+      </RemovableTable>
+      <AdminForm
+        heading={{ id: 'add-member', text: 'Add a member' }}
+        save={add}
+        notice={`${v.subject.trim()} added as ${v.role}.`}
+        onSaved={() => {
+          f.reset('kind', 'role');
+          rows.list.reload();
+        }}
+        submit="Add member"
+        submitting="Adding…"
+      >
         <div className="grid">
-          <div>
-            <label htmlFor="member-kind">Kind</label>
-            <select id="member-kind" value={kind} onChange={(e) => setKind(e.target.value as 'User' | 'Group')}>
-              <option value="User">User</option>
-              <option value="Group">Group (OIDC)</option>
-            </select>
-          </div>
-          <div>
-            <label htmlFor="member-name">User or group name</label>
-            <input id="member-name" required value={subject} onChange={(e) => setSubject(e.target.value)} />
-          </div>
-          <div>
-            <label htmlFor="member-role">Role</label>
-            <select id="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              <option value="viewer">viewer</option>
-              <option value="developer">developer</option>
-              <option value="owner">owner</option>
-            </select>
-          </div>
+          <SelectField id="member-kind" label="Kind" options={SUBJECT_KINDS} {...f.text('kind')} />
+          <TextField id="member-name" label="User or group name" required {...f.text('subject')} />
+          <SelectField id="member-role" label="Role" options={TENANT_ROLES} {...f.text('role')} />
         </div>
-        <ActionResult action={add} />
-        <button type="submit" disabled={add.busy}>
-          {add.busy ? 'Adding…' : 'Add member'}
-        </button>
-      </form>
-    </section>
+      </AdminForm>
+    </Section>
   );
 }
 
 function ApiKeys({ tenant }: { tenant: string }) {
   const api = useApi();
-  const list = usePaged(
-    (cursor) => unwrap(api.GET('/v1/tenants/{tenant}/api-keys', { params: { path: { tenant }, query: { cursor, limit: 100 } } })),
-    [api, tenant],
-  );
-  const create = useAction();
-  const revoke = useAction();
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<KeyRole>('developer');
+  const rows = useTenantRows(tenant, 'api-keys', 'Key revoked: it no longer signs in.');
+  const f = useFields({ name: '', role: 'developer' as KeyRole });
   const [secret, setSecret] = useState<{ name: string; key: string }>();
-  const [copied, setCopied] = useState<string>();
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void create
-      .run(async () => {
-        const created = await unwrap(api.POST('/v1/tenants/{tenant}/api-keys', { params: { path: { tenant } }, body: { name: name.trim(), role } }));
-        setSecret({ name: created.name, key: created.key });
-        setCopied(undefined);
-      })
-      .then((ok) => {
-        if (!ok) return;
-        setName('');
-        list.reload();
-      });
+  const create = async () => {
+    const created = await unwrap(
+      api.POST('/v1/tenants/{tenant}/api-keys', { params: { path: { tenant } }, body: { name: f.values.name.trim(), role: f.values.role } }),
+    );
+    setSecret({ name: created.name, key: created.key });
   };
-  const revokeKey = (id: string) =>
-    revoke.run(async () => {
-      await unwrap(api.DELETE('/v1/tenants/{tenant}/api-keys/{id}', { params: { path: { tenant, id } } }));
-      list.reload();
-    }, 'Key revoked: it no longer signs in.');
-  const copy = (key: string) =>
-    navigator.clipboard.writeText(key).then(
+
+  return (
+    <Section id="api-keys" title="API keys">
+      {secret && <NewKey key={secret.key} secret={secret} onDismiss={() => setSecret(undefined)} />}
+      <RemovableTable
+        rows={rows}
+        what="API keys"
+        empty="No API key for this tenant."
+        caption={`API keys of ${tenant}`}
+        columns={['Name', 'Role', 'Acts for', 'Created', 'Last used', 'Actions']}
+      >
+        {(k) => (
+          <tr key={k.id}>
+            <td>{k.name}</td>
+            <td>{k.role}</td>
+            <td>{k.accountable}</td>
+            <td>
+              <Time at={k.createdAt} />
+            </td>
+            <td>
+              <Time at={k.lastUsedAt} />
+            </td>
+            <td>
+              {k.revokedAt ? (
+                <span className="muted">
+                  revoked <Time at={k.revokedAt} />
+                </span>
+              ) : (
+                <DeleteButton remove={rows.remove} row={k} label={`Revoke key ${k.name}`} question={`Revoke ${k.name}?`}>
+                  Revoke
+                </DeleteButton>
+              )}
+            </td>
+          </tr>
+        )}
+      </RemovableTable>
+      <AdminForm
+        heading={{ id: 'create-key', text: 'Create an API key' }}
+        save={create}
+        onSaved={() => {
+          f.reset('role');
+          rows.list.reload();
+        }}
+        submit="Create key"
+        submitting="Creating…"
+      >
+        <div className="grid">
+          <TextField id="key-name" label="Key name" required {...f.text('name')} />
+          <SelectField id="key-role" label="Key role" options={KEY_ROLES} {...f.text('role')} />
+        </div>
+      </AdminForm>
+    </Section>
+  );
+}
+
+/** A new key's secret, shown once: Berth keeps only its hash. */
+function NewKey({ secret, onDismiss }: { secret: { name: string; key: string }; onDismiss(): void }) {
+  const [copied, setCopied] = useState<string>();
+  const copy = () =>
+    navigator.clipboard.writeText(secret.key).then(
       () => setCopied('Copied to the clipboard.'),
       () => setCopied('The browser refused the clipboard: select the key and copy it by hand.'),
     );
 
   return (
-    <section aria-labelledby="api-keys">
-      <h2 id="api-keys">API keys</h2>
-      {secret && (
-        <div className="panel secret" role="region" aria-labelledby="new-key">
-          <h3 id="new-key">New key {secret.name}</h3>
-          <p>Copy it now: Berth keeps only its hash and will not show it again.</p>
-          <p>
-            <code data-testid="new-api-key">{secret.key}</code>
-          </p>
-          <div className="buttons">
-            <button type="button" onClick={() => void copy(secret.key)}>
-              Copy key
-            </button>
-            <button type="button" className="secondary" onClick={() => setSecret(undefined)}>
-              Dismiss
-            </button>
-            <span role="status">{copied}</span>
-          </div>
-        </div>
-      )}
-      <ActionResult action={revoke} />
-      <PagedView list={list} what="API keys" empty="No API key for this tenant.">
-        {(keys) => (
-          <table>
-            <caption className="visually-hidden">API keys of {tenant}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Role</th>
-                <th scope="col">Acts for</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>{k.role}</td>
-                  <td>{k.accountable}</td>
-                  <td>
-                    <Time at={k.createdAt} />
-                  </td>
-                  <td>
-                    <Time at={k.lastUsedAt} />
-                  </td>
-                  <td>
-                    {k.revokedAt ? (
-                      <span className="muted">
-                        revoked <Time at={k.revokedAt} />
-                      </span>
-                    ) : (
-                      <ConfirmButton label={`Revoke key ${k.name}`} question={`Revoke ${k.name}?`} busy={revoke.busy} onConfirm={() => revokeKey(k.id)}>
-                        Revoke
-                      </ConfirmButton>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </PagedView>
-      <form onSubmit={submit} className="admin-form" aria-labelledby="create-key">
-        <h3 id="create-key">Create an API key</h3>
-        <div className="grid">
-          <div>
-            <label htmlFor="key-name">Key name</label>
-            <input id="key-name" required value={name} onChange={(e) => setName(e.target.value)} />
-          </div>
-          <div>
-            <label htmlFor="key-role">Key role</label>
-            <select id="key-role" value={role} onChange={(e) => setRole(e.target.value as KeyRole)}>
-              <option value="viewer">viewer</option>
-              <option value="developer">developer</option>
-              <option value="owner">owner</option>
-              <option value="preview">preview (CI previews only)</option>
-            </select>
-          </div>
-        </div>
-        <ActionResult action={create} />
-        <button type="submit" disabled={create.busy}>
-          {create.busy ? 'Creating…' : 'Create key'}
+    <div className="panel secret" role="region" aria-labelledby="new-key">
+      <h3 id="new-key">New key {secret.name}</h3>
+      <p>Copy it now: Berth keeps only its hash and will not show it again.</p>
+      <p>
+        <code data-testid="new-api-key">{secret.key}</code>
+      </p>
+      <div className="buttons">
+        <button type="button" onClick={() => void copy()}>
+          Copy key
         </button>
-      </form>
-    </section>
+        <button type="button" className="secondary" onClick={onDismiss}>
+          Dismiss
+        </button>
+        <span role="status">{copied}</span>
+      </div>
+    </div>
   );
 }
