@@ -34,6 +34,37 @@ interface Mapped {
   details: ErrorDetail[];
 }
 
+const BUSY = 'The database is busy with concurrent changes; nothing was changed, retry shortly';
+const busy = (): Mapped => ({ status: 503, message: BUSY, details: [{ code: 'busy', message: BUSY }] });
+
+/**
+ * SQLSTATEs that a race or load can cause in raw SQL: from pg itself (tenant units run on a plain pg
+ * connection) or wrapped by Prisma's raw queries (P2010). Anything else is our bug (500).
+ */
+function fromSqlState(code: unknown): Mapped | undefined {
+  switch (code) {
+    case '23505': {
+      const message = 'A resource with these values already exists';
+      return { status: 409, message, details: [{ code: 'already-exists', message }] };
+    }
+    case '23503': {
+      const message = 'The resource is still referenced by other resources';
+      return { status: 409, message, details: [{ code: 'in-use', message }] };
+    }
+    // Lock wait or statement time limit, serialization failure, deadlock: rolled back, a retry will succeed.
+    case '55P03':
+    case '57014':
+    case '40001':
+    case '40P01':
+      return busy();
+    default:
+      return undefined;
+  }
+}
+
+/** pg's pool gave no connection within its wait limit: load, not a bug. */
+const isPoolTimeout = (error: unknown) => error instanceof Error && error.message === 'timeout exceeded when trying to connect';
+
 /** Prisma errors that user input can cause; everything else from Prisma is our bug (500). */
 function fromPrisma(error: Prisma.PrismaClientKnownRequestError): Mapped | undefined {
   switch (error.code) {
@@ -50,11 +81,11 @@ function fromPrisma(error: Prisma.PrismaClientKnownRequestError): Mapped | undef
       return { status: 409, message, details: [{ code: 'in-use', message }] };
     }
     case 'P2028':
-    case 'P2034': {
+    case 'P2034':
       // Lock waits or write conflicts under load: nothing was changed, and a retry will succeed.
-      const message = 'The database is busy with concurrent changes; nothing was changed, retry shortly';
-      return { status: 503, message, details: [{ code: 'busy', message }] };
-    }
+      return busy();
+    case 'P2010':
+      return fromSqlState(error.meta?.code);
     default:
       return undefined;
   }
@@ -113,6 +144,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const mapped = fromPrisma(exception);
       if (mapped) return mapped;
     }
+    const database = fromSqlState((exception as { code?: unknown } | undefined)?.code) ?? (isPoolTimeout(exception) ? busy() : undefined);
+    if (database) return database;
     const framework = fromFramework(exception);
     if (framework) return framework;
     const message = 'Internal server error; quote the requestId when reporting it';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import { OutboxQueue, pgBossIn, type PrismaTx } from '@berth/prisma';
+import { OutboxQueue, pgBossIn, type SqlTx } from '@berth/prisma';
 
 export const FLEET_QUEUE = 'fleet-sync';
 
@@ -44,12 +44,12 @@ export class FleetQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The outbox record of an approved change, written in the approval's transaction. */
-  async enqueue(tx: PrismaTx, requestId: string): Promise<void> {
+  async enqueue(tx: SqlTx, requestId: string): Promise<void> {
     await this.boss.send(FLEET_QUEUE, { requestId } satisfies FleetJob, { db: pgBossIn(tx) });
   }
 
   /** The tenant's onboarding changed (e.g. its app repository): re-render it, in the change's transaction. */
-  async enqueueTenant(tx: PrismaTx, tenant: string): Promise<void> {
+  async enqueueTenant(tx: SqlTx, tenant: string): Promise<void> {
     await this.boss.send(FLEET_QUEUE, { tenant } satisfies FleetJob, { db: pgBossIn(tx) });
   }
 

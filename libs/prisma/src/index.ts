@@ -7,3 +7,4 @@ export * from './tenant-lock';
 export * from './unit-of-work';
 export * from './outbox-queue';
 export * from './advisory-lock';
+export * from './sql';

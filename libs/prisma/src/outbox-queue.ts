@@ -1,9 +1,9 @@
 import type { Logger } from '@nestjs/common';
 import PgBoss from 'pg-boss';
-import type { PrismaTx } from './prisma.service';
+import type { SqlTx } from './sql';
 
 /** pg-boss runs its SQL through this when a job must be part of the caller's transaction (the outbox). */
-export function pgBossIn(tx: PrismaTx): PgBoss.Db {
+export function pgBossIn(tx: SqlTx): PgBoss.Db {
   return {
     executeSql: async (text: string, values: unknown[]) => {
       const params = values.map((v) => (v === undefined ? null : v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v));

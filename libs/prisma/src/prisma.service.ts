@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 
 /** Prisma on the pg driver adapter (no native query engine), with a pool of `max` connections. */
@@ -9,11 +10,20 @@ export function pgAdapter(config: BerthConfig, pool: { max: number; applicationN
   return new PrismaPg({ connectionString: config.databaseUrl, max: pool.max, application_name: pool.applicationName });
 }
 
-/** The PrismaClient of the API's repositories. */
+/**
+ * The PrismaClient of the API's repositories, on a pg pool it shares with the raw-SQL tenant units
+ * (`withTenantLockOnPool`): one connection budget for both. Waiting longer than 10 s for a connection
+ * fails the request (503, nothing changed) instead of queueing without end.
+ */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
+  readonly pool: Pool;
+
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
-    super({ adapter: pgAdapter(config, { max: 20, applicationName: 'berth' }) });
+    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (embedded mode sets it before the app starts)');
+    const pool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'berth', connectionTimeoutMillis: 10_000 });
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    this.pool = pool;
   }
 
   async onModuleInit(): Promise<void> {

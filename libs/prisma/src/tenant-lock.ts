@@ -1,10 +1,18 @@
+import type { Pool } from 'pg';
 import type { PrismaService, PrismaTx } from './prisma.service';
+import { PgSqlTx, SqlTx } from './sql';
 
 /** Long enough for a queue of concurrent requests of one tenant to wait for its row lock. */
 export const TENANT_LOCK_TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
 
+/**
+ * The same limits on a pg connection, sent with BEGIN in one round trip: a unit waits at most 10 s for the
+ * tenant's lock (then 503, nothing changed) and no statement runs longer than 20 s.
+ */
+const BEGIN_TENANT_UNIT = `BEGIN; SET LOCAL lock_timeout = '10s'; SET LOCAL statement_timeout = '20s'`;
+
 /** Takes the tenant's row lock inside `tx`, until the transaction ends. */
-export async function lockTenant(tx: PrismaTx, tenantId: string): Promise<void> {
+export async function lockTenant(tx: SqlTx, tenantId: string): Promise<void> {
   await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE id = ${tenantId}::uuid FOR UPDATE`;
 }
 
@@ -18,4 +26,27 @@ export function withTenantLock<T>(prisma: PrismaService, tenantId: string, work:
     await lockTenant(tx, tenantId);
     return work(tx);
   }, TENANT_LOCK_TX_OPTIONS);
+}
+
+/**
+ * {@link withTenantLock} on a plain pg connection of Prisma's own pool, for work that needs raw SQL only
+ * (the namespace decisions): the same lock and limits, without Prisma's transaction machinery. A
+ * connection that failed mid-transaction is discarded, not returned to the pool.
+ */
+export async function withTenantLockOnPool<T>(pool: Pool, tenantId: string, work: (tx: SqlTx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(BEGIN_TENANT_UNIT);
+    const tx = new PgSqlTx(client);
+    await lockTenant(tx, tenantId);
+    const result = await work(tx);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }

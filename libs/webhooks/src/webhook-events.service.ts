@@ -1,47 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '@prisma/client';
-import type { PrismaTx } from '@berth/prisma';
-import { filtersMatching, matchesFilter, WebhookEventType } from './event-types';
+import type { PrismaTx, SqlTx } from '@berth/prisma';
+import { filtersMatching, WebhookEventType } from './event-types';
 import { newMessageId } from './signature';
 import { orderingKeyOf, payloadOf, WebhookEvent } from './webhook-event';
-import { WebhookQueue } from './webhook-queue.service';
+import { WebhookJob, WebhookQueue } from './webhook-queue.service';
 
 /**
  * The one entry point of the domain seams. `emit` runs inside the seam's transaction: it writes a
  * delivery row per matching subscription and wakes their streams, so an event exists if and only if
- * the change that caused it was committed (the transactional outbox). No subscription: one query.
+ * the change that caused it was committed (the transactional outbox). No subscription: one statement.
  */
 @Injectable()
 export class WebhookEvents {
   constructor(private readonly queue: WebhookQueue) {}
 
-  async emit(tx: PrismaTx, events: WebhookEvent | WebhookEvent[]): Promise<void> {
+  async emit(tx: SqlTx, events: WebhookEvent | WebhookEvent[]): Promise<void> {
     const list = Array.isArray(events) ? events : [events];
     if (list.length === 0) return;
-    const subscriptions = await tx.webhookSubscription.findMany({
-      where: {
-        OR: [{ tenantId: null }, { tenantId: { in: [...new Set(list.map((e) => e.tenantId))] } }],
-        eventTypes: { hasSome: [...new Set(list.flatMap((e) => filtersMatching(e.type)))] },
-      },
-      select: { id: true, tenantId: true, eventTypes: true },
-    });
-    if (subscriptions.length === 0) return;
     const now = new Date();
-    const rows: Prisma.WebhookDeliveryCreateManyInput[] = [];
-    for (const event of list) {
-      const messageId = newMessageId();
-      const payload = payloadOf(event, now) as Prisma.InputJsonObject;
-      for (const sub of subscriptions) {
-        if (sub.tenantId !== null && sub.tenantId !== event.tenantId) continue;
-        if (!sub.eventTypes.some((f) => matchesFilter(f, event.type))) continue;
-        rows.push({ subscriptionId: sub.id, messageId, eventType: event.type, orderingKey: orderingKeyOf(event), payload });
-      }
-    }
-    if (rows.length === 0) return;
-    // createMany keeps the rows' order in `seq` (one INSERT, values in order): emit order is delivery order.
-    await tx.webhookDelivery.createMany({ data: rows });
-    const streams = new Map(rows.map((r) => [`${r.subscriptionId}:${r.orderingKey}`, { subscriptionId: r.subscriptionId, orderingKey: r.orderingKey }]));
-    await this.queue.wakeIn(tx, [...streams.values()]);
+    const rows = list.map((event, ord) => ({
+      ord,
+      tenantId: event.tenantId,
+      type: event.type,
+      filters: filtersMatching(event.type),
+      messageId: newMessageId(),
+      orderingKey: orderingKeyOf(event),
+      payload: payloadOf(event, now),
+    }));
+    // One statement whatever the subscription count: the fan-out (tenant's and platform subscriptions whose
+    // filters match) is a join, inserted in emit order so `seq` is delivery order. Raw SQL: it is part of
+    // every decision's transaction, which may run on a plain pg connection.
+    const streams = await tx.$queryRaw<WebhookJob[]>`
+      INSERT INTO "WebhookDelivery" (id, "subscriptionId", "messageId", "eventType", "orderingKey", payload, "nextAttemptAt", "createdAt")
+      SELECT gen_random_uuid(), s.id, e."messageId", e.type, e."orderingKey", e.payload, ${now}, ${now}
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+             AS e(ord int, "tenantId" uuid, type text, filters text[], "messageId" text, "orderingKey" text, payload jsonb)
+        JOIN "WebhookSubscription" s ON (s."tenantId" IS NULL OR s."tenantId" = e."tenantId") AND s."eventTypes" && e.filters
+       ORDER BY e.ord, s.id
+      RETURNING "subscriptionId", "orderingKey"`;
+    if (streams.length === 0) return;
+    const distinct = new Map(streams.map((r) => [`${r.subscriptionId}:${r.orderingKey}`, { subscriptionId: r.subscriptionId, orderingKey: r.orderingKey }]));
+    await this.queue.wakeIn(tx, [...distinct.values()]);
   }
 
   /** An event about one namespace row (status changes), read inside the seam's transaction. */

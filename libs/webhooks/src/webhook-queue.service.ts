@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import { OutboxQueue, pgBossIn, type PrismaTx } from '@berth/prisma';
+import { OutboxQueue, pgBossIn, type SqlTx } from '@berth/prisma';
 
 export const WEBHOOK_QUEUE = 'webhook-delivery';
 
@@ -44,7 +44,7 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Wakes streams inside the caller's transaction (the outbox: no event without its wake-up, and no wake-up without it). */
-  async wakeIn(tx: PrismaTx, jobs: WebhookJob[]): Promise<void> {
+  async wakeIn(tx: SqlTx, jobs: WebhookJob[]): Promise<void> {
     for (const job of jobs) await this.boss.send(WEBHOOK_QUEUE, job, { db: pgBossIn(tx), singletonKey: streamKey(job) });
   }
 

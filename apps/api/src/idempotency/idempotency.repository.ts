@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '@prisma/client';
-import { PrismaService, PrismaTx } from '@berth/prisma';
+import { PrismaService, SqlTx } from '@berth/prisma';
 
 export interface StoredResponse {
   fingerprint: string;
@@ -12,8 +11,6 @@ export interface StoredResponse {
 
 /** Either this call holds the key now (`claimedAt` identifies this claim), or an earlier one does. */
 export type Claim = { claimedAt: Date; previous?: undefined } | { previous: StoredResponse };
-
-const jsonOf = (body: unknown) => (body === undefined ? Prisma.DbNull : (JSON.parse(JSON.stringify(body)) as Prisma.InputJsonValue));
 
 @Injectable()
 export class IdempotencyRepository {
@@ -48,12 +45,12 @@ export class IdempotencyRepository {
    * Stores the answer of the claim made at `claimedAt`, if that claim still holds the key; returns whether
    * it did. In the work's transaction `db`, the answer commits with the request's own changes, or not at all.
    */
-  async complete(db: PrismaTx | PrismaService, scope: string, key: string, claimedAt: Date, status: number, body: unknown): Promise<boolean> {
-    const { count } = await db.idempotencyRecord.updateMany({
-      where: { scope, key, createdAt: claimedAt, status: null },
-      data: { status, body: jsonOf(body) },
-    });
-    return count === 1;
+  async complete(db: SqlTx, scope: string, key: string, claimedAt: Date, status: number, body: unknown): Promise<boolean> {
+    const answer = body === undefined ? null : JSON.stringify(body);
+    const updated = await db.$executeRaw`
+      UPDATE "IdempotencyRecord" SET status = ${status}, body = ${answer}::jsonb
+       WHERE scope = ${scope} AND key = ${key} AND "createdAt" = ${claimedAt} AND status IS NULL`;
+    return updated === 1;
   }
 
   /** Frees the key for a retry (the claim at `claimedAt` failed and changed nothing). */

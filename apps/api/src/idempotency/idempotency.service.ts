@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Clock, ConflictError, DomainError, ErrorDetail, PeriodicTask, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import type { PrismaTx } from '@berth/prisma';
+import type { SqlTx } from '@berth/prisma';
 import { IdempotencyRepository, StoredResponse } from './idempotency.repository';
 
 /** A status and a body: what an Idempotency-Key stores and replays. */
@@ -26,7 +26,7 @@ export interface IdempotencyRequest {
  * lease ran out and a retry took the key over), so the work never happens twice.
  */
 export interface AnswerRecorder {
-  record(tx: PrismaTx, answer: object | DomainError): Promise<void>;
+  record(tx: SqlTx, answer: object | DomainError): Promise<void>;
 }
 
 /** Keys are kept 24 h after first use (the draft's minimum is "at least" the client's retry window). */
@@ -49,7 +49,7 @@ export class IdempotencyClaim implements AnswerRecorder {
     private readonly successStatus: () => number,
   ) {}
 
-  async record(tx: PrismaTx, answer: object | DomainError): Promise<void> {
+  async record(tx: SqlTx, answer: object | DomainError): Promise<void> {
     const [status, body] = answer instanceof DomainError ? [answer.status, errorRecord(answer)] : [this.successStatus(), answer];
     if (!(await this.records.complete(tx, this.scope, this.key, this.claimedAt, status, body))) throw leaseLost();
   }

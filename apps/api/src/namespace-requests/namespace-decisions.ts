@@ -7,7 +7,7 @@ import { BerthMetrics } from '@berth/common/metrics';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { FleetQueue } from '@berth/fleet';
 import { Decision, evaluate, parseDuration, PolicyOptions, RequestKind } from '@berth/policy';
-import type { PrismaTx } from '@berth/prisma';
+import type { SqlTx } from '@berth/prisma';
 import { requestEvent, WebhookEvents } from '@berth/webhooks';
 import { recordAudit } from '../audit-events/audit.writer';
 import { approvedQuota, DesiredSpec } from './desired-spec';
@@ -54,6 +54,15 @@ export function requestPending(name: string): ConflictError {
   return new ConflictError(`Namespace ${name} already has a pending change or delete request; cancel it or wait for its decision`, [
     { field: 'name', code: 'request-pending', message: 'another request for this namespace is pending approval' },
   ]);
+}
+
+/**
+ * A new namespace whose (cluster, name) another tenant's decision took after this one read the state:
+ * policy's own answer for a taken name (each decision locks only its tenant; the unique key decided).
+ */
+export function nameTakenMeanwhile(cluster: string, name: string): UnprocessableError {
+  const message = `name "${name}" is already used on cluster "${cluster}"`;
+  return new UnprocessableError(`Policy denied the request: ${message}`, [{ field: 'name', code: 'name.taken', message, severity: 'deny' }]);
 }
 
 /** The error a decision that stored no request is, for its caller to throw once its unit committed (a deny's audit event stays). */
@@ -146,7 +155,7 @@ export class NamespaceDecisions {
     const state = await this.requests.policyState(tx, pending.tenantId, ask.cluster, ask.name);
     const decision = this.judge(state, ask);
     if (decision.outcome === 'deny') return { outcome: 'denied', decision };
-    const request = await this.requests.updateRequest(tx, pending.id, {
+    const request = await this.requests.decideRequest(tx, pending.id, {
       state: 'Approved',
       decision,
       decidedBy: actor.principal.actor,
@@ -174,7 +183,7 @@ export class NamespaceDecisions {
    * Makes an approved request the namespace's desired state (and its quota ledger), and writes its
    * outbox record (a fleet-writer job) in the same transaction.
    */
-  private async apply(tx: PrismaTx, request: NamespaceRequest, state: PolicyState): Promise<void> {
+  private async apply(tx: SqlTx, request: NamespaceRequest, state: PolicyState): Promise<void> {
     const spec = desiredSpecOf(request.spec);
     const current = state.current ?? undefined;
     await this.fleet.enqueue(tx, request.id);
@@ -184,7 +193,7 @@ export class NamespaceDecisions {
       return;
     }
     const ttlSeconds = spec.ttl ? parseDuration(spec.ttl) : null;
-    await this.requests.upsertNamespace(
+    const written = await this.requests.upsertNamespace(
       tx,
       { id: request.kind === 'Change' ? current?.id : undefined, tenantId: request.tenantId, cluster: request.cluster, name: request.namespace },
       {
@@ -195,6 +204,8 @@ export class NamespaceDecisions {
         requestId: request.id,
       },
     );
+    // Throwing rolls the whole unit back: the request, its outbox job and its audit event go with it.
+    if (!written) throw nameTakenMeanwhile(request.cluster, request.namespace);
   }
 }
 

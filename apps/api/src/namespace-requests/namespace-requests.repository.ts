@@ -4,9 +4,22 @@ import { Namespace, NamespaceRequest, Prisma, RequestState, Tenant } from '@pris
 import { NotFoundError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { parseResources, prefixCandidates } from '@berth/policy';
-import { PrismaService, PrismaTx } from '@berth/prisma';
+import { PrismaService, SqlTx } from '@berth/prisma';
 
 export type RequestWithTenant = NamespaceRequest & { tenant: { name: string } };
+
+/** A request row read with its tenant's name (raw SQL: the decision seam's statements). */
+type RequestRow = NamespaceRequest & { tenantName: string };
+const withTenant = ({ tenantName, ...row }: RequestRow): RequestWithTenant => ({ ...row, tenant: { name: tenantName } });
+
+/** What deciding a pending request changes (approve, reject, cancel); an absent decision or comment stays. */
+export interface RequestDecided {
+  state: RequestState;
+  decision?: unknown;
+  decidedBy: string;
+  decidedAt: Date;
+  comment?: string;
+}
 
 /** The tenant's live namespace a decision concerns (the one a Change or Delete names). */
 export type CurrentNamespace = Pick<Namespace, 'id' | 'cluster' | 'name' | 'spec' | 'resources' | 'limitRange' | 'version'>;
@@ -49,8 +62,6 @@ export interface NewRequest {
   decidedAt: Date | null;
 }
 
-const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
-
 @Injectable()
 export class NamespaceRequestsRepository {
   constructor(
@@ -65,7 +76,7 @@ export class NamespaceRequestsRepository {
    * owners, and the one namespace concerned. Inside the lock it runs after the lock is held, so its
    * snapshot already sees every decision committed before (READ COMMITTED takes a snapshot per statement).
    */
-  async policyState(db: PrismaTx | PrismaService, tenantId: string, cluster: string, name: string): Promise<PolicyState> {
+  async policyState(db: SqlTx, tenantId: string, cluster: string, name: string): Promise<PolicyState> {
     const prefixOf = prefixCandidates(name, this.config.policy.namePrefix);
     const [row] = await db.$queryRaw<PolicyStateRow[]>`
       SELECT
@@ -97,7 +108,7 @@ export class NamespaceRequestsRepository {
   }
 
   /** Stores a request in one statement (INSERT … RETURNING): it runs inside the tenant's lock on every decision. */
-  async createRequest(tx: PrismaTx, tenantName: string, data: NewRequest): Promise<RequestWithTenant> {
+  async createRequest(tx: SqlTx, tenantName: string, data: NewRequest): Promise<RequestWithTenant> {
     const now = new Date();
     const [row] = await tx.$queryRaw<NamespaceRequest[]>`
       INSERT INTO "NamespaceRequest" (id, "tenantId", kind, namespace, cluster, spec, state, decision, reason, "requestedBy", accountable,
@@ -125,35 +136,49 @@ export class NamespaceRequestsRepository {
   }
 
   /** Re-reads a request under a row lock, inside the tenant's transaction. */
-  async lockRequest(tx: PrismaTx, id: string): Promise<RequestWithTenant> {
-    await tx.$queryRaw`SELECT 1 FROM "NamespaceRequest" WHERE id = ${id}::uuid FOR UPDATE`;
-    return tx.namespaceRequest.findUniqueOrThrow({ where: { id }, include: { tenant: { select: { name: true } } } });
+  async lockRequest(tx: SqlTx, id: string): Promise<RequestWithTenant> {
+    const [row] = await tx.$queryRaw<RequestRow[]>`
+      SELECT r.*, t.name AS "tenantName" FROM "NamespaceRequest" r JOIN "Tenant" t ON t.id = r."tenantId"
+       WHERE r.id = ${id}::uuid FOR UPDATE OF r`;
+    if (!row) throw new NotFoundError('Namespace request', id);
+    return withTenant(row);
   }
 
-  updateRequest(tx: PrismaTx, id: string, data: Omit<Prisma.NamespaceRequestUpdateInput, 'decision'> & { decision?: unknown }) {
-    const { decision, ...rest } = data;
-    return tx.namespaceRequest.update({
-      where: { id },
-      data: { ...rest, ...(decision !== undefined ? { decision: json(decision) } : {}), version: { increment: 1 } },
-      include: { tenant: { select: { name: true } } },
-    });
+  /** Records the decision on a pending request (locked by the caller), in one statement. */
+  async decideRequest(tx: SqlTx, id: string, data: RequestDecided): Promise<RequestWithTenant> {
+    const decision = data.decision === undefined ? null : JSON.stringify(data.decision);
+    const [row] = await tx.$queryRaw<RequestRow[]>`
+      UPDATE "NamespaceRequest" r
+         SET state = ${data.state}::"RequestState", decision = coalesce(${decision}::jsonb, r.decision), "decidedBy" = ${data.decidedBy},
+             "decidedAt" = ${data.decidedAt}, comment = coalesce(${data.comment ?? null}, r.comment), version = r.version + 1,
+             "updatedAt" = ${new Date()}
+        FROM "Tenant" t
+       WHERE r.id = ${id}::uuid AND t.id = r."tenantId"
+      RETURNING r.*, t.name AS "tenantName"`;
+    if (!row) throw new NotFoundError('Namespace request', id);
+    return withTenant(row);
   }
 
-  hasPendingFor(tx: PrismaTx, tenantId: string, cluster: string, namespace: string): Promise<boolean> {
-    return tx.namespaceRequest
-      .count({ where: { tenantId, cluster, namespace, state: 'PendingApproval', kind: { in: ['Change', 'Delete'] } } })
-      .then((n) => n > 0);
+  /** Whether a Change or Delete of the namespace waits for approval (one of them at a time). */
+  async hasPendingFor(tx: SqlTx, tenantId: string, cluster: string, namespace: string): Promise<boolean> {
+    const [row] = await tx.$queryRaw<Array<{ pending: boolean }>>`
+      SELECT EXISTS (SELECT 1 FROM "NamespaceRequest"
+                      WHERE "tenantId" = ${tenantId}::uuid AND cluster = ${cluster} AND namespace = ${namespace}
+                        AND state = 'PendingApproval' AND kind IN ('Change', 'Delete')) AS pending`;
+    return row.pending;
   }
 
   /**
    * Writes a namespace's new desired state and its ledger rows (exact milli-units per resource), in one
    * statement: the namespace row, the ledger's rows upserted, the resources it no longer has removed.
+   * Null when a new namespace's (cluster, name) was taken meanwhile by another tenant's decision (each
+   * holds only its own tenant's lock; the unique key decides, and the statement then writes nothing).
    */
   async upsertNamespace(
-    tx: PrismaTx,
+    tx: SqlTx,
     target: { id?: string; tenantId: string; cluster: string; name: string },
     desired: { spec: unknown; resources: Record<string, string>; limitRange: unknown; expiresAt: Date | null; requestId: string },
-  ): Promise<Namespace> {
+  ): Promise<Namespace | null> {
     const ledger = [...parseResources(desired.resources)];
     const resources = ledger.map(([resource]) => resource);
     const millis = ledger.map(([, milli]) => milli.toString());
@@ -171,6 +196,7 @@ export class NamespaceRequestsRepository {
       : Prisma.sql`INSERT INTO "Namespace" (id, "tenantId", cluster, name, spec, resources, "limitRange", "expiresAt", "requestId", state, "createdAt", "updatedAt")
                    VALUES (${randomUUID()}::uuid, ${target.tenantId}::uuid, ${target.cluster}, ${target.name}, ${spec}::jsonb, ${quota}::jsonb,
                            ${limitRange}::jsonb, ${desired.expiresAt}, ${desired.requestId}::uuid, 'Approved', ${now}, ${now})
+                   ON CONFLICT (cluster, name) DO NOTHING
                    RETURNING *`;
     // The statement's parts see one snapshot: they touch disjoint ledger rows (upsert the kept keys, delete the others).
     const [row] = await tx.$queryRaw<Namespace[]>`
@@ -182,12 +208,14 @@ export class NamespaceRequestsRepository {
       ),
       dropped AS (DELETE FROM "Allocation" a USING ns WHERE a."namespaceId" = ns.id AND a.resource <> ALL(${resources}::text[]))
       SELECT * FROM ns`;
-    return row;
+    return row ?? null;
   }
 
   /** A deleted namespace leaves the desired state: its allocation is released, its name stays taken until removed. */
-  async markDeleting(tx: PrismaTx, id: string, requestId: string): Promise<Namespace> {
-    await tx.allocation.deleteMany({ where: { namespaceId: id } });
-    return tx.namespace.update({ where: { id }, data: { state: 'Deleting', requestId, version: { increment: 1 } } });
+  async markDeleting(tx: SqlTx, id: string, requestId: string): Promise<void> {
+    await tx.$executeRaw`
+      WITH released AS (DELETE FROM "Allocation" WHERE "namespaceId" = ${id}::uuid)
+      UPDATE "Namespace" SET state = 'Deleting', "requestId" = ${requestId}::uuid, version = version + 1, "updatedAt" = ${new Date()}
+       WHERE id = ${id}::uuid`;
   }
 }

@@ -3,7 +3,7 @@ import { isUUID } from 'class-validator';
 import type { Tenant } from '@prisma/client';
 import { accessibleWhere, assertCan, Caller } from '@berth/authz';
 import { ConflictError, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, toPage, UnprocessableError } from '@berth/common';
-import type { PrismaTx } from '@berth/prisma';
+import type { SqlTx } from '@berth/prisma';
 import { requestEvent, WebhookEvents } from '@berth/webhooks';
 import { recordAudit } from '../audit-events/audit.writer';
 import type { AnswerRecorder } from '../idempotency/idempotency.service';
@@ -108,7 +108,7 @@ export class NamespaceRequestsService {
   private async close(caller: Caller, request: RequestWithTenant, state: 'Rejected' | 'Cancelled', comment?: string): Promise<NamespaceRequestResponse> {
     const closed = await this.units.run(request.tenantId, async ({ tx }) => {
       const locked = await this.pending(tx, request.id);
-      const row = await this.requests.updateRequest(tx, request.id, { state, decidedBy: caller.principal.actor, decidedAt: new Date(), comment });
+      const row = await this.requests.decideRequest(tx, request.id, { state, decidedBy: caller.principal.actor, decidedAt: new Date(), comment });
       await this.webhooks.emit(tx, requestEvent(state === 'Rejected' ? 'namespace-request.rejected' : 'namespace-request.cancelled', row, locked.tenant.name));
       await recordAudit(tx, caller, {
         action: `namespace-request.${state === 'Rejected' ? 'reject' : 'cancel'}`,
@@ -123,7 +123,7 @@ export class NamespaceRequestsService {
     return toResponse(closed);
   }
 
-  private async pending(tx: PrismaTx, id: string): Promise<RequestWithTenant> {
+  private async pending(tx: SqlTx, id: string): Promise<RequestWithTenant> {
     const locked = await this.requests.lockRequest(tx, id);
     if (locked.state !== 'PendingApproval') {
       throw new ConflictError(`Request is ${locked.state}; only a request pending approval can be decided or cancelled`, [

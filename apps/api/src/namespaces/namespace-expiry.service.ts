@@ -56,7 +56,7 @@ export class NamespaceExpiryService implements OnApplicationBootstrap, BeforeApp
    */
   expire(namespaceId: string, tenantId: string, now: Date): Promise<boolean> {
     const system = { principal: SYSTEM_TTL, requestId: `ttl-${now.toISOString()}` };
-    return this.units.run(tenantId, async (unit) => {
+    return this.units.runWithPrisma(tenantId, async (unit) => {
       const current = await this.namespaces.expiredNamespace(unit.tx, namespaceId, now);
       if (!current) return false;
       const reason = `TTL expired at ${current.expiresAt?.toISOString()}`;

@@ -11,7 +11,7 @@ import { Ask, NamespaceDecisions, refusalOf } from '../namespace-requests/namesp
 import { toResponse } from '../namespace-requests/namespace-requests.service';
 import type { RequestWithTenant } from '../namespace-requests/namespace-requests.repository';
 import { NamespaceRequestResponse } from '../namespace-requests/dto/namespace-request.response';
-import { TenantUnit, TenantUnitOfWork } from '../namespace-requests/tenant-unit-of-work';
+import { PrismaTenantUnit, TenantUnitOfWork } from '../namespace-requests/tenant-unit-of-work';
 import { TenantsService } from '../tenants/tenants.service';
 import { CreatePreviewDto } from './dto/create-preview.dto';
 import { PreviewResponse } from './dto/preview.response';
@@ -60,7 +60,7 @@ export class PreviewsService {
     const fields = { repository: dto.repository, pullRequest: dto.pullRequest, headSha: dto.headSha.toLowerCase() };
     const name = this.nameFor(tenant.name, dto.pullRequest);
     const reason = `Preview of ${dto.repository}#${dto.pullRequest} at ${fields.headSha}`;
-    const outcome = await this.units.run(tenant.id, async (unit): Promise<Outcome<PreviewUpsert>> => {
+    const outcome = await this.units.runWithPrisma(tenant.id, async (unit): Promise<Outcome<PreviewUpsert>> => {
       const row = await this.previews.find(unit.tx, tenant.id, dto.pullRequest);
       const ns = row ? await this.refreshable(unit, row, dto) : null;
       if (row && ns) {
@@ -117,7 +117,7 @@ export class PreviewsService {
   async remove(caller: Caller, tenantName: string, pullRequest: number): Promise<PreviewResponse> {
     const tenant = await this.tenants.resolveFor(caller, tenantName, 'Preview', PREVIEW_ACTIONS);
     assertCan(caller.ability, 'delete', 'Preview', { tenantId: tenant.id });
-    const outcome = await this.units.run(tenant.id, async (unit): Promise<Outcome<PreviewResponse>> => {
+    const outcome = await this.units.runWithPrisma(tenant.id, async (unit): Promise<Outcome<PreviewResponse>> => {
       const row = await this.previews.find(unit.tx, tenant.id, pullRequest);
       if (!row) throw new NotFoundError('Preview', `${tenant.name}#${pullRequest}`);
       const ref = { cluster: row.cluster, name: row.namespace };
@@ -161,7 +161,7 @@ export class PreviewsService {
    * gone (expired and removed, refused, deleted) and this call creates it anew. Refuses moving it to
    * another cluster, a namespace still being deleted, and a create still waiting for approval.
    */
-  private async refreshable(unit: TenantUnit, row: Preview, dto: CreatePreviewDto) {
+  private async refreshable(unit: PrismaTenantUnit, row: Preview, dto: CreatePreviewDto) {
     if (dto.cluster && dto.cluster !== row.cluster) {
       throw new ConflictError(`Preview of #${dto.pullRequest} lives on cluster ${row.cluster}; delete it to move it`, [
         { field: 'cluster', code: 'preview.cluster-fixed', message: `the preview is on cluster '${row.cluster}'` },
@@ -184,7 +184,7 @@ export class PreviewsService {
   }
 
   /** The cap, counted under the tenant's lock (the lock of every decision): concurrent CI jobs on any number of API processes never exceed it. */
-  private async assertUnderCap(unit: TenantUnit, tenant: Tenant, reusedId?: string): Promise<void> {
+  private async assertUnderCap(unit: PrismaTenantUnit, tenant: Tenant, reusedId?: string): Promise<void> {
     const limit = await this.previews.previewLimit(unit.tx, tenant.id);
     const live = await this.previews.countLive(unit.tx, tenant.id, reusedId);
     if (live < limit) return;
@@ -222,7 +222,7 @@ export class PreviewsService {
     return tier;
   }
 
-  private async present(unit: TenantUnit, tenant: Tenant, row: Preview, request: RequestWithTenant): Promise<PreviewResponse> {
+  private async present(unit: PrismaTenantUnit, tenant: Tenant, row: Preview, request: RequestWithTenant): Promise<PreviewResponse> {
     const ns = await this.previews.namespace(unit.tx, tenant.id, { cluster: row.cluster, name: row.namespace });
     return PreviewResponse.from(row, tenant.name, ns, request.state === 'PendingApproval', toResponse(request));
   }

@@ -1,0 +1,62 @@
+import { Prisma } from '@prisma/client';
+import type { CustomTypesConfig, PoolClient } from 'pg';
+import { types as pgTypes } from 'pg';
+
+/**
+ * The raw-SQL face of a transaction: all the namespace decision seam, the audit trail, the outbox and
+ * the idempotency store write through. A Prisma transaction client is one (its `$queryRaw` family has
+ * these signatures), and so is a plain pg connection ({@link PgSqlTx}): the hot path runs on the latter,
+ * because Prisma's interactive-transaction machinery costs several times the CPU of the statements it
+ * sends. Values come back typed as Prisma's raw queries type them (bigint as BigInt, timestamps as Date).
+ */
+export interface SqlTx {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+const TIMESTAMP = 1114;
+const INT8 = 20;
+
+/**
+ * Parsers for this connection's answers only (the pool is shared with Prisma's adapter, which parses its
+ * own): Prisma's `DateTime` columns are `timestamp(3)` holding UTC, so they are read as UTC whatever the
+ * process's time zone; int8 becomes BigInt, as Prisma's raw queries return it.
+ */
+const PRISMA_LIKE_TYPES: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === TIMESTAMP) return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+    if (oid === INT8) return (text: string) => BigInt(text);
+    return pgTypes.getTypeParser(oid, format ?? 'text');
+  }) as CustomTypesConfig['getTypeParser'],
+};
+
+/** Dates are sent as UTC ISO text (a `timestamp` column drops the zone), like Prisma's adapter stores them. */
+const param = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+
+/** A tagged template's parts (an array of strings), or a statement built with `Prisma.sql`. */
+const statementOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql =>
+  Array.isArray(query) ? Prisma.sql(query as TemplateStringsArray, ...(values as Prisma.Sql[])) : (query as Prisma.Sql);
+
+/** A transaction on one pg connection, as a {@link SqlTx}. The connection's owner begins and ends it. */
+export class PgSqlTx implements SqlTx {
+  constructor(private readonly client: PoolClient) {}
+
+  async $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T> {
+    const statement = statementOf(query, values);
+    return (await this.run(statement.text, statement.values)).rows as T;
+  }
+
+  async $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number> {
+    const statement = statementOf(query, values);
+    return (await this.run(statement.text, statement.values)).rowCount ?? 0;
+  }
+
+  async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
+    return (await this.run(query, values)).rows as T;
+  }
+
+  private run(text: string, values: readonly unknown[]) {
+    return this.client.query({ text, values: values.map(param), types: PRISMA_LIKE_TYPES });
+  }
+}
