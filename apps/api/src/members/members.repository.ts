@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Membership } from '@prisma/client';
-import type { Caller } from '@berth/authz';
-import { PrismaService, withTenantLock } from '@berth/prisma';
-import { recordAudit } from '../audit-events/audit.writer';
+import { PrismaService, PrismaTx } from '@berth/prisma';
 
 @Injectable()
 export class MembersRepository {
@@ -20,39 +18,15 @@ export class MembersRepository {
     return this.prisma.membership.findFirst({ where: { tenantId, id } });
   }
 
-  create(caller: Caller, data: Pick<Membership, 'tenantId' | 'subjectKind' | 'subjectName' | 'role'>) {
-    return this.prisma.$transaction(async (tx) => {
-      const row = await tx.membership.create({ data });
-      await recordAudit(tx, caller, {
-        action: 'member.add',
-        targetType: 'Membership',
-        targetId: `${row.subjectKind}:${row.subjectName}`,
-        tenantId: row.tenantId,
-        after: row,
-      });
-      return row;
-    });
+  create(tx: PrismaTx, data: Pick<Membership, 'tenantId' | 'subjectKind' | 'subjectName' | 'role'>) {
+    return tx.membership.create({ data });
   }
 
-  /**
-   * Removes a membership unless it is the tenant's last owner. The tenant row is locked first, so two
-   * concurrent removals of the last two owners cannot both succeed.
-   */
-  remove(caller: Caller, row: Membership): Promise<'removed' | 'last-owner'> {
-    return withTenantLock(this.prisma, row.tenantId, async (tx) => {
-      if (row.role === 'owner') {
-        const owners = await tx.membership.count({ where: { tenantId: row.tenantId, role: 'owner' } });
-        if (owners <= 1) return 'last-owner';
-      }
-      await tx.membership.delete({ where: { id: row.id } });
-      await recordAudit(tx, caller, {
-        action: 'member.remove',
-        targetType: 'Membership',
-        targetId: `${row.subjectKind}:${row.subjectName}`,
-        tenantId: row.tenantId,
-        before: row,
-      });
-      return 'removed';
-    });
+  countOwners(tx: PrismaTx, tenantId: string): Promise<number> {
+    return tx.membership.count({ where: { tenantId, role: 'owner' } });
+  }
+
+  async delete(tx: PrismaTx, id: string): Promise<void> {
+    await tx.membership.delete({ where: { id } });
   }
 }
