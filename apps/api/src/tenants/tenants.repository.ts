@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, Tenant } from '@prisma/client';
-import type { Caller } from '@berth/authz';
-import { PrismaService, PrismaTx, withTenantLock } from '@berth/prisma';
-import { FleetQueue } from '@berth/fleet';
-import { recordAudit } from '../audit-events/audit.writer';
+import { PrismaService, PrismaTx } from '@berth/prisma';
 
 @Injectable()
 export class TenantsRepository {
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly fleet: FleetQueue,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   /**
    * By name, without a visibility filter: the caller checks the row against the caller's ability (the
@@ -69,53 +63,38 @@ export class TenantsRepository {
     return names.filter((n) => !known.has(n));
   }
 
-  /** Creates a tenant and its owners; `guard` runs first in the same transaction (it may lock rows or throw). */
-  create(caller: Caller, data: Prisma.TenantCreateInput, owners: Array<{ kind: 'User' | 'Group'; name: string }>, guard?: (tx: PrismaTx) => Promise<void>) {
-    return this.prisma.$transaction(async (tx) => {
-      await guard?.(tx);
-      const row = await tx.tenant.create({ data });
-      for (const owner of owners) {
-        await tx.membership.create({ data: { tenantId: row.id, subjectKind: owner.kind, subjectName: owner.name, role: 'owner' } });
-      }
-      await recordAudit(tx, caller, { action: 'tenant.create', targetType: 'Tenant', targetId: row.name, tenantId: row.id, after: { ...row, owners } });
-      return row;
-    });
+  create(tx: PrismaTx, data: Prisma.TenantCreateInput) {
+    return tx.tenant.create({ data });
   }
 
-  /** Optimistic update: returns null when the row no longer has `version`. */
-  /** Optimistic update; with `refreshFleet`, the fleet writer's job to re-render the tenant is in the same transaction. */
-  update(caller: Caller, id: string, version: number, data: Prisma.TenantUpdateManyMutationInput, refreshFleet = false) {
-    return this.prisma.$transaction(async (tx) => {
-      const before = await tx.tenant.findUnique({ where: { id } });
-      const { count } = await tx.tenant.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
-      if (count === 0 || !before) return null;
-      const after = await tx.tenant.findUniqueOrThrow({ where: { id } });
-      if (refreshFleet) await this.fleet.enqueueTenant(tx, after.name);
-      await recordAudit(tx, caller, { action: 'tenant.update', targetType: 'Tenant', targetId: after.name, tenantId: id, before, after });
-      return after;
-    });
+  /** Optimistic update: null when the row no longer has `version`. */
+  async update(tx: PrismaTx, id: string, version: number, data: Prisma.TenantUpdateManyMutationInput) {
+    const before = await tx.tenant.findUnique({ where: { id } });
+    const { count } = await tx.tenant.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+    if (count === 0 || !before) return null;
+    return { before, after: await tx.tenant.findUniqueOrThrow({ where: { id } }) };
+  }
+
+  find(tx: PrismaTx, id: string) {
+    return tx.tenant.findUnique({ where: { id } });
+  }
+
+  /** Whether the tenant still has something on a cluster: a namespace (live or being deleted) or a request still open. */
+  async inUse(tx: PrismaTx, id: string): Promise<boolean> {
+    const [namespaces, open] = await Promise.all([
+      tx.namespace.count({ where: { tenantId: id } }),
+      tx.namespaceRequest.count({ where: { tenantId: id, state: { in: ['PendingApproval', 'Approved'] } } }),
+    ]);
+    return namespaces > 0 || open > 0;
   }
 
   /**
-   * Deletes a tenant that has nothing left on any cluster: no namespace (live or being deleted) and no
-   * request still open. Its finished requests go with it; the audit trail keeps the history. Runs under
-   * the tenant's row lock, so no request can slip in meanwhile.
+   * Deletes the tenant row and its finished requests (their foreign key restricts; the audit trail keeps
+   * the history). Memberships, keys, previews and webhooks go with it by cascade.
    */
-  delete(caller: Caller, id: string, version: number): Promise<'deleted' | 'stale' | 'in-use'> {
-    return withTenantLock(this.prisma, id, async (tx) => {
-      const before = await tx.tenant.findUnique({ where: { id } });
-      if (!before || before.version !== version) return 'stale';
-      const [namespaces, open] = await Promise.all([
-        tx.namespace.count({ where: { tenantId: id } }),
-        tx.namespaceRequest.count({ where: { tenantId: id, state: { in: ['PendingApproval', 'Approved'] } } }),
-      ]);
-      if (namespaces > 0 || open > 0) return 'in-use';
-      await tx.namespaceRequest.deleteMany({ where: { tenantId: id } });
-      await tx.tenant.delete({ where: { id } });
-      // tenantId stays on the event although the row is gone: the trail outlives the tenant.
-      await recordAudit(tx, caller, { action: 'tenant.delete', targetType: 'Tenant', targetId: before.name, tenantId: id, before });
-      return 'deleted';
-    });
+  async delete(tx: PrismaTx, id: string): Promise<void> {
+    await tx.namespaceRequest.deleteMany({ where: { tenantId: id } });
+    await tx.tenant.delete({ where: { id } });
   }
 }
 

@@ -18,7 +18,10 @@ import {
 } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { enclosingTenantCandidates, tenantPrefix } from '@berth/policy';
-import type { PrismaTx } from '@berth/prisma';
+import { FleetQueue } from '@berth/fleet';
+import { PrismaTx, UnitOfWork } from '@berth/prisma';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
+import { MembersRepository } from '../members/members.repository';
 import { CreateTenantDto, SyncRepoDto, UpdateTenantDto } from './dto/create-tenant.dto';
 import { splitBudget } from './dto/is-budget';
 import { TenantResponse } from './dto/tenant.response';
@@ -31,7 +34,11 @@ const CURSOR = new PageCursor('tenants', (key) => isDnsLabel(key));
 export class TenantsService {
   constructor(
     private readonly tenants: TenantsRepository,
+    private readonly members: MembersRepository,
     private readonly roles: MembershipCache,
+    private readonly audit: AuditEventsRepository,
+    private readonly fleet: FleetQueue,
+    private readonly uow: UnitOfWork,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
@@ -74,24 +81,35 @@ export class TenantsService {
   async create(caller: Caller, dto: CreateTenantDto): Promise<TenantResponse> {
     await this.assertCatalogueNames(dto.allowedClusters, dto.allowedTiers, dto.previewCluster, dto.previewTier);
     const { resources, namespaces } = splitBudget(dto.budget ?? {});
-    const row = await this.tenants.create(
-      caller,
-      {
-        name: dto.name,
-        displayName: dto.displayName,
-        budget: resources,
-        budgetNamespaces: namespaces,
-        allowedClusters: dedupe(dto.allowedClusters),
-        allowedTiers: dedupe(dto.allowedTiers),
-        labels: dto.labels ?? {},
-        previewTier: dto.previewTier ?? null,
-        previewCluster: dto.previewCluster ?? null,
-        previewLimit: dto.previewLimit,
-        syncRepo: dto.syncRepo ? storedSyncRepo(dto.syncRepo) : Prisma.DbNull,
-      },
-      dedupeSubjects(dto.owners ?? []),
-      (tx) => this.assertStrandsNothing(tx, dto.name),
-    );
+    const data: Prisma.TenantCreateInput = {
+      name: dto.name,
+      displayName: dto.displayName,
+      budget: resources,
+      budgetNamespaces: namespaces,
+      allowedClusters: dedupe(dto.allowedClusters),
+      allowedTiers: dedupe(dto.allowedTiers),
+      labels: dto.labels ?? {},
+      previewTier: dto.previewTier ?? null,
+      previewCluster: dto.previewCluster ?? null,
+      previewLimit: dto.previewLimit,
+      syncRepo: dto.syncRepo ? storedSyncRepo(dto.syncRepo) : Prisma.DbNull,
+    };
+    const owners = dedupeSubjects(dto.owners ?? []);
+    const row = await this.uow.run(async (tx) => {
+      await this.assertStrandsNothing(tx, dto.name);
+      const created = await this.tenants.create(tx, data);
+      for (const owner of owners) {
+        await this.members.create(tx, { tenantId: created.id, subjectKind: owner.kind, subjectName: owner.name, role: 'owner' });
+      }
+      await this.audit.record(tx, caller, {
+        action: 'tenant.create',
+        targetType: 'Tenant',
+        targetId: created.name,
+        tenantId: created.id,
+        after: { ...created, owners },
+      });
+      return created;
+    });
     this.roles.clear();
     return TenantResponse.from(row);
   }
@@ -138,8 +156,14 @@ export class TenantsService {
       const { resources, namespaces } = splitBudget(dto.budget);
       Object.assign(data, { budget: resources, budgetNamespaces: namespaces });
     }
-    // A new app repository changes the tenant's onboarding files: the fleet writer re-renders them.
-    const row = await this.tenants.update(caller, current.id, current.version, data, dto.syncRepo !== undefined);
+    const row = await this.uow.run(async (tx) => {
+      const changed = await this.tenants.update(tx, current.id, current.version, data);
+      if (!changed) return null;
+      // A new app repository changes the tenant's onboarding files: the fleet writer re-renders them (the job commits with the change).
+      if (dto.syncRepo !== undefined) await this.fleet.enqueueTenant(tx, changed.after.name);
+      await this.audit.record(tx, caller, { action: 'tenant.update', targetType: 'Tenant', targetId: changed.after.name, tenantId: current.id, ...changed });
+      return changed.after;
+    });
     if (!row) throw new PreconditionFailedError();
     return TenantResponse.from(row);
   }
@@ -148,7 +172,7 @@ export class TenantsService {
     const current = await this.resolve(caller, name);
     assertCan(caller.ability, 'delete', 'Tenant', current);
     assertVersion(ifMatch, current.version);
-    const outcome = await this.tenants.delete(caller, current.id, current.version);
+    const outcome = await this.deleteUnused(caller, current.id, current.version);
     if (outcome === 'stale') throw new PreconditionFailedError();
     if (outcome === 'in-use') {
       throw new ConflictError(`Tenant ${name} still has namespaces or open requests; delete its namespaces first`, [
@@ -156,6 +180,22 @@ export class TenantsService {
       ]);
     }
     this.roles.clear();
+  }
+
+  /**
+   * Deletes a tenant that has nothing left on any cluster: no namespace (live or being deleted) and no
+   * request still open. Under the tenant's lock, so no request can slip in meanwhile.
+   */
+  private deleteUnused(caller: Caller, id: string, version: number): Promise<'deleted' | 'stale' | 'in-use'> {
+    return this.uow.runForTenant(id, async (tx) => {
+      const before = await this.tenants.find(tx, id);
+      if (!before || before.version !== version) return 'stale';
+      if (await this.tenants.inUse(tx, id)) return 'in-use';
+      await this.tenants.delete(tx, id);
+      // tenantId stays on the event although the row is gone: the trail outlives the tenant.
+      await this.audit.record(tx, caller, { action: 'tenant.delete', targetType: 'Tenant', targetId: before.name, tenantId: id, before });
+      return 'deleted';
+    });
   }
 
   /** Unknown clusters or tiers are a 422 naming each one, not a silent grant of nothing. */
