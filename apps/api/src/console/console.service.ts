@@ -12,7 +12,7 @@ export const CONSOLE_OIDC_SCOPE = 'openid profile email';
 
 @Injectable()
 export class ConsoleService {
-  /** Looked up until found: a console built after the server started is served without a restart. */
+  /** Looked up on each request until found (a console built after the server started is served without a restart), then kept. */
   private root?: string;
 
   constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {}
