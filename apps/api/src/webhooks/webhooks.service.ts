@@ -3,8 +3,10 @@ import type { WebhookSubscription } from '@prisma/client';
 import { assertCan, Caller } from '@berth/authz';
 import { ConflictError, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import { ForbiddenDestinationError, generateWebhookSecret, resolveDestination } from '@berth/webhooks';
+import { UnitOfWork } from '@berth/prisma';
+import { ForbiddenDestinationError, generateWebhookSecret, resolveDestination, WebhookQueue } from '@berth/webhooks';
 import { isUUID } from 'class-validator';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import { TenantsService } from '../tenants/tenants.service';
 import { CreatedWebhookResponse, CreateWebhookDto, WebhookDeliveryResponse, WebhookResponse } from './dto/webhook.dto';
 import { WebhooksRepository } from './webhooks.repository';
@@ -31,6 +33,9 @@ export class WebhooksService {
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
     private readonly tenants: TenantsService,
     private readonly webhooks: WebhooksRepository,
+    private readonly queue: WebhookQueue,
+    private readonly audit: AuditEventsRepository,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** The tenant's scope once the caller may do `action` on its webhooks (unknown or invisible tenant: 404). */
@@ -55,26 +60,51 @@ export class WebhooksService {
   async create(caller: Caller, scope: Scope, dto: CreateWebhookDto): Promise<CreatedWebhookResponse> {
     await this.assertDestination(dto.url);
     const secret = generateWebhookSecret();
-    const row = await this.webhooks.create(caller, {
+    const data = {
       tenantId: scope.tenantId,
       url: dto.url,
       eventTypes: [...new Set(dto.eventTypes)],
       description: dto.description ?? null,
       secret,
       createdBy: caller.principal.actor,
+    };
+    const row = await this.uow.run(async (tx) => {
+      const created = await this.webhooks.create(tx, data);
+      await this.audit.record(tx, caller, {
+        action: 'webhook.create',
+        targetType: 'WebhookSubscription',
+        targetId: created.id,
+        tenantId: created.tenantId,
+        after: { url: created.url, eventTypes: created.eventTypes },
+      });
+      return created;
     });
     return { ...WebhookResponse.from(row, scope.tenantName), secret };
   }
 
   async delete(caller: Caller, scope: Scope, id: string): Promise<void> {
     await this.find(scope, id);
-    await this.webhooks.delete(caller, id);
+    await this.uow.run(async (tx) => {
+      const row = await this.webhooks.delete(tx, id);
+      await this.audit.record(tx, caller, {
+        action: 'webhook.delete',
+        targetType: 'WebhookSubscription',
+        targetId: id,
+        tenantId: row.tenantId,
+        before: { url: row.url },
+      });
+    });
   }
 
   async rotateSecret(caller: Caller, scope: Scope, id: string): Promise<CreatedWebhookResponse> {
     await this.find(scope, id);
     const secret = generateWebhookSecret();
-    const row = await this.webhooks.rotate(caller, id, secret, new Date(Date.now() + ROTATION_OVERLAP_MS));
+    const previousUntil = new Date(Date.now() + ROTATION_OVERLAP_MS);
+    const row = await this.uow.run(async (tx) => {
+      const rotated = await this.webhooks.rotate(tx, id, secret, previousUntil);
+      await this.audit.record(tx, caller, { action: 'webhook.rotate-secret', targetType: 'WebhookSubscription', targetId: id, tenantId: rotated.tenantId });
+      return rotated;
+    });
     return { ...WebhookResponse.from(row, scope.tenantName), secret };
   }
 
@@ -94,7 +124,19 @@ export class WebhooksService {
         { field: 'deliveryId', code: 'webhook.delivery-pending', message: `delivery ${deliveryId} is pending (attempt ${delivery.attempts + 1} next)` },
       ]);
     }
-    return WebhookDeliveryResponse.from(await this.webhooks.redeliver(caller, id, deliveryId));
+    const copy = await this.uow.run(async (tx) => {
+      const copied = await this.webhooks.copyDelivery(tx, id, deliveryId);
+      await this.queue.wakeIn(tx, [{ subscriptionId: id, orderingKey: copied.orderingKey }]);
+      await this.audit.record(tx, caller, {
+        action: 'webhook.redeliver',
+        targetType: 'WebhookSubscription',
+        targetId: id,
+        tenantId: scope.tenantId,
+        after: { messageId: copied.messageId },
+      });
+      return copied;
+    });
+    return WebhookDeliveryResponse.from(copy);
   }
 
   private async find(scope: Scope, id: string) {
