@@ -3,6 +3,7 @@ import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
+import { PgSql } from './sql';
 
 /** Prisma on the pg driver adapter (no native query engine), with a pool of `max` connections. */
 export function pgAdapter(config: BerthConfig, pool: { max: number; applicationName: string }): PrismaPg {
@@ -18,12 +19,15 @@ export function pgAdapter(config: BerthConfig, pool: { max: number; applicationN
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   readonly pool: Pool;
+  /** Raw SQL straight on the pool, without Prisma's query pipeline: for the hottest reads (repositories only). */
+  readonly sql: PgSql;
 
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (embedded mode sets it before the app starts)');
     const pool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'berth', connectionTimeoutMillis: 10_000 });
     super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
+    this.sql = new PgSql(pool);
   }
 
   async onModuleInit(): Promise<void> {

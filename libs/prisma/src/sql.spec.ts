@@ -1,11 +1,11 @@
 import { Prisma } from '@prisma/client';
 import { Pool } from 'pg';
-import { PgSqlTx } from './sql';
+import { PgSql } from './sql';
 
 // Real PostgreSQL (the test database server): a temporary table per connection, nothing left behind.
 const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-describe('PgSqlTx (raw SQL on a plain pg connection, typed as Prisma types raw queries)', () => {
+describe('PgSql (raw SQL on a plain pg connection, typed as Prisma types raw queries)', () => {
   const pool = new Pool({ connectionString: url, max: 1 });
   const zone = process.env.TZ;
   afterAll(async () => {
@@ -13,12 +13,12 @@ describe('PgSqlTx (raw SQL on a plain pg connection, typed as Prisma types raw q
     await pool.end();
   });
 
-  async function inTransaction<T>(work: (tx: PgSqlTx) => Promise<T>): Promise<T> {
+  async function inTransaction<T>(work: (tx: PgSql) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
       await client.query('CREATE TEMP TABLE probe (at timestamp(3), n bigint, doc jsonb, tags text[]) ON COMMIT DROP');
-      return await work(new PgSqlTx(client));
+      return await work(new PgSql(client));
     } finally {
       await client.query('ROLLBACK');
       client.release();

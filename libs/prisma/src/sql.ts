@@ -1,11 +1,11 @@
 import { Prisma } from '@prisma/client';
-import type { CustomTypesConfig, PoolClient } from 'pg';
+import type { CustomTypesConfig, Pool, PoolClient } from 'pg';
 import { types as pgTypes } from 'pg';
 
 /**
  * The raw-SQL face of a transaction: all the namespace decision seam, the audit trail, the outbox and
  * the idempotency store write through. A Prisma transaction client is one (its `$queryRaw` family has
- * these signatures), and so is a plain pg connection ({@link PgSqlTx}): the hot path runs on the latter,
+ * these signatures), and so is a plain pg connection ({@link PgSql}): the hot path runs on the latter,
  * because Prisma's interactive-transaction machinery costs several times the CPU of the statements it
  * sends. Values come back typed as Prisma's raw queries type them (bigint as BigInt, timestamps as Date).
  */
@@ -38,9 +38,12 @@ const param = (value: unknown) => (value instanceof Date ? value.toISOString() :
 const statementOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql =>
   Array.isArray(query) ? Prisma.sql(query as TemplateStringsArray, ...(values as Prisma.Sql[])) : (query as Prisma.Sql);
 
-/** A transaction on one pg connection, as a {@link SqlTx}. The connection's owner begins and ends it. */
-export class PgSqlTx implements SqlTx {
-  constructor(private readonly client: PoolClient) {}
+/**
+ * Raw SQL on pg, as a {@link SqlTx}: on one connection (a transaction its owner begins and ends), or on
+ * the pool (each statement on its own, for hot reads outside any transaction).
+ */
+export class PgSql implements SqlTx {
+  constructor(private readonly client: PoolClient | Pool) {}
 
   async $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T> {
     const statement = statementOf(query, values);
