@@ -11,7 +11,8 @@ import { parse } from 'yaml';
 import { startApp } from './helpers/app';
 import { cliUser, type CliUser } from './helpers/cli';
 import { bearer, newTenant, tenantApiKey, tenantOnCatalogue, uniqueName } from './helpers/fixtures';
-import { fleetEnv, waitFor, type FleetEnv } from './helpers/fleet';
+import { fleetEnv, type FleetEnv } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { adminToken, tokenFor } from './helpers/tokens';
 
 jest.setTimeout(60_000);
@@ -316,8 +317,7 @@ describe('berth CLI', () => {
       });
       const commitSha = await waitFor(
         async () => (await api().get(`/v1/tenants/${tenant.name}/namespaces/${name}`).set(bearer(tenant.viewer))).body.commitSha as string | undefined,
-        30_000,
-        'the commit',
+        { what: 'the commit', timeoutMs: 30_000 },
       );
       // Flux's notification-controller reports the revision applied (generic-hmac Provider, see README "Status from the clusters").
       const secret = randomBytes(16).toString('hex');
@@ -424,11 +424,10 @@ describe('berth CLI', () => {
       const status = await user.run(['fleet', 'status', '-o', 'json'], as(admin));
       expect(JSON.parse(status.stdout)).toMatchObject({ branch: 'main', writer: { state: 'ok' } });
       // Drift compares the repository with every approved namespace: let the writer commit what earlier tests approved.
-      await waitFor(
-        async () => (await api().get('/v1/fleet/status').set(bearer(admin)).expect(200)).body.pendingRequests === 0,
-        30_000,
-        'the fleet queue to drain',
-      );
+      await waitFor(async () => (await api().get('/v1/fleet/status').set(bearer(admin)).expect(200)).body.pendingRequests === 0, {
+        what: 'the fleet queue to drain',
+        timeoutMs: 30_000,
+      });
       // Clusters of earlier tests that never got a namespace have no files yet: drift lists them, reconcile writes them.
       const drift = await user.run(['fleet', 'drift', '--exit-code'], as(admin));
       if (drift.code !== 0) {

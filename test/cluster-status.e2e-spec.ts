@@ -11,6 +11,7 @@ import { expectErrorShape } from './helpers/errors';
 import { bearer, newTenant, TenantFixture, uniqueName } from './helpers/fixtures';
 import { KubeStub } from './helpers/kube-stub';
 import { adminToken } from './helpers/tokens';
+import { waitFor } from './helpers/wait-for';
 
 const sha = () => randomBytes(20).toString('hex');
 const rev = (s: string) => `main@sha1:${s}`;
@@ -71,14 +72,6 @@ const clusterRow = async (name: string) =>
       [name],
     )
   )[0];
-
-const eventually = async (check: () => Promise<boolean>, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 describe('cluster status (Flux Kustomization, namespaces and quota usage read back)', () => {
   let app: NestFastifyApplication;
@@ -208,10 +201,13 @@ describe('cluster status (Flux Kustomization, namespaces and quota usage read ba
       status: { used: { 'requests.cpu': '900m' } },
     } as never);
     stub.dropWatches();
-    await eventually(async () => {
-      await status.reconcileCluster(cluster);
-      return (await nsRow(cluster, name)).used?.['requests.cpu'] === '900m';
-    });
+    await waitFor(
+      async () => {
+        await status.reconcileCluster(cluster);
+        return (await nsRow(cluster, name)).used?.['requests.cpu'] === '900m';
+      },
+      { what: 'the usage read again after the watch resumed (900m)', timeoutMs: 5000, intervalMs: 50 },
+    );
     expect(stub.listCount('resourcequotas')).toBeGreaterThan(lists);
   });
 

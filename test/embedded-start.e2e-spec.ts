@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net, { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor } from './helpers/wait-for';
 
 /**
  * The default start path, as a user runs it: the built app, no DATABASE_URL, an embedded PostgreSQL in
@@ -44,15 +45,9 @@ function start(dataDir: string, port: number, pgPort: number): Running {
 
 const running = (r: Running) => r.child.exitCode === null && r.child.signalCode === null;
 
-async function waitFor(r: Running, what: string, check: () => Promise<boolean> | boolean, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!running(r)) throw new Error(`Berth exited while waiting for ${what}:\n${r.output()}`);
-    if (await check()) return;
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  throw new Error(`Timed out waiting for ${what}:\n${r.output()}`);
-}
+/** waitFor on a running Berth: fails at once when it exits, and prints its output when the wait fails. */
+const waitOn = (r: Running, what: string, probe: () => Promise<boolean> | boolean, timeoutMs = 90_000) =>
+  waitFor(probe, { what, timeoutMs, intervalMs: 250, abortIf: () => (running(r) ? undefined : 'Berth exited'), context: r.output });
 
 async function ready(base: string): Promise<boolean> {
   try {
@@ -103,9 +98,9 @@ describe('embedded start (no DATABASE_URL)', () => {
     // First start: fresh data dir.
     const first = start(dataDir, port, pgPort);
     children.push(first);
-    await waitFor(first, '/readyz', () => ready(base));
+    await waitOn(first, '/readyz', () => ready(base));
     // The banner is several log lines that may arrive in separate chunks: wait for both keys, not the first line.
-    await waitFor(first, 'the start banner with both keys', () => new Set(first.output().match(KEY) ?? []).size >= 2, 10_000);
+    await waitOn(first, 'the start banner with both keys', () => new Set(first.output().match(KEY) ?? []).size >= 2, 10_000);
     const keys = [...new Set(first.output().match(KEY) ?? [])];
     expect(keys).toHaveLength(2); // the admin key, then the playground's developer key
     const [key, developerKey] = keys;
@@ -129,7 +124,7 @@ describe('embedded start (no DATABASE_URL)', () => {
       body: JSON.stringify({ comment: 'ok' }),
     });
     expect(approved.status).toBe(200);
-    await waitFor(first, 'the approved request to be Committed', async () => {
+    await waitOn(first, 'the approved request to be Committed', async () => {
       const got = await fetch(`${base}/v1/namespace-requests/${pending.id}`, { headers: asDeveloper });
       return ((await got.json()) as { state: string }).state === 'Committed';
     });
@@ -164,8 +159,8 @@ describe('embedded start (no DATABASE_URL)', () => {
     // Second start: same data dir.
     const second = start(dataDir, port, pgPort);
     children.push(second);
-    await waitFor(second, '/readyz', () => ready(base));
-    await waitFor(second, 'the start banner', () => second.output().includes('Authenticate with the admin API key printed at first start'), 10_000);
+    await waitOn(second, '/readyz', () => ready(base));
+    await waitOn(second, 'the start banner', () => second.output().includes('Authenticate with the admin API key printed at first start'), 10_000);
     expect(second.output().match(KEY)).toBeNull();
     expect(second.output()).not.toContain('Playground');
 

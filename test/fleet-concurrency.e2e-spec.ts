@@ -5,7 +5,8 @@ import { Client } from 'pg';
 import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
 import { bearer } from './helpers/fixtures';
-import { commits, FleetEnv, fleetEnv, fleetWorld, git, merges, requestNamespace, startWorker, trailerCounts, waitFor, WorkerProcess } from './helpers/fleet';
+import { commits, FleetEnv, fleetEnv, fleetWorld, git, merges, requestNamespace, startWorker, trailerCounts, WorkerProcess } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 
 /**
  * Writers as separate processes (the built apps/worker), all on one bare repository and one database;
@@ -23,9 +24,7 @@ const allCommitted = (ids: string[], timeoutMs: number, what = `${ids.length} re
       const rows = await requestRows(ids);
       return rows.length === ids.length && rows.every((r) => r.state === 'Committed') ? rows : null;
     },
-    timeoutMs,
-    what,
-    200,
+    { what, timeoutMs, intervalMs: 200 },
   );
 
 /** Each request id in exactly one commit's trailers, and its commitSha is that commit. */
@@ -162,7 +161,7 @@ describe('fleet writers as processes', () => {
       await lock.release();
     }
     // Whichever writer won the lock pushes its first batch of 10: that one gets SIGTERM mid-work.
-    const busy = await waitFor(() => pair.find((w) => w.pushes() >= 1), 20_000, 'a first batch pushed', 10);
+    const busy = await waitFor(() => pair.find((w) => w.pushes() >= 1), { what: 'a first batch pushed', timeoutMs: 20_000, intervalMs: 10 });
     const other = pair.find((w) => w !== busy)!;
     const t0 = Date.now();
     busy.child.kill('SIGTERM');

@@ -3,7 +3,8 @@ import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
 import { expectErrorShape } from './helpers/errors';
 import { bearer, newTenant, uniqueName } from './helpers/fixtures';
-import { commits, FleetEnv, fleetEnv, treeFiles, waitFor } from './helpers/fleet';
+import { commits, FleetEnv, fleetEnv, treeFiles } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { adminToken } from './helpers/tokens';
 
 jest.setTimeout(90_000);
@@ -122,7 +123,7 @@ describe('fleet paths: no path with two owners', () => {
           .then((r) => r.body.id as string);
 
       const first = await ask(a, `${t.name}-one`);
-      await waitFor(async () => (await requestRow(first)).state === 'Committed', 20_000, 'first request Committed');
+      await waitFor(async () => (await requestRow(first)).state === 'Committed', { what: 'first request Committed', timeoutMs: 20_000 });
       const entry = `clusters/${a}/berth-tenants.yaml`;
       const before = (await treeFiles(env.repo)).get(entry);
       expect(before).toContain(`path: ./tenants/${a}`);
@@ -136,8 +137,7 @@ describe('fleet paths: no path with two owners', () => {
           const row = await requestRow(second);
           return row.state === 'Failed' ? row : null;
         },
-        20_000,
-        'the clashing request Failed',
+        { what: 'the clashing request Failed', timeoutMs: 20_000 },
       );
       expect(failed.lastError).toMatch(/two owners/);
       expect(failed.lastError).toContain(entry);

@@ -22,8 +22,8 @@ import {
   TRAILER,
   trailerCounts,
   treeFiles,
-  waitFor,
 } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { tokenFor } from './helpers/tokens';
 
 /** Same constant as the writer's: holding it from a test connection pauses every writer (as another replica would). */
@@ -38,8 +38,7 @@ async function committed(ids: string[], timeoutMs = 20_000): Promise<Row[]> {
       const rows = await requestRows(ids);
       return rows.length === ids.length && rows.every((r) => r.state === 'Committed') ? rows : null;
     },
-    timeoutMs,
-    `${ids.length} request(s) Committed`,
+    { what: `${ids.length} request(s) Committed`, timeoutMs },
   );
 }
 
@@ -78,8 +77,7 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
         const content = (await treeFiles(env.repo, 'main')).get(tenantFile);
         return content?.includes('kind: GitRepository') ? content : null;
       },
-      20_000,
-      'tenant.yaml with the app repository',
+      { what: 'tenant.yaml with the app repository', timeoutMs: 20_000 },
     );
     expect(file).toContain(`url: ${syncRepo.url}`);
     expect(file).toContain('path: ./deploy/prod');
@@ -190,11 +188,10 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     expect([201, 202]).toContain(del.status);
     expect(del.body.state).toBe('Approved');
     await committed([del.body.id]);
-    await waitFor(
-      async () => (await http(app).get(`/v1/tenants/${world.tenant.name}/namespaces/${gone}`).set(bearer(world.tenant.viewer))).status === 404,
-      10_000,
-      'namespace row removed',
-    );
+    await waitFor(async () => (await http(app).get(`/v1/tenants/${world.tenant.name}/namespaces/${gone}`).set(bearer(world.tenant.viewer))).status === 404, {
+      what: 'namespace row removed',
+      timeoutMs: 10_000,
+    });
 
     const files = await treeFiles(env.repo);
     const tenantDir = `tenants/${world.cluster}/${world.tenant.name}`;
@@ -234,11 +231,10 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
   it('draining 100 times with nothing changed makes no commit', async () => {
     const world = await fleetWorld(app);
     await committed([await requestNamespace(app, world, `${world.tenant.name}-idle`)]);
-    await waitFor(
-      async () => (await http(app).get('/v1/fleet/status').set(bearer(world.admin)).expect(200)).body.pendingRequests === 0,
-      20_000,
-      'nothing pending',
-    );
+    await waitFor(async () => (await http(app).get('/v1/fleet/status').set(bearer(world.admin)).expect(200)).body.pendingRequests === 0, {
+      what: 'nothing pending',
+      timeoutMs: 20_000,
+    });
     const before = await commits(env.repo);
     const writer = app.get(FleetWriter);
     for (let i = 0; i < 100; i++) await writer.drain();
@@ -257,8 +253,7 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
           const rows = await requestRows([id]);
           return rows[0]?.lastError ? rows : null;
         },
-        20_000,
-        'lastError on the request',
+        { what: 'lastError on the request', timeoutMs: 20_000 },
       );
       expect(row.state).toBe('Approved');
       expect(row.commitSha).toBeNull();
@@ -312,8 +307,7 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
         const r = await requestRows([poisoned]);
         return r[0]?.state === 'Failed' ? r : null;
       },
-      20_000,
-      'the poisoned request Failed',
+      { what: 'the poisoned request Failed', timeoutMs: 20_000 },
     );
     expect(bad.lastError).toMatch(/cluster-admin/);
     expect(bad.commitSha).toBeNull();

@@ -3,7 +3,8 @@ import request from 'supertest';
 import { sql } from './helpers/db';
 import { expectErrorShape } from './helpers/errors';
 import { bearer, tenantOnCatalogue, TenantFixture, uniqueName } from './helpers/fixtures';
-import { ApiProcess, FleetEnv, fleetEnv, startApiProcess, waitFor } from './helpers/fleet';
+import { ApiProcess, FleetEnv, fleetEnv, startApiProcess } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 
 /**
  * Idempotency keys survive a crash: a key whose request died with its process blocks retries only for
@@ -79,8 +80,8 @@ describe('Idempotency-Key lease', () => {
       (error: Error) => error.message,
     );
     // The key is stored (in flight) and the request waits inside its transaction, behind our lock.
-    await waitFor(async () => (await record(key))?.status === null, 20_000, 'the key to be claimed');
-    await waitFor(() => someoneWaitsOn(lock), 20_000, 'the request to block on the tenant lock');
+    await waitFor(async () => (await record(key))?.status === null, { what: 'the key to be claimed', timeoutMs: 20_000 });
+    await waitFor(() => someoneWaitsOn(lock), { what: 'the request to block on the tenant lock', timeoutMs: 20_000 });
     doomed.child.kill('SIGKILL');
     expect(await doomed.exited).toEqual({ code: null, signal: 'SIGKILL' });
     await lock.release();
@@ -103,9 +104,7 @@ describe('Idempotency-Key lease', () => {
         const res = await post(next);
         return res.status === 409 ? undefined : res;
       },
-      (LEASE_SECONDS + 10) * 1000,
-      'the lease to end',
-      250,
+      { what: 'the lease to end', timeoutMs: (LEASE_SECONDS + 10) * 1000, intervalMs: 250 },
     );
     expect(Date.now()).toBeGreaterThanOrEqual(claimedAt + LEASE_SECONDS * 1000);
     expect(done.status).toBe(201);
@@ -128,19 +127,17 @@ describe('Idempotency-Key lease', () => {
 
     const lock = await holdTenantLock();
     const slow = post().then((res) => res);
-    await waitFor(() => someoneWaitsOn(lock), 20_000, 'the first request to block on the tenant lock');
+    await waitFor(() => someoneWaitsOn(lock), { what: 'the first request to block on the tenant lock', timeoutMs: 20_000 });
     const claimedAt = (await record(key)).createdAt.getTime();
     // After the lease a retry takes the key over (and waits for the tenant lock too).
     const retry = await waitFor(
       async () => {
         if (Date.now() < claimedAt + LEASE_SECONDS * 1000) return undefined;
         const pending = post().then((res) => res);
-        await waitFor(async () => (await record(key)).createdAt.getTime() !== claimedAt, 5_000, 'the retry to claim the key');
+        await waitFor(async () => (await record(key)).createdAt.getTime() !== claimedAt, { what: 'the retry to claim the key', timeoutMs: 5_000 });
         return { pending };
       },
-      (LEASE_SECONDS + 10) * 1000,
-      'the lease to end',
-      250,
+      { what: 'the lease to end', timeoutMs: (LEASE_SECONDS + 10) * 1000, intervalMs: 250 },
     );
     await lock.release();
     const [first, second] = await Promise.all([slow, retry.pending]);

@@ -5,7 +5,8 @@ import { createPino, JsonLogger } from '@berth/common';
 import { createHttpApp } from '../apps/api/src/http-app';
 import { http } from './helpers/app';
 import { bearer } from './helpers/fixtures';
-import { fleetEnv, startApiProcess, waitFor } from './helpers/fleet';
+import { fleetEnv, startApiProcess } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { adminToken } from './helpers/tokens';
 
 /** The real app, logging at info into a captured stream: what a log collector reads from stdout. */
@@ -98,7 +99,7 @@ describe('structured logs of the built API process', () => {
       const res = await fetch(`${api.base}/v1/tenants/payments/usage`, { headers: { Authorization: `Bearer ${token}`, 'X-Request-Id': 'logs-e2e-1' } });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { requestId: string }).requestId).toBe('logs-e2e-1');
-      await waitFor(() => api.output().includes('"requestId":"logs-e2e-1"'), 10_000, 'the request line');
+      await waitFor(() => api.output().includes('"requestId":"logs-e2e-1"'), { what: 'the request line', timeoutMs: 10_000 });
       const parsed = api
         .output()
         .split('\n')

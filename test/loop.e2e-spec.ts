@@ -5,7 +5,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClusterStatusService } from '../apps/api/src/cluster-status/cluster-status.service';
 import { http, startApp } from './helpers/app';
 import { bearer } from './helpers/fixtures';
-import { cloneOf, FleetEnv, fleetEnv, fleetWorld, requestNamespace, waitFor } from './helpers/fleet';
+import { cloneOf, FleetEnv, fleetEnv, fleetWorld, requestNamespace } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { KubeStub } from './helpers/kube-stub';
 
 /**
@@ -46,8 +47,7 @@ describe('the loop: request → Committed → applied by the cluster → Ready',
         const res = await http(app).get(`/v1/tenants/${world.tenant.name}/namespaces/${name}`).set(bearer(world.tenant.viewer));
         return res.body.state === 'Committed' ? res.body : null;
       },
-      20_000,
-      'namespace Committed',
+      { what: 'namespace Committed', timeoutMs: 20_000 },
     );
     expect(committed.commitSha).toMatch(/^[0-9a-f]{40}$/);
     const clone = await cloneOf(fleet);

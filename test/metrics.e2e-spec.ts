@@ -9,7 +9,8 @@ import { ClusterStatusService } from '../apps/api/src/cluster-status/cluster-sta
 import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
 import { bearer, newTenant, uniqueName } from './helpers/fixtures';
-import { FleetEnv, fleetEnv, freePort, startWorker, waitFor } from './helpers/fleet';
+import { FleetEnv, fleetEnv, freePort, startWorker } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { KubeStub } from './helpers/kube-stub';
 import { adminToken } from './helpers/tokens';
 
@@ -137,7 +138,8 @@ describe('GET /metrics on the API port (open), after real requests', () => {
       .send({ name: `${tenant.name}-fleet`, cluster, tier: small })
       .expect(201);
     await waitFor(
-      async () => (await sql<{ state: string }>('SELECT state FROM "NamespaceRequest" WHERE id = $1', [created.body.id]))[0]?.state === 'Committed' || null,
+      async () => (await sql<{ state: string }>('SELECT state FROM "NamespaceRequest" WHERE id = $1', [created.body.id]))[0]?.state === 'Committed',
+      { what: 'the request Committed' },
     );
     const after = await scrape();
     const delta = (name: string, labels: Record<string, string> = {}) => sample(after, name, labels) - sample(before, name, labels);
@@ -170,7 +172,10 @@ describe('GET /metrics on the API port (open), after real requests', () => {
     const down = await scrape();
     expect(sample(down, 'berth_cluster_status_errors_total', { cluster })).toBe(2);
     // The lag is wall-clock seconds since the last good read: it passes a second without another success.
-    await waitFor(async () => sample(await scrape(), 'berth_cluster_status_reconcile_lag_seconds', { cluster }) > 1 || null, 5000, 'lag > 1 s');
+    await waitFor(async () => sample(await scrape(), 'berth_cluster_status_reconcile_lag_seconds', { cluster }) > 1 || null, {
+      what: 'lag > 1 s',
+      timeoutMs: 5000,
+    });
   });
 
   it('is plain text, outside the OpenAPI document and the API guards, and answers HEAD; other methods get 405', async () => {
@@ -263,12 +268,15 @@ describe('apps/worker exports its metrics on BERTH_METRICS_PORT', () => {
     const worker = startWorker(env, 'metrics', { BERTH_METRICS_PORT: String(port), HOST: '127.0.0.1' });
     try {
       await worker.ready;
-      const text = await waitFor(async () => {
-        const res = await request(`http://127.0.0.1:${port}`)
-          .get('/metrics')
-          .catch(() => null);
-        return res?.status === 200 ? res.text : null;
-      });
+      const text = await waitFor(
+        async () => {
+          const res = await request(`http://127.0.0.1:${port}`)
+            .get('/metrics')
+            .catch(() => null);
+          return res?.status === 200 ? res.text : null;
+        },
+        { what: "the worker's /metrics" },
+      );
       expect(text).toContain('# TYPE berth_fleet_pending_requests gauge');
       expect(text).toContain('berth_fleet_last_push_timestamp_seconds');
       // No HTTP API there: the worker serves metrics only.

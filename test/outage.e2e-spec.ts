@@ -4,7 +4,8 @@ import TestAgent from 'supertest/lib/agent';
 import { startApp } from './helpers/app';
 import { sql } from './helpers/db';
 import { bearer, tenantOnCatalogue, TenantFixture } from './helpers/fixtures';
-import { ApiProcess, FleetEnv, fleetEnv, remoteOutage, startApiProcess, startWorker, trailerCounts, treeFiles, waitFor, WorkerProcess } from './helpers/fleet';
+import { ApiProcess, FleetEnv, fleetEnv, remoteOutage, startApiProcess, startWorker, trailerCounts, treeFiles, WorkerProcess } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { http } from './helpers/app';
 
 /**
@@ -33,20 +34,16 @@ const alive = (p: Child) => p.child.exitCode === null && p.child.signalCode === 
 
 /** waitFor, but fails at once (with the output) when one of `children` has exited. */
 function waitAlive<T>(children: Child[], check: () => Promise<T> | T, timeoutMs: number, what: string) {
-  return waitFor(
-    async () => {
-      const dead = children.find((c) => !alive(c));
-      if (dead) throw new Error(`${dead.name} exited (${dead.child.exitCode ?? dead.child.signalCode}):\n${dead.output().slice(-4000)}`);
-      return check();
-    },
-    timeoutMs,
+  const dead = () => children.filter((c) => !alive(c));
+  return waitFor(check, {
     what,
-    200,
-  ).catch((error: Error) => {
-    const dead = children.find((c) => !alive(c));
-    throw dead
-      ? new Error(`${dead.name} exited (${dead.child.exitCode ?? dead.child.signalCode}) while waiting for ${what}:\n${dead.output().slice(-4000)}`)
-      : error;
+    timeoutMs,
+    intervalMs: 200,
+    abortIf: () => dead().map((c) => `${c.name} exited (${c.child.exitCode ?? c.child.signalCode})`)[0],
+    context: () =>
+      dead()
+        .map((c) => `${c.name}:\n${c.output().slice(-4000)}`)
+        .join('\n'),
   });
 }
 

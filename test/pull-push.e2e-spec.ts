@@ -3,7 +3,8 @@ import { parseAllDocuments } from 'yaml';
 import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
 import { apiKeyHeader, bearer } from './helpers/fixtures';
-import { FleetEnv, fleetEnv, fleetWorld, requestNamespace, treeFiles, waitFor } from './helpers/fleet';
+import { FleetEnv, fleetEnv, fleetWorld, requestNamespace, treeFiles } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { adminToken } from './helpers/tokens';
 
 jest.setTimeout(90_000);
@@ -49,8 +50,7 @@ describe('pull mode serves what push mode writes', () => {
     await waitFor(
       async () =>
         (await sql<{ state: string }>('SELECT state FROM "NamespaceRequest" WHERE id = ANY($1::uuid[])', [ids])).every((r) => r.state === 'Committed'),
-      30_000,
-      'requests Committed',
+      { what: 'requests Committed', timeoutMs: 30_000 },
     );
     // c: Flux failed to apply it (as the status reader records it): still in the repository, still served.
     await sql(`UPDATE "Namespace" SET state = 'Failed', "failedBy" = 'Flux', "lastError" = 'Flux: admission webhook denied' WHERE name = $1`, [`${t}-c`]);
@@ -107,10 +107,13 @@ describe('pull mode serves what push mode writes', () => {
       .set(bearer(world.tenant.owner))
       .send({ access: [{ subject: { kind: 'User', name: 'bob@example.com' }, role: 'view' }] })
       .expect(201);
-    const after = await waitFor(async () => {
-      const names = bindings((await pull()).flatMap((i) => i.objects));
-      return names.length === before.length - 1 ? names : null;
-    });
+    const after = await waitFor(
+      async () => {
+        const names = bindings((await pull()).flatMap((i) => i.objects));
+        return names.length === before.length - 1 ? names : null;
+      },
+      { what: 'the removed access binding gone from the pulled inputs' },
+    );
     expect(before).toEqual(expect.arrayContaining(after));
 
     // b: the writer could not render its desired state (never committed): not served, as push mode leaves it out.

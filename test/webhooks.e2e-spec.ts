@@ -12,7 +12,8 @@ import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
 import { expectErrorShape } from './helpers/errors';
 import { bearer, newTenant, TenantFixture, uniqueName } from './helpers/fixtures';
-import { FleetEnv, fleetEnv, foreignCommit, TRAILER, waitFor } from './helpers/fleet';
+import { FleetEnv, fleetEnv, foreignCommit, TRAILER } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { KubeStub } from './helpers/kube-stub';
 import { adminToken } from './helpers/tokens';
 
@@ -191,7 +192,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
 
     const name = `${tenant.name}-a`;
     const request = await ask(tenant, name);
-    const got = await waitFor(() => (receiver.at('/signed').length >= 3 ? receiver.at('/signed') : null), 30_000, 'three deliveries');
+    const got = await waitFor(() => (receiver.at('/signed').length >= 3 ? receiver.at('/signed') : null), { what: 'three deliveries', timeoutMs: 30_000 });
     expect(got.map((r) => r.type)).toEqual(['namespace-request.created', 'namespace-request.approved', 'namespace.committed']);
     for (const r of got) {
       expect(verify(hook.secret, r.headers, r.body)).toBe(true);
@@ -218,13 +219,16 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     await subscribe(tenant, receiver.script('/ready', []), ['namespace.committed', 'namespace.ready']);
     const name = `${tenant.name}-ready`;
     await ask(tenant, name);
-    const [committed] = await waitFor(() => (receiver.at('/ready').length >= 1 ? receiver.at('/ready') : null), 30_000, 'namespace.committed');
+    const [committed] = await waitFor(() => (receiver.at('/ready').length >= 1 ? receiver.at('/ready') : null), {
+      what: 'namespace.committed',
+      timeoutMs: 30_000,
+    });
     const { commitSha } = JSON.parse(committed.body).data as { commitSha: string };
     stub.writeKubeconfig(kubeDir, cluster);
     stub.setKustomization({ ready: { status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied' }, lastAppliedRevision: `main@sha1:${commitSha}` });
     stub.putNamespace(name);
     await app.get(ClusterStatusService).reconcileCluster(cluster);
-    const got = await waitFor(() => (receiver.at('/ready').length >= 2 ? receiver.at('/ready') : null), 20_000, 'namespace.ready');
+    const got = await waitFor(() => (receiver.at('/ready').length >= 2 ? receiver.at('/ready') : null), { what: 'namespace.ready', timeoutMs: 20_000 });
     expect(got.map((r) => r.type)).toEqual(['namespace.committed', 'namespace.ready']);
     expect(JSON.parse(got[1].body).data).toMatchObject({ tenant: tenant.name, cluster, namespace: name, state: 'Ready', commitSha });
   });
@@ -234,7 +238,10 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     await subscribe(tenant, receiver.script('/flux-failed', []), ['namespace.committed', 'namespace.failed']);
     const name = `${tenant.name}-flux`;
     await ask(tenant, name);
-    const [committed] = await waitFor(() => (receiver.at('/flux-failed').length >= 1 ? receiver.at('/flux-failed') : null), 30_000, 'namespace.committed');
+    const [committed] = await waitFor(() => (receiver.at('/flux-failed').length >= 1 ? receiver.at('/flux-failed') : null), {
+      what: 'namespace.committed',
+      timeoutMs: 30_000,
+    });
     const { commitSha } = JSON.parse(committed.body).data as { commitSha: string };
     stub.writeKubeconfig(kubeDir, cluster);
     stub.setKustomization({
@@ -242,7 +249,10 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
       lastAttemptedRevision: `main@sha1:${commitSha}`,
     });
     await app.get(ClusterStatusService).reconcileCluster(cluster);
-    const got = await waitFor(() => (receiver.at('/flux-failed').length >= 2 ? receiver.at('/flux-failed') : null), 20_000, 'namespace.failed');
+    const got = await waitFor(() => (receiver.at('/flux-failed').length >= 2 ? receiver.at('/flux-failed') : null), {
+      what: 'namespace.failed',
+      timeoutMs: 20_000,
+    });
     expect(got[1].type).toBe('namespace.failed');
     expect(JSON.parse(got[1].body).data).toMatchObject({ namespace: name, state: 'Failed', reason: 'ReconciliationFailed: quota invalid' });
   });
@@ -265,7 +275,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
       await lock.query('SELECT pg_advisory_unlock($1)', [WRITER_LOCK_KEY]).catch(() => undefined);
       await lock.end();
     }
-    const [got] = await waitFor(() => (receiver.at('/failed').length >= 1 ? receiver.at('/failed') : null), 30_000, 'namespace.failed');
+    const [got] = await waitFor(() => (receiver.at('/failed').length >= 1 ? receiver.at('/failed') : null), { what: 'namespace.failed', timeoutMs: 30_000 });
     expect(got.type).toBe('namespace.failed');
     expect(JSON.parse(got.body).data).toMatchObject({ namespace: name, state: 'Failed', reason: expect.stringContaining('cluster-admin') });
   });
@@ -286,7 +296,10 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
       await lock.query('SELECT pg_advisory_unlock($1)', [WRITER_LOCK_KEY]).catch(() => undefined);
       await lock.end();
     }
-    const [got] = await waitFor(() => (receiver.at('/recovered').length >= 1 ? receiver.at('/recovered') : null), 30_000, 'namespace.committed');
+    const [got] = await waitFor(() => (receiver.at('/recovered').length >= 1 ? receiver.at('/recovered') : null), {
+      what: 'namespace.committed',
+      timeoutMs: 30_000,
+    });
     expect(JSON.parse(got.body).data).toMatchObject({ requestId: id, commitSha: sha });
   });
 
@@ -295,10 +308,10 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     await subscribe(tenant, receiver.script('/expiry', []), ['namespace.*']);
     const name = `${tenant.name}-ttl`;
     await ask(tenant, name, small, { ttl: '1h' });
-    await waitFor(() => (receiver.at('/expiry').length >= 1 ? true : null), 30_000, 'namespace.committed');
+    await waitFor(() => (receiver.at('/expiry').length >= 1 ? true : null), { what: 'namespace.committed', timeoutMs: 30_000 });
     const [ns] = await sql<{ id: string; tenantId: string }>('SELECT id, "tenantId" FROM "Namespace" WHERE name = $1', [name]);
     expect(await app.get(NamespaceExpiryService).expire(ns.id, ns.tenantId, new Date(Date.now() + 2 * 3600_000))).toBe(true);
-    const got = await waitFor(() => (receiver.at('/expiry').length >= 4 ? receiver.at('/expiry') : null), 30_000, 'expiry events');
+    const got = await waitFor(() => (receiver.at('/expiry').length >= 4 ? receiver.at('/expiry') : null), { what: 'expiry events', timeoutMs: 30_000 });
     expect(got.map((r) => r.type)).toEqual(['namespace.committed', 'namespace.expiring', 'namespace.committed', 'namespace.deleted']);
     expect(JSON.parse(got[3].body).data).toMatchObject({ namespace: name, kind: 'Delete', requestedBy: 'system:ttl' });
   });
@@ -309,7 +322,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     const body = { repository: 'team/app', pullRequest: 42, headSha: 'a'.repeat(40), tier: small };
     await http(app).post(`/v1/tenants/${tenant.name}/previews`).set(bearer(tenant.developer)).send(body).expect(201);
     await http(app).delete(`/v1/tenants/${tenant.name}/previews/42`).set(bearer(tenant.developer)).expect(202);
-    const got = await waitFor(() => (receiver.at('/previews').length >= 2 ? receiver.at('/previews') : null), 20_000, 'preview events');
+    const got = await waitFor(() => (receiver.at('/previews').length >= 2 ? receiver.at('/previews') : null), { what: 'preview events', timeoutMs: 20_000 });
     expect(got.map((r) => r.type)).toEqual(['preview.created', 'preview.deleted']);
     expect(JSON.parse(got[1].body).data).toMatchObject({
       tenant: tenant.name,
@@ -331,7 +344,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     await http(app).post(`/v1/namespace-requests/${pending.body.id}/reject`).set(bearer(admin)).send({ comment: 'no' }).expect(200);
     const second = await ask(tenant, `${tenant.name}-gated2`, gated);
     await http(app).post(`/v1/namespace-requests/${second.body.id}/cancel`).set(bearer(tenant.owner)).send({}).expect(200);
-    const got = await waitFor(() => (receiver.at('/decisions').length >= 4 ? receiver.at('/decisions') : null), 20_000, 'decisions');
+    const got = await waitFor(() => (receiver.at('/decisions').length >= 4 ? receiver.at('/decisions') : null), { what: 'decisions', timeoutMs: 20_000 });
     expect(got.map((r) => r.type).sort()).toEqual(
       ['namespace-request.cancelled', 'namespace-request.pending-approval', 'namespace-request.pending-approval', 'namespace-request.rejected'].sort(),
     );
@@ -344,7 +357,10 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     const tenant = await tenantWorld();
     const hook = await subscribe(tenant, receiver.script('/flaky', [500]), ['namespace-request.created']);
     await ask(tenant, `${tenant.name}-f`);
-    const got = await waitFor(() => (receiver.accepted('/flaky').length >= 1 ? receiver.at('/flaky') : null), 20_000, 'a retried delivery');
+    const got = await waitFor(() => (receiver.accepted('/flaky').length >= 1 ? receiver.at('/flaky') : null), {
+      what: 'a retried delivery',
+      timeoutMs: 20_000,
+    });
     expect(got.map((r) => r.status)).toEqual([500, 204]);
     expect(got[0].headers['webhook-id']).toBe(got[1].headers['webhook-id']);
     const [log] = await deliveries(tenant, hook.id);
@@ -360,8 +376,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
         const log = await deliveries(tenant, hook.id);
         return log[0]?.status === 'Dead' ? log : null;
       },
-      30_000,
-      'a dead delivery',
+      { what: 'a dead delivery', timeoutMs: 30_000 },
     );
     expect(dead).toMatchObject({ attempts: 3, lastStatusCode: 500, nextAttemptAt: null, lastError: expect.stringContaining('HTTP 500') });
     const attempts = receiver.at('/down');
@@ -372,7 +387,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
 
     const again = await http(app).post(`/v1/tenants/${tenant.name}/webhooks/${hook.id}/deliveries/${dead.id}/redeliver`).set(bearer(tenant.owner)).expect(202);
     expect(again.body).toMatchObject({ messageId: dead.messageId, status: 'Pending', attempts: 0 });
-    await waitFor(() => (receiver.accepted('/down').length === 1 ? true : null), 20_000, 'the redelivery');
+    await waitFor(() => (receiver.accepted('/down').length === 1 ? true : null), { what: 'the redelivery', timeoutMs: 20_000 });
     expect(receiver.accepted('/down')[0].headers['webhook-id']).toBe(dead.messageId);
     const log = await deliveries(tenant, hook.id);
     expect(log.map((d) => d.status)).toEqual(['Succeeded', 'Dead']);
@@ -406,7 +421,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     await subscribe(tenant, receiver.script('/ordered', [500, 500]));
     const names = [`${tenant.name}-o1`, `${tenant.name}-o2`];
     for (const name of names) await ask(tenant, name);
-    await waitFor(() => (receiver.accepted('/ordered').length >= 6 ? true : null), 30_000, 'six accepted deliveries');
+    await waitFor(() => (receiver.accepted('/ordered').length >= 6 ? true : null), { what: 'six accepted deliveries', timeoutMs: 30_000 });
     for (const name of names) {
       const mine = receiver.accepted('/ordered').filter((r) => r.namespace === `${cluster}/${name}`);
       expect(mine.map((r) => r.type)).toEqual(['namespace-request.created', 'namespace-request.approved', 'namespace.committed']);
@@ -424,7 +439,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     expect(overlap).toBeGreaterThan(23.9 * 3600_000);
     expect(overlap).toBeLessThanOrEqual(24 * 3600_000);
     await ask(tenant, `${tenant.name}-r`);
-    const [got] = await waitFor(() => (receiver.at('/rotated').length >= 1 ? receiver.at('/rotated') : null), 20_000, 'a delivery');
+    const [got] = await waitFor(() => (receiver.at('/rotated').length >= 1 ? receiver.at('/rotated') : null), { what: 'a delivery', timeoutMs: 20_000 });
     expect(String(got.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verify(rotated.body.secret, got.headers, got.body)).toBe(true);
     expect(verify(hook.secret, got.headers, got.body)).toBe(true);
@@ -493,7 +508,7 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     await http(app).get('/v1/webhooks').set(bearer(a.owner)).expect(403);
 
     await ask(a, `${a.name}-iso`);
-    await waitFor(() => (receiver.at('/tenant-a').length >= 1 ? true : null), 20_000, "tenant A's delivery");
+    await waitFor(() => (receiver.at('/tenant-a').length >= 1 ? true : null), { what: "tenant A's delivery", timeoutMs: 20_000 });
     expect(await deliveries(b, hookB.id)).toEqual([]);
     expect(receiver.at('/tenant-b')).toEqual([]);
   });
@@ -507,7 +522,10 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     const tenant = await tenantWorld();
     const name = `${tenant.name}-p`;
     await ask(tenant, name);
-    const got = await waitFor(() => receiver.at('/platform').find((r) => r.namespace === `${cluster}/${name}`), 20_000, 'a platform delivery');
+    const got = await waitFor(() => receiver.at('/platform').find((r) => r.namespace === `${cluster}/${name}`), {
+      what: 'a platform delivery',
+      timeoutMs: 20_000,
+    });
     expect(verify(hook.body.secret, got.headers, got.body)).toBe(true);
     const log = await http(app).get(`/v1/webhooks/${hook.body.id}/deliveries`).set(bearer(admin)).expect(200);
     expect(log.body.items.length).toBeGreaterThanOrEqual(1);

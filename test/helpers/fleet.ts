@@ -10,24 +10,17 @@ import { initBareFleetRepo } from '../../libs/gitops/src';
 import { sh } from '../../libs/gitops/src/testing';
 import { http } from './app';
 import { bearer, tenantOnCatalogue, TenantFixture } from './fixtures';
+import { waitFor as waitForOne } from './wait-for';
 
 export const TRAILER = 'Berth-Request';
 const execFileAsync = promisify(execFile);
 
-/** Polls `check` until it returns something truthy; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 20_000, what = 'condition', intervalMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+/**
+ * @deprecated The positional form, kept only for the console specs until they import ./wait-for's `waitFor`
+ * (the one implementation) themselves; use that one.
+ */
+export function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 20_000, what = 'condition', intervalMs = 100) {
+  return waitForOne(check, { what, timeoutMs, intervalMs });
 }
 
 /** Plain git as a person or another tool would run it (its own author, no Berth code). */
