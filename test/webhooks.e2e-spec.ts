@@ -445,6 +445,49 @@ describe('outbound webhooks (Standard Webhooks, real PostgreSQL, a receiver on l
     expect(verify(hook.secret, got.headers, got.body)).toBe(true);
   });
 
+  it('audits each change to a subscription (create, redeliver, rotate-secret, delete): one event with the tenant and what changed', async () => {
+    const tenant = await tenantWorld();
+    const as = (rid: string) => ({ ...bearer(tenant.owner), 'x-request-id': rid });
+    const url = receiver.script('/audited', []);
+    const created = await http(app)
+      .post(`/v1/tenants/${tenant.name}/webhooks`)
+      .set(as('wh-create'))
+      .send({ url, eventTypes: ['namespace-request.created'] })
+      .expect(201);
+    const hook = created.body.id as string;
+    await ask(tenant, `${tenant.name}-audited`);
+    const [delivered] = await waitFor(
+      async () => {
+        const log = await deliveries(tenant, hook);
+        return log.length === 1 && log[0].status === 'Succeeded' ? log : null;
+      },
+      { what: 'a delivered event', timeoutMs: 20_000 },
+    );
+    await http(app).post(`/v1/tenants/${tenant.name}/webhooks/${hook}/deliveries/${delivered.id}/redeliver`).set(as('wh-redeliver')).expect(202);
+    await http(app).post(`/v1/tenants/${tenant.name}/webhooks/${hook}/rotate-secret`).set(as('wh-rotate')).expect(200);
+    await http(app).delete(`/v1/tenants/${tenant.name}/webhooks/${hook}`).set(as('wh-delete')).expect(204);
+
+    const trail = (await http(app).get(`/v1/audit-events?tenant=${tenant.name}&limit=500`).set(bearer(tenant.owner)).expect(200)).body.items as Array<
+      Record<string, unknown>
+    >;
+    const event = (action: string, requestId: string, before: unknown, after: unknown) => ({
+      action,
+      requestId,
+      actor: `user:${tenant.ownerSub}`,
+      targetType: 'WebhookSubscription',
+      targetId: hook,
+      tenant: tenant.name,
+      before,
+      after,
+    });
+    expect(trail.filter((e) => String(e.action).startsWith('webhook.')).map(({ id: _id, at: _at, ...e }) => e)).toEqual([
+      event('webhook.delete', 'wh-delete', { url }, null),
+      event('webhook.rotate-secret', 'wh-rotate', null, null),
+      event('webhook.redeliver', 'wh-redeliver', null, { messageId: delivered.messageId }),
+      event('webhook.create', 'wh-create', null, { url, eventTypes: ['namespace-request.created'] }),
+    ]);
+  });
+
   it.each([
     ['http://127.0.0.1:9/hook', 'loopback'],
     ['http://10.0.0.1/hook', 'private'],
