@@ -12,6 +12,7 @@ import { specFromInput } from './desired-spec';
 import { ApproveDto, CancelDto, RejectDto, RequestListQueryDto } from './dto/decide.dto';
 import { DryRunResponse, NamespaceRequestResponse } from './dto/namespace-request.response';
 import { CreateNamespaceRequestDto } from './dto/namespace-spec.dto';
+import { NamespaceSpecResponse } from './dto/namespace-spec.response';
 import { Ask, Decided, NamespaceDecisions, policyDenied, refusalOf } from './namespace-decisions';
 import { NamespaceRequestsRepository, RequestWithTenant } from './namespace-requests.repository';
 import { TenantUnitOfWork } from './tenant-unit-of-work';
@@ -58,7 +59,7 @@ export class NamespaceRequestsService {
    * namespace) and delete (DELETE a namespace). Authorization is the caller's job.
    */
   async submit(caller: Caller, tenant: Tenant, ask: Ask, { dryRun, answer }: SubmitOptions): Promise<NamespaceRequestResponse | DryRunResponse> {
-    if (dryRun) return { decision: await this.decisions.evaluate(tenant.id, ask), spec: ask.spec as unknown as DryRunResponse['spec'] };
+    if (dryRun) return { decision: await this.decisions.evaluate(tenant.id, ask), spec: NamespaceSpecResponse.from(ask.spec) };
     const decided = await this.units.run(tenant.id, async (unit) => {
       const outcome = await this.decisions.decide(unit, caller, ask);
       // A deny commits (its audit event) and so does its answer; a pending request is refused before anything is stored.

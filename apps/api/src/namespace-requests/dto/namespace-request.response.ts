@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { NamespaceRequest } from '@prisma/client';
-import type { Decision } from '@berth/policy';
+import { desiredSpecOf } from '@berth/manifests';
 import { NamespaceSpecResponse } from './namespace-spec.response';
 
 export class ReasonResponse {
@@ -11,12 +11,27 @@ export class ReasonResponse {
   @ApiPropertyOptional() requested?: string;
   @ApiPropertyOptional() used?: string;
   @ApiProperty({ enum: ['deny', 'needs-approval'] }) severity: string;
+
+  static of(stored: Record<string, unknown>): ReasonResponse {
+    const out: ReasonResponse = { code: String(stored.code), message: String(stored.message), severity: String(stored.severity) };
+    for (const key of ['field', 'limit', 'requested', 'used'] as const) if (typeof stored[key] === 'string') out[key] = stored[key];
+    return out;
+  }
 }
 
 export class DecisionResponse {
   @ApiProperty({ enum: ['approve', 'needs-approval', 'deny'] }) outcome: string;
   @ApiProperty({ type: [ReasonResponse] }) reasons: ReasonResponse[];
+
+  /** A stored `decision` column (Berth wrote it from a policy Decision), typed; a reason's optional fields stay absent when absent. */
+  static of(json: unknown): DecisionResponse {
+    const stored = isRecord(json) ? json : {};
+    const reasons = Array.isArray(stored.reasons) ? stored.reasons.filter(isRecord).map((reason) => ReasonResponse.of(reason)) : [];
+    return { outcome: String(stored.outcome), reasons };
+  }
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export class NamespaceRequestResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -48,8 +63,8 @@ export class NamespaceRequestResponse {
       namespace: row.namespace,
       cluster: row.cluster,
       state: row.state,
-      spec: row.spec as unknown as NamespaceSpecResponse,
-      decision: row.decision as unknown as Decision,
+      spec: NamespaceSpecResponse.from(desiredSpecOf(row.spec)),
+      decision: DecisionResponse.of(row.decision),
       reason: row.reason,
       requestedBy: row.requestedBy,
       accountable: row.accountable,

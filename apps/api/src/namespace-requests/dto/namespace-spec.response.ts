@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { DesiredSpec } from '@berth/manifests';
 import { LimitRangeDto } from '../../quota-tiers/dto/create-quota-tier.dto';
 import { AccessEntryDto, NETWORK_POLICIES } from './namespace-spec.dto';
 
@@ -20,4 +21,15 @@ export class NamespaceSpecResponse {
   @ApiProperty({ enum: NETWORK_POLICIES, example: 'isolated' }) networkPolicy: string;
   @ApiPropertyOptional({ example: '72h', description: 'Ephemeral namespace: deleted this long after approval' }) ttl?: string;
   @ApiPropertyOptional({ description: "Deleting it needs a platform admin's approval" }) protected?: boolean;
+
+  /** The answer for a desired state (a stored one is read through desiredSpecOf); optional fields stay absent when absent. */
+  static from(spec: DesiredSpec): NamespaceSpecResponse {
+    const out: NamespaceSpecResponse = { labels: spec.labels, annotations: spec.annotations, access: spec.access, networkPolicy: spec.networkPolicy };
+    if (spec.tier !== undefined) out.tier = spec.tier;
+    if (spec.resources !== undefined) out.resources = spec.resources;
+    if (spec.limitRange !== undefined) out.limitRange = spec.limitRange;
+    if (spec.ttl !== undefined) out.ttl = spec.ttl;
+    if (spec.protected !== undefined) out.protected = spec.protected;
+    return out;
+  }
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Namespace } from '@prisma/client';
 import { IsDnsLabel, PageQueryDto } from '@berth/common';
+import { desiredSpecOf } from '@berth/manifests';
 import { DryRunQueryDto } from '../../namespace-requests/dto/decide.dto';
 import { NamespaceSpecResponse } from '../../namespace-requests/dto/namespace-spec.response';
 
@@ -40,7 +41,7 @@ export class NamespaceResponse {
       cluster: row.cluster,
       tenant,
       state: row.state,
-      spec: row.spec as unknown as NamespaceSpecResponse,
+      spec: NamespaceSpecResponse.from(desiredSpecOf(row.spec)),
       resources: row.resources as Record<string, string>,
       expiresAt: row.expiresAt,
       requestId: row.requestId,
