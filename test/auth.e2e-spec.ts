@@ -178,6 +178,12 @@ describe('token lifetime and clock skew (BERTH_JWT_CLOCK_SKEW_SECONDS, default 6
         .get('/v1/me')
         .set(bearer(await rawToken({})))
         .expect(200);
+      // Each application authenticates with its own strategy and configuration, also beside another one in the
+      // same process (passport's registry by name is process-global: the one started last used to serve both).
+      await http(app)
+        .get('/v1/me')
+        .set(bearer(await rawToken({}, { iat: 30 })))
+        .expect(200);
     } finally {
       await strict.close();
       if (saved === undefined) delete process.env.BERTH_JWT_CLOCK_SKEW_SECONDS;

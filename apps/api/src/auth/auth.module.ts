@@ -25,6 +25,6 @@ import { MembershipCache } from './membership-cache';
     // What the global PoliciesGuard loads to check each route's action on the tenant or request it names.
     { provide: AUTHZ_SUBJECTS, useClass: AuthzSubjectsRepository },
   ],
-  exports: [BootstrapAdminService, MembershipCache, AUTHZ_SUBJECTS],
+  exports: [BerthStrategy, BootstrapAdminService, MembershipCache, AUTHZ_SUBJECTS],
 })
 export class AuthModule {}
