@@ -14,7 +14,7 @@ export class AuthzSubjectsRepository implements AuthzSubjects {
   /** On every `/tenants/{tenant}/…` request: cached with the roles (see MembershipCache), one indexed read on a miss. */
   tenantByName(name: string): Promise<TenantRef | null> {
     return this.cache.tenant(name, async () => {
-      const [row] = await this.prisma.$queryRaw<TenantRef[]>`SELECT id::text AS id, name FROM "Tenant" WHERE name = ${name}`;
+      const [row] = await this.prisma.sql.$queryRaw<TenantRef[]>`SELECT id::text AS id, name FROM "Tenant" WHERE name = ${name}`;
       return row ?? null;
     });
   }

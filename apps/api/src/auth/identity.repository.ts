@@ -33,7 +33,7 @@ export class IdentityRepository {
    * runs on every authenticated request, and Prisma would make it two round trips (and compile both).
    */
   membershipsOf(userId: string, groups: string[]): Promise<TenantMembership[]> {
-    return this.prisma.$queryRaw<TenantMembership[]>`
+    return this.prisma.sql.$queryRaw<TenantMembership[]>`
       SELECT m."tenantId" AS "tenantId", t.name AS "tenantName", m.role::text AS role
       FROM "Membership" m JOIN "Tenant" t ON t.id = m."tenantId"
       WHERE (m."subjectKind" = 'User' AND m."subjectName" = ${userId})

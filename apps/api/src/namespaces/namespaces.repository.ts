@@ -36,7 +36,7 @@ export class NamespacesRepository {
     const state = filter.state ? Prisma.sql`AND state = ${filter.state}::"NamespaceState"` : Prisma.empty;
     const cluster = filter.cluster ? Prisma.sql`AND cluster = ${filter.cluster}` : Prisma.empty;
     const from = after ? Prisma.sql`AND id > ${after}::uuid` : Prisma.empty;
-    const rows = await this.prisma.$queryRaw<Array<Namespace & { _tenantId: string; _tenantName: string }>>`
+    const rows = await this.prisma.sql.$queryRaw<Array<Namespace & { _tenantId: string; _tenantName: string }>>`
       SELECT t.id::text AS "_tenantId", t.name AS "_tenantName", n.*
       FROM "Tenant" t LEFT JOIN LATERAL (
         SELECT * FROM "Namespace" WHERE "tenantId" = t.id ${state} ${cluster} ${from} ORDER BY id LIMIT ${limit + 1}
@@ -67,7 +67,7 @@ export class NamespacesRepository {
 
   /** Expired namespaces still in the desired state and not yet handled for this expiry (oldest first). */
   expiredIds(now: Date, limit: number) {
-    return this.prisma.$queryRaw<Array<{ id: string; tenantId: string }>>`
+    return this.prisma.sql.$queryRaw<Array<{ id: string; tenantId: string }>>`
       SELECT n.id::text AS id, n."tenantId"::text AS "tenantId" FROM "Namespace" n
       WHERE ${expiredAndNotAsked(now)} ORDER BY n."expiresAt" LIMIT ${limit}`;
   }

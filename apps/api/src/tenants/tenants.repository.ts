@@ -8,11 +8,11 @@ export class TenantsRepository {
 
   /**
    * By name, without a visibility filter: the caller checks the row against the caller's ability (the
-   * same rules a list filters with). Raw SQL: this runs on most requests, and Prisma's query compiler
-   * costs more CPU than the query itself.
+   * same rules a list filters with). Raw SQL on the pool (`prisma.sql`): this runs on most requests, and
+   * Prisma's query pipeline costs more CPU than the query itself.
    */
   async findByName(name: string): Promise<Tenant | null> {
-    const [row] = await this.prisma.$queryRaw<Tenant[]>`SELECT * FROM "Tenant" WHERE name = ${name}`;
+    const [row] = await this.prisma.sql.$queryRaw<Tenant[]>`SELECT * FROM "Tenant" WHERE name = ${name}`;
     return row ?? null;
   }
 
@@ -21,7 +21,7 @@ export class TenantsRepository {
     const filter = tenantFilterSql(visible);
     if (filter) {
       const from = after === undefined ? Prisma.empty : Prisma.sql`AND name > ${after}`;
-      return this.prisma.$queryRaw<Tenant[]>`SELECT * FROM "Tenant" WHERE ${filter} ${from} ORDER BY name ASC LIMIT ${limit + 1}`;
+      return this.prisma.sql.$queryRaw<Tenant[]>`SELECT * FROM "Tenant" WHERE ${filter} ${from} ORDER BY name ASC LIMIT ${limit + 1}`;
     }
     return this.prisma.tenant.findMany({
       where: after ? { AND: [visible, { name: { gt: after } }] } : visible,
