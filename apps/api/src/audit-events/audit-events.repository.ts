@@ -71,13 +71,18 @@ export class AuditEventsRepository {
 const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /**
- * The one INSERT of an audit event. Raw SQL: it is part of every write's transaction (every namespace
- * decision), and Prisma's query compiler would cost more CPU than the insert itself. Exported only for
- * audit.writer.ts, until its last callers inject this repository.
+ * The one INSERT of an audit event, as a statement: run on its own (`insertAuditEvent`), or as a part of a
+ * decision's one write statement. Raw SQL: it is part of every write's transaction (every namespace
+ * decision), and Prisma's query pipeline would cost more CPU than the insert itself.
  */
-export async function insertAuditEvent(tx: AuditTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await tx.$executeRaw`
+export function auditInsert(actor: AuditActor, entry: AuditEntry): Prisma.Sql {
+  return Prisma.sql`
     INSERT INTO "AuditEvent" (id, at, actor, "requestId", action, "targetType", "targetId", "tenantId", before, after)
     VALUES (${randomUUID()}::uuid, ${new Date()}, ${actor.principal.actor}, ${actor.requestId ?? null}, ${entry.action}, ${entry.targetType},
             ${entry.targetId}, ${entry.tenantId ?? null}::uuid, ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb)`;
+}
+
+/** Records an audit event in `tx`. Exported for audit.writer.ts, until its last callers inject this repository. */
+export async function insertAuditEvent(tx: AuditTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await tx.$executeRaw(auditInsert(actor, entry));
 }

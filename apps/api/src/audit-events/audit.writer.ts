@@ -2,4 +2,4 @@
  * The audit writer of code that does not inject {@link AuditEventsRepository} yet (namespace-requests,
  * previews): the same one INSERT as `AuditEventsRepository.record`. New code injects the repository.
  */
-export { insertAuditEvent as recordAudit, type AuditEntry } from './audit-events.repository';
+export { auditInsert, insertAuditEvent as recordAudit, type AuditEntry } from './audit-events.repository';

@@ -1,17 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { desiredSpecOf } from '@berth/manifests';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NamespaceRequest } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { assertVersion, ConflictError, NO_VERSION, UnprocessableError } from '@berth/common';
+import { assertVersion, Clock, ConflictError, NO_VERSION, UnprocessableError } from '@berth/common';
 import { BerthMetrics } from '@berth/common/metrics';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { FleetQueue } from '@berth/fleet';
 import { Decision, evaluate, parseDuration, PolicyOptions, RequestKind } from '@berth/policy';
 import type { SqlTx } from '@berth/prisma';
 import { requestEvent, WebhookEvents } from '@berth/webhooks';
-import { recordAudit } from '../audit-events/audit.writer';
+import { auditInsert, recordAudit } from '../audit-events/audit.writer';
 import { approvedQuota, DesiredSpec } from './desired-spec';
-import { NamespaceRequestsRepository, PolicyState, RequestWithTenant } from './namespace-requests.repository';
+import { NamespaceRequestsRepository, NamespaceWrite, NewRequest, PolicyState, RequestWithTenant } from './namespace-requests.repository';
 import { buildSnapshot, policyOptionsFrom, tiersOf } from './policy-snapshot';
 import type { TenantUnit } from './tenant-unit-of-work';
 
@@ -87,6 +88,7 @@ export class NamespaceDecisions {
     private readonly fleet: FleetQueue,
     private readonly webhooks: WebhookEvents,
     private readonly metrics: BerthMetrics,
+    private readonly clock: Clock,
   ) {
     this.policyOptions = policyOptionsFrom(config);
   }
@@ -117,7 +119,9 @@ export class NamespaceDecisions {
       return { outcome: 'denied', decision };
     }
     const approved = decision.outcome === 'approve';
-    const request = await this.requests.createRequest(tx, state.tenant.name, {
+    const now = this.clock.now();
+    const data: NewRequest = {
+      id: randomUUID(),
       tenantId,
       kind: ask.kind,
       namespace: ask.name,
@@ -129,18 +133,23 @@ export class NamespaceDecisions {
       requestedBy: actor.principal.actor,
       accountable: actor.principal.accountable,
       decidedBy: approved ? POLICY_ACTOR : null,
-      decidedAt: approved ? new Date() : null,
-    });
-    if (approved) await this.apply(tx, request, state);
-    const next = approved ? 'namespace-request.approved' : 'namespace-request.pending-approval';
-    await this.webhooks.emit(tx, [requestEvent('namespace-request.created', request, state.tenant.name), requestEvent(next, request, state.tenant.name)]);
-    await recordAudit(tx, actor, {
+      decidedAt: approved ? now : null,
+    };
+    const audit = auditInsert(actor, {
       action: 'namespace-request.create',
       targetType: 'NamespaceRequest',
-      targetId: request.id,
+      targetId: data.id,
       tenantId,
-      after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: request.state, decision, reason: ask.reason },
+      after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: data.state, decision, reason: ask.reason },
     });
+    // The request, what an approval does to the namespace and the audit event: one statement under the lock.
+    const write = approved ? this.namespaceWrite(data, state, now) : null;
+    const { request, namespaceWritten } = await this.requests.storeDecision(tx, state.tenant.name, data, write, [audit]);
+    // Throwing rolls the whole unit back: the request and its audit event go with it.
+    if (write && !namespaceWritten) throw nameTakenMeanwhile(ask.cluster, ask.name);
+    if (approved) await this.fleet.enqueue(tx, request.id);
+    const next = approved ? 'namespace-request.approved' : 'namespace-request.pending-approval';
+    await this.webhooks.emit(tx, [requestEvent('namespace-request.created', request, state.tenant.name), requestEvent(next, request, state.tenant.name)]);
     return { outcome: 'stored', decision, request };
   }
 
@@ -159,7 +168,7 @@ export class NamespaceDecisions {
       state: 'Approved',
       decision,
       decidedBy: actor.principal.actor,
-      decidedAt: new Date(),
+      decidedAt: this.clock.now(),
       comment,
     });
     await this.apply(tx, request, state);
@@ -180,32 +189,40 @@ export class NamespaceDecisions {
   }
 
   /**
-   * Makes an approved request the namespace's desired state (and its quota ledger), and writes its
-   * outbox record (a fleet-writer job) in the same transaction.
+   * Makes an approved request (stored before, e.g. a pending one just approved) the namespace's desired
+   * state (and its quota ledger), and writes its outbox record (a fleet-writer job) in the same transaction.
    */
   private async apply(tx: SqlTx, request: NamespaceRequest, state: PolicyState): Promise<void> {
-    const spec = desiredSpecOf(request.spec);
-    const current = state.current ?? undefined;
+    const written = await this.requests.applyApproved(tx, this.namespaceWrite(request, state, this.clock.now()));
+    // Throwing rolls the whole unit back.
+    if (!written) throw nameTakenMeanwhile(request.cluster, request.namespace);
     await this.fleet.enqueue(tx, request.id);
+  }
+
+  /** What approving `request` does to its namespace, given the state read under the lock. */
+  private namespaceWrite(
+    request: Pick<NewRequest, 'id' | 'kind' | 'tenantId' | 'cluster' | 'namespace' | 'spec'>,
+    state: PolicyState,
+    now: Date,
+  ): NamespaceWrite {
+    const current = state.current ?? undefined;
     if (request.kind === 'Delete') {
       if (!current) throw new ConflictError(`Namespace ${request.namespace} no longer exists`);
-      await this.requests.markDeleting(tx, current.id, request.id);
-      return;
+      return { kind: 'delete', id: current.id, requestId: request.id, at: now };
     }
+    const spec = desiredSpecOf(request.spec);
     const ttlSeconds = spec.ttl ? parseDuration(spec.ttl) : null;
-    const written = await this.requests.upsertNamespace(
-      tx,
-      { id: request.kind === 'Change' ? current?.id : undefined, tenantId: request.tenantId, cluster: request.cluster, name: request.namespace },
-      {
+    return {
+      kind: 'upsert',
+      target: { id: request.kind === 'Change' ? current?.id : undefined, tenantId: request.tenantId, cluster: request.cluster, name: request.namespace },
+      desired: {
         spec,
         // Frozen at approval: a change that keeps the quota keeps the resources approved before.
         ...approvedQuota(spec, request.kind === 'Change' ? current : undefined, tiersOf(state)),
-        expiresAt: ttlSeconds ? new Date(Date.now() + ttlSeconds * 1000) : null,
+        expiresAt: ttlSeconds ? new Date(now.getTime() + ttlSeconds * 1000) : null,
         requestId: request.id,
       },
-    );
-    // Throwing rolls the whole unit back: the request, its outbox job and its audit event go with it.
-    if (!written) throw nameTakenMeanwhile(request.cluster, request.namespace);
+    };
   }
 }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '@berth/common';
 import { MetricsModule } from '@berth/common/metrics';
 import { FleetWriterModule } from '@berth/fleet';
 import { PrismaModule } from '@berth/prisma';
@@ -12,7 +13,7 @@ import { NamespaceDecisions } from './namespace-decisions';
 import { TenantUnitOfWork } from './tenant-unit-of-work';
 
 @Module({
-  imports: [PrismaModule, FleetWriterModule, WebhooksModule, MetricsModule, TenantsModule, IdempotencyModule],
+  imports: [PrismaModule, ClockModule, FleetWriterModule, WebhooksModule, MetricsModule, TenantsModule, IdempotencyModule],
   controllers: [NamespaceRequestsController],
   providers: [NamespaceRequestsService, NamespaceRequestsRepository, NamespaceDecisions, TenantUnitOfWork],
   exports: [NamespaceRequestsService, NamespaceDecisions, TenantUnitOfWork],

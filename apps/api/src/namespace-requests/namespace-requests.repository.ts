@@ -46,8 +46,9 @@ export interface PolicyState {
 
 type PolicyStateRow = Omit<PolicyState, 'allocated'> & { allocated: Record<string, string> };
 
-/** What a new request stores (the decision path fills every field). */
+/** What a new request stores (the decision path fills every field, its id included). */
 export interface NewRequest {
+  id: string;
   tenantId: string;
   kind: NamespaceRequest['kind'];
   namespace: string;
@@ -61,6 +62,18 @@ export interface NewRequest {
   decidedBy: string | null;
   decidedAt: Date | null;
 }
+
+/**
+ * What an approved request does to its namespace: a new desired state and its quota ledger (create, change),
+ * or leaving the desired state (delete: the allocation released, the name kept until the folder is removed).
+ */
+export type NamespaceWrite =
+  | {
+      kind: 'upsert';
+      target: { id?: string; tenantId: string; cluster: string; name: string };
+      desired: { spec: unknown; resources: Record<string, string>; limitRange: unknown; expiresAt: Date | null; requestId: string };
+    }
+  | { kind: 'delete'; id: string; requestId: string; at: Date };
 
 @Injectable()
 export class NamespaceRequestsRepository {
@@ -107,17 +120,42 @@ export class NamespaceRequestsRepository {
     return this.policyState(this.prisma, tenantId, cluster, name);
   }
 
-  /** Stores a request in one statement (INSERT … RETURNING): it runs inside the tenant's lock on every decision. */
-  async createRequest(tx: SqlTx, tenantName: string, data: NewRequest): Promise<RequestWithTenant> {
+  /**
+   * A decision's writes in one statement (one round trip under the tenant's lock): the new request, what
+   * an approval does to the namespace (when `write` is given) and `sideWrites` (the audit event). Says
+   * whether the namespace was written: not when a new namespace's (cluster, name) was taken meanwhile by
+   * another tenant's decision (each holds only its own tenant's lock; the unique key decides).
+   */
+  async storeDecision(
+    tx: SqlTx,
+    tenantName: string,
+    data: NewRequest,
+    write: NamespaceWrite | null,
+    sideWrites: Prisma.Sql[],
+  ): Promise<{ request: RequestWithTenant; namespaceWritten: boolean }> {
     const now = new Date();
-    const [row] = await tx.$queryRaw<NamespaceRequest[]>`
-      INSERT INTO "NamespaceRequest" (id, "tenantId", kind, namespace, cluster, spec, state, decision, reason, "requestedBy", accountable,
-                                      "decidedBy", "decidedAt", "createdAt", "updatedAt")
-      VALUES (${randomUUID()}::uuid, ${data.tenantId}::uuid, ${data.kind}::"RequestKind", ${data.namespace}, ${data.cluster},
-              ${JSON.stringify(data.spec)}::jsonb, ${data.state}::"RequestState", ${JSON.stringify(data.decision)}::jsonb, ${data.reason ?? null},
-              ${data.requestedBy}, ${data.accountable}, ${data.decidedBy}, ${data.decidedAt}, ${now}, ${now})
-      RETURNING *`;
-    return { ...row, tenant: { name: tenantName } };
+    const ctes = [
+      Prisma.sql`req AS (
+        INSERT INTO "NamespaceRequest" (id, "tenantId", kind, namespace, cluster, spec, state, decision, reason, "requestedBy", accountable,
+                                        "decidedBy", "decidedAt", "createdAt", "updatedAt")
+        VALUES (${data.id}::uuid, ${data.tenantId}::uuid, ${data.kind}::"RequestKind", ${data.namespace}, ${data.cluster},
+                ${JSON.stringify(data.spec)}::jsonb, ${data.state}::"RequestState", ${JSON.stringify(data.decision)}::jsonb, ${data.reason ?? null},
+                ${data.requestedBy}, ${data.accountable}, ${data.decidedBy}, ${data.decidedAt}, ${now}, ${now})
+        RETURNING *)`,
+      ...(write ? [namespaceWriteCtes(write)] : []),
+      ...sideWrites.map((statement, i) => Prisma.sql`${Prisma.raw(`side${i}`)} AS (${statement})`),
+    ];
+    const written = write ? Prisma.sql`(SELECT count(*) FROM ns)::int` : Prisma.sql`0`;
+    const [row] = await tx.$queryRaw<Array<NamespaceRequest & { namespaceWritten: number }>>`
+      WITH ${Prisma.join(ctes, ', ')} SELECT req.*, ${written} AS "namespaceWritten" FROM req`;
+    const { namespaceWritten, ...request } = row;
+    return { request: { ...request, tenant: { name: tenantName } }, namespaceWritten: namespaceWritten > 0 };
+  }
+
+  /** What an approval does to the namespace (the request was stored before); false as `storeDecision` says. */
+  async applyApproved(tx: SqlTx, write: NamespaceWrite): Promise<boolean> {
+    const [row] = await tx.$queryRaw<Array<{ written: number }>>`WITH ${namespaceWriteCtes(write)} SELECT count(*)::int AS written FROM ns`;
+    return row.written > 0;
   }
 
   findRequest(visible: Prisma.NamespaceRequestWhereInput, id: string): Promise<RequestWithTenant | null> {
@@ -167,55 +205,45 @@ export class NamespaceRequestsRepository {
                         AND state = 'PendingApproval' AND kind IN ('Change', 'Delete')) AS pending`;
     return row.pending;
   }
+}
 
-  /**
-   * Writes a namespace's new desired state and its ledger rows (exact milli-units per resource), in one
-   * statement: the namespace row, the ledger's rows upserted, the resources it no longer has removed.
-   * Null when a new namespace's (cluster, name) was taken meanwhile by another tenant's decision (each
-   * holds only its own tenant's lock; the unique key decides, and the statement then writes nothing).
-   */
-  async upsertNamespace(
-    tx: SqlTx,
-    target: { id?: string; tenantId: string; cluster: string; name: string },
-    desired: { spec: unknown; resources: Record<string, string>; limitRange: unknown; expiresAt: Date | null; requestId: string },
-  ): Promise<Namespace | null> {
-    const ledger = [...parseResources(desired.resources)];
-    const resources = ledger.map(([resource]) => resource);
-    const millis = ledger.map(([, milli]) => milli.toString());
-    const [spec, quota, limitRange] = [
-      JSON.stringify(desired.spec),
-      JSON.stringify(desired.resources),
-      desired.limitRange ? JSON.stringify(desired.limitRange) : null,
-    ];
-    const now = new Date();
-    const written = target.id
-      ? Prisma.sql`UPDATE "Namespace" SET spec = ${spec}::jsonb, resources = ${quota}::jsonb, "limitRange" = ${limitRange}::jsonb,
-                     "expiresAt" = ${desired.expiresAt}, "requestId" = ${desired.requestId}::uuid, state = 'Approved', "lastError" = NULL,
-                     version = version + 1, "updatedAt" = ${now}
-                   WHERE id = ${target.id}::uuid RETURNING *`
-      : Prisma.sql`INSERT INTO "Namespace" (id, "tenantId", cluster, name, spec, resources, "limitRange", "expiresAt", "requestId", state, "createdAt", "updatedAt")
-                   VALUES (${randomUUID()}::uuid, ${target.tenantId}::uuid, ${target.cluster}, ${target.name}, ${spec}::jsonb, ${quota}::jsonb,
-                           ${limitRange}::jsonb, ${desired.expiresAt}, ${desired.requestId}::uuid, 'Approved', ${now}, ${now})
-                   ON CONFLICT (cluster, name) DO NOTHING
-                   RETURNING *`;
-    // The statement's parts see one snapshot: they touch disjoint ledger rows (upsert the kept keys, delete the others).
-    const [row] = await tx.$queryRaw<Namespace[]>`
-      WITH ns AS (${written}),
-      kept AS (
-        INSERT INTO "Allocation" ("namespaceId", "tenantId", resource, milli)
-        SELECT ns.id, ns."tenantId", l.resource, l.milli FROM ns, unnest(${resources}::text[], ${millis}::bigint[]) AS l(resource, milli)
-        ON CONFLICT ("namespaceId", resource) DO UPDATE SET milli = EXCLUDED.milli
-      ),
-      dropped AS (DELETE FROM "Allocation" a USING ns WHERE a."namespaceId" = ns.id AND a.resource <> ALL(${resources}::text[]))
-      SELECT * FROM ns`;
-    return row ?? null;
+/**
+ * A namespace write as CTEs of one statement; `ns` holds the namespace rows written. An upsert writes the
+ * row and its ledger (exact milli-units per resource: the kept resources upserted, the others removed; the
+ * parts see one snapshot and touch disjoint ledger rows). A new namespace whose (cluster, name) is taken
+ * writes nothing. A delete releases the allocation and marks the row Deleting.
+ */
+function namespaceWriteCtes(write: NamespaceWrite): Prisma.Sql {
+  if (write.kind === 'delete') {
+    return Prisma.sql`released AS (DELETE FROM "Allocation" WHERE "namespaceId" = ${write.id}::uuid),
+      ns AS (UPDATE "Namespace" SET state = 'Deleting', "requestId" = ${write.requestId}::uuid, version = version + 1, "updatedAt" = ${write.at}
+              WHERE id = ${write.id}::uuid RETURNING id)`;
   }
-
-  /** A deleted namespace leaves the desired state: its allocation is released, its name stays taken until removed. */
-  async markDeleting(tx: SqlTx, id: string, requestId: string): Promise<void> {
-    await tx.$executeRaw`
-      WITH released AS (DELETE FROM "Allocation" WHERE "namespaceId" = ${id}::uuid)
-      UPDATE "Namespace" SET state = 'Deleting', "requestId" = ${requestId}::uuid, version = version + 1, "updatedAt" = ${new Date()}
-       WHERE id = ${id}::uuid`;
-  }
+  const { target, desired } = write;
+  const ledger = [...parseResources(desired.resources)];
+  const resources = ledger.map(([resource]) => resource);
+  const millis = ledger.map(([, milli]) => milli.toString());
+  const [spec, quota, limitRange] = [
+    JSON.stringify(desired.spec),
+    JSON.stringify(desired.resources),
+    desired.limitRange ? JSON.stringify(desired.limitRange) : null,
+  ];
+  const now = new Date();
+  const row = target.id
+    ? Prisma.sql`UPDATE "Namespace" SET spec = ${spec}::jsonb, resources = ${quota}::jsonb, "limitRange" = ${limitRange}::jsonb,
+                   "expiresAt" = ${desired.expiresAt}, "requestId" = ${desired.requestId}::uuid, state = 'Approved', "lastError" = NULL,
+                   version = version + 1, "updatedAt" = ${now}
+                 WHERE id = ${target.id}::uuid RETURNING id, "tenantId"`
+    : Prisma.sql`INSERT INTO "Namespace" (id, "tenantId", cluster, name, spec, resources, "limitRange", "expiresAt", "requestId", state, "createdAt", "updatedAt")
+                 VALUES (${randomUUID()}::uuid, ${target.tenantId}::uuid, ${target.cluster}, ${target.name}, ${spec}::jsonb, ${quota}::jsonb,
+                         ${limitRange}::jsonb, ${desired.expiresAt}, ${desired.requestId}::uuid, 'Approved', ${now}, ${now})
+                 ON CONFLICT (cluster, name) DO NOTHING
+                 RETURNING id, "tenantId"`;
+  return Prisma.sql`ns AS (${row}),
+    kept AS (
+      INSERT INTO "Allocation" ("namespaceId", "tenantId", resource, milli)
+      SELECT ns.id, ns."tenantId", l.resource, l.milli FROM ns, unnest(${resources}::text[], ${millis}::bigint[]) AS l(resource, milli)
+      ON CONFLICT ("namespaceId", resource) DO UPDATE SET milli = EXCLUDED.milli
+    ),
+    dropped AS (DELETE FROM "Allocation" a USING ns WHERE a."namespaceId" = ns.id AND a.resource <> ALL(${resources}::text[]))`;
 }

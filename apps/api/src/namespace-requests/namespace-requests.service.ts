@@ -48,7 +48,7 @@ export class NamespaceRequestsService {
   ) {}
 
   async create(caller: Caller, tenantName: string, dto: CreateNamespaceRequestDto, opts: SubmitOptions): Promise<NamespaceRequestResponse | DryRunResponse> {
-    const tenant = await this.tenants.resolve(caller, tenantName);
+    const tenant = await this.tenants.resolveRef(caller, tenantName);
     assertCan(caller.ability, 'create', 'NamespaceRequest', { tenantId: tenant.id });
     if (dto.protected !== undefined) assertCan(caller.ability, 'delete', 'Namespace', { tenantId: tenant.id }, 'protected');
     return this.submit(caller, tenant, { kind: 'Create', name: dto.name, cluster: dto.cluster, spec: specFromInput(dto), reason: dto.reason }, opts);
@@ -58,7 +58,7 @@ export class NamespaceRequestsService {
    * One ask decided in its own tenant unit, its answer recorded with it: shared by create, change (PATCH a
    * namespace) and delete (DELETE a namespace). Authorization is the caller's job.
    */
-  async submit(caller: Caller, tenant: Tenant, ask: Ask, { dryRun, answer }: SubmitOptions): Promise<NamespaceRequestResponse | DryRunResponse> {
+  async submit(caller: Caller, tenant: Pick<Tenant, 'id'>, ask: Ask, { dryRun, answer }: SubmitOptions): Promise<NamespaceRequestResponse | DryRunResponse> {
     if (dryRun) return { decision: await this.decisions.evaluate(tenant.id, ask), spec: NamespaceSpecResponse.from(ask.spec) };
     const decided = await this.units.run(tenant.id, async (unit) => {
       const outcome = await this.decisions.decide(unit, caller, ask);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { subject } from '@casl/ability';
 import { Prisma, Tenant } from '@prisma/client';
-import { accessibleWhere, Action, assertCan, Caller } from '@berth/authz';
+import { accessibleWhere, Action, assertCan, AUTHZ_SUBJECTS, AuthzSubjects, Caller } from '@berth/authz';
 import {
   assertVersion,
   ConflictError,
@@ -39,6 +39,7 @@ export class TenantsService {
     private readonly audit: AuditEventsRepository,
     private readonly fleet: FleetQueue,
     private readonly uow: UnitOfWork,
+    @Inject(AUTHZ_SUBJECTS) private readonly subjects: AuthzSubjects,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
@@ -48,6 +49,15 @@ export class TenantsService {
    */
   async resolve(caller: Caller, name: string): Promise<Tenant> {
     return this.visible(caller, name, await this.tenants.findByName(name));
+  }
+
+  /**
+   * The tenant's id and name if the caller may read it, else 404 like `resolve`: for routes that need no
+   * more than that (a namespace request reads the tenant's policy fields under its lock). The policies
+   * guard's lookup, cached with the roles, so a create costs no tenant read of its own.
+   */
+  async resolveRef(caller: Caller, name: string): Promise<{ id: string; name: string }> {
+    return this.visible(caller, name, await this.subjects.tenantByName(name));
   }
 
   /** The row if the caller may read it (the rule `accessibleWhere` filters lists with, checked on the row), else 404. */
