@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { runInChild } from './child';
 import { percentile } from './stats';
 
@@ -57,15 +58,29 @@ async function childMain(): Promise<void> {
     let errors = 0;
     const start = performance.now();
     const deadline = start + wire.durationSec * 1000;
+    // node:http with keep-alive (one socket per worker), not fetch: fetch's machinery cost this child about as
+    // much CPU per request as the server's own HTTP handling, CPU the server and PostgreSQL share on a small machine.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: wire.connections });
+    const post = (target: string, payload: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(payload) } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(payload);
+      });
     const worker = async (w: number) => {
       for (let seq = 0; performance.now() < deadline; seq++) {
         const t0 = performance.now();
         try {
-          const res = await fetch(url(w, seq, wire.ctx), { method: 'POST', headers, body: JSON.stringify(body(w, seq, wire.ctx)) });
-          const text = await res.text();
+          const res = await post(url(w, seq, wire.ctx), JSON.stringify(body(w, seq, wire.ctx)));
           latencies.push(performance.now() - t0);
           if (res.status < 200 || res.status > 299) {
-            const seen = (non2xx[res.status] ??= { count: 0, sample: text.slice(0, 300) });
+            const seen = (non2xx[res.status] ??= { count: 0, sample: res.text.slice(0, 300) });
             seen.count++;
           }
         } catch {
