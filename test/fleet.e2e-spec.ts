@@ -63,6 +63,26 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     await env?.cleanup();
   });
 
+  it('an approval rings the writer at once (pg_notify in its transaction): Committed within 5 s, far inside the 30 s sweep', async () => {
+    const world = await fleetWorld(app);
+    const started = Date.now();
+    await committed([await requestNamespace(app, world, `${world.tenant.name}-bell`)], 5_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('listens again after its listening connection is killed, and catches up on what was approved meanwhile', async () => {
+    const world = await fleetWorld(app);
+    const killed = await sql<{ killed: boolean }>(
+      "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = 'berth-fleet-wakeups' AND pid <> pg_backend_pid()",
+    );
+    expect(killed.length).toBeGreaterThan(0);
+    // Approved while nobody listens (the notification is lost): the reconnect's catch-up drain commits it.
+    const id = await requestNamespace(app, world, `${world.tenant.name}-gap`);
+    await committed([id], 8_000);
+    // And the bell rings again afterwards.
+    await committed([await requestNamespace(app, world, `${world.tenant.name}-after`)], 5_000);
+  });
+
   it("re-renders a tenant's onboarding when its owner registers an app repository (GitRepository + Kustomization as the tenant)", async () => {
     const world = await fleetWorld(app);
     const name = `${world.tenant.name}-app`;

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Prisma } from '@prisma/client';
 import PgBoss from 'pg-boss';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { OutboxQueue, pgBossIn, type SqlTx } from '@berth/prisma';
+import { FLEET_CHANNEL } from './fleet-wakeups';
 
 export const FLEET_QUEUE = 'fleet-sync';
 
 export interface FleetJob {
-  /** An approved request to commit. */
+  /** An approved request to commit (jobs of earlier versions; approvals now ring the doorbell, see wakeExpression). */
   requestId?: string;
   /** A tenant whose onboarding files (service account, app repository) must be re-rendered. */
   tenant?: string;
@@ -43,9 +45,18 @@ export class FleetQueue implements OnModuleInit, OnApplicationShutdown {
     return this.queue.start();
   }
 
-  /** The outbox record of an approved change, written in the approval's transaction. */
-  async enqueue(tx: SqlTx, requestId: string): Promise<void> {
-    await this.boss.send(FLEET_QUEUE, { requestId } satisfies FleetJob, { db: pgBossIn(tx) });
+  /**
+   * The outbox's doorbell for approved changes, as an SQL expression for the approval's own statement:
+   * PostgreSQL delivers the notification only if the transaction commits, and the change itself waits in
+   * the database (the writer's sweep finds it even if nobody was listening).
+   */
+  wakeExpression(): Prisma.Sql {
+    return Prisma.sql`pg_notify(${FLEET_CHANNEL}, '')`;
+  }
+
+  /** The doorbell on its own statement, in the caller's transaction. */
+  async wakeIn(tx: SqlTx): Promise<void> {
+    await tx.$queryRaw`SELECT ${this.wakeExpression()}`;
   }
 
   /** The tenant's onboarding changed (e.g. its app repository): re-render it, in the change's transaction. */

@@ -7,6 +7,7 @@ import { DriftReport, FleetDrift } from './fleet-drift.service';
 import { FleetWriterLock } from './fleet-lock';
 import { FleetQueue } from './fleet-queue.service';
 import { FleetRepoProvider } from './fleet-repo.provider';
+import { FleetWakeups } from './fleet-wakeups';
 import { FleetWriterRepository } from './fleet-writer.repository';
 import { WriterHealth } from './writer-health.service';
 
@@ -27,6 +28,9 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
   /** This process drains the queue (BERTH_FLEET_WRITER=inline); drift and reconcile work either way. */
   private writing = false;
   private draining?: Promise<void>;
+  /** A wake-up came while a drain ran (it may have been past its last look): drain once more after it. */
+  private wokenWhileDraining = false;
+  private wakeups?: FleetWakeups;
   /** Tenants whose onboarding files must be re-rendered (from `tenant` jobs). */
   private readonly tenantsToRefresh = new Set<string>();
 
@@ -69,6 +73,9 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
       const left = tenants.filter((t) => this.tenantsToRefresh.has(t));
       if (left.length > 0) throw new Error(`onboarding of ${left.join(', ')} not pushed yet (${this.health.lastError ?? 'writer busy'})`);
     });
+    // Approvals ring in their own transaction (pg_notify): the writer starts within milliseconds of a commit.
+    this.wakeups = new FleetWakeups(this.config.databaseUrl, () => this.wake(), this.logger);
+    await this.wakeups.start();
     this.sweep = new PeriodicTask({
       name: 'fleet writer sweep',
       every: () => this.health.nextSweepMs(),
@@ -86,6 +93,7 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    await this.wakeups?.stop();
     await this.sweep?.stop();
     await this.queue.stopWorking();
     await this.draining;
@@ -105,8 +113,19 @@ export class FleetWriter implements OnApplicationBootstrap, BeforeApplicationShu
   drain(): Promise<void> {
     if (!this.writing || this.stopping) return Promise.resolve();
     // One drain per process at a time; a wake-up during a drain is covered by its next loop.
-    this.draining ??= this.attempt().finally(() => (this.draining = undefined));
+    this.draining ??= this.attempt().finally(() => {
+      this.draining = undefined;
+      if (!this.wokenWhileDraining) return;
+      this.wokenWhileDraining = false;
+      void this.drain();
+    });
     return this.draining;
+  }
+
+  /** The doorbell: drain now, or once more after the drain in flight (it may have been past its last look). */
+  private wake(): void {
+    if (this.draining) this.wokenWhileDraining = true;
+    else void this.drain();
   }
 
   async status() {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '@prisma/client';
 import type { PrismaTx, SqlTx } from '@berth/prisma';
 import { filtersMatching, WebhookEventType } from './event-types';
 import { newMessageId } from './signature';
@@ -15,8 +16,19 @@ export class WebhookEvents {
   constructor(private readonly queue: WebhookQueue) {}
 
   async emit(tx: SqlTx, events: WebhookEvent | WebhookEvent[]): Promise<void> {
+    const fanOut = this.fanOut(events);
+    if (fanOut) await this.wake(tx, await tx.$queryRaw<WebhookJob[]>(fanOut));
+  }
+
+  /**
+   * The fan-out of `events` as one statement (null for none), whatever the subscription count: a delivery row
+   * per matching subscription (the tenant's and the platform's whose filters match), inserted in emit order so
+   * `seq` is delivery order; it returns the streams it fed, for `wake`. A caller may run it as a part of a
+   * larger statement (the decision seam does, to save a round trip under the tenant lock).
+   */
+  fanOut(events: WebhookEvent | WebhookEvent[]): Prisma.Sql | null {
     const list = Array.isArray(events) ? events : [events];
-    if (list.length === 0) return;
+    if (list.length === 0) return null;
     const now = new Date();
     const rows = list.map((event, ord) => ({
       ord,
@@ -27,10 +39,7 @@ export class WebhookEvents {
       orderingKey: orderingKeyOf(event),
       payload: payloadOf(event, now),
     }));
-    // One statement whatever the subscription count: the fan-out (tenant's and platform subscriptions whose
-    // filters match) is a join, inserted in emit order so `seq` is delivery order. Raw SQL: it is part of
-    // every decision's transaction, which may run on a plain pg connection.
-    const streams = await tx.$queryRaw<WebhookJob[]>`
+    return Prisma.sql`
       INSERT INTO "WebhookDelivery" (id, "subscriptionId", "messageId", "eventType", "orderingKey", payload, "nextAttemptAt", "createdAt")
       SELECT gen_random_uuid(), s.id, e."messageId", e.type, e."orderingKey", e.payload, ${now}, ${now}
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
@@ -38,8 +47,12 @@ export class WebhookEvents {
         JOIN "WebhookSubscription" s ON (s."tenantId" IS NULL OR s."tenantId" = e."tenantId") AND s."eventTypes" && e.filters
        ORDER BY e.ord, s.id
       RETURNING "subscriptionId", "orderingKey"`;
-    if (streams.length === 0) return;
-    const distinct = new Map(streams.map((r) => [`${r.subscriptionId}:${r.orderingKey}`, { subscriptionId: r.subscriptionId, orderingKey: r.orderingKey }]));
+  }
+
+  /** Wakes the streams a fan-out fed, in the same transaction (the outbox); nothing when it fed none. */
+  async wake(tx: SqlTx, fed: WebhookJob[]): Promise<void> {
+    if (fed.length === 0) return;
+    const distinct = new Map(fed.map((r) => [`${r.subscriptionId}:${r.orderingKey}`, { subscriptionId: r.subscriptionId, orderingKey: r.orderingKey }]));
     await this.queue.wakeIn(tx, [...distinct.values()]);
   }
 

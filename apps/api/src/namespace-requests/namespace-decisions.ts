@@ -142,14 +142,20 @@ export class NamespaceDecisions {
       tenantId,
       after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: data.state, decision, reason: ask.reason },
     });
-    // The request, what an approval does to the namespace and the audit event: one statement under the lock.
-    const write = approved ? this.namespaceWrite(data, state, now) : null;
-    const { request, namespaceWritten } = await this.requests.storeDecision(tx, state.tenant.name, data, write, [audit]);
-    // Throwing rolls the whole unit back: the request and its audit event go with it.
-    if (write && !namespaceWritten) throw nameTakenMeanwhile(ask.cluster, ask.name);
-    if (approved) await this.fleet.enqueue(tx, request.id);
     const next = approved ? 'namespace-request.approved' : 'namespace-request.pending-approval';
-    await this.webhooks.emit(tx, [requestEvent('namespace-request.created', request, state.tenant.name), requestEvent(next, request, state.tenant.name)]);
+    const events = [requestEvent('namespace-request.created', data, state.tenant.name), requestEvent(next, data, state.tenant.name)];
+    // The request, what an approval does to the namespace, the audit event, the webhook fan-out and the fleet
+    // writer's doorbell: one statement under the lock.
+    const write = approved ? this.namespaceWrite(data, state, now) : null;
+    const { request, namespaceWritten, fed } = await this.requests.storeDecision(tx, state.tenant.name, data, {
+      namespace: write,
+      also: [audit],
+      fanOut: this.webhooks.fanOut(events),
+      notify: approved ? [this.fleet.wakeExpression()] : [],
+    });
+    // Throwing rolls the whole unit back: the request, its events and its audit event go with it.
+    if (write && !namespaceWritten) throw nameTakenMeanwhile(ask.cluster, ask.name);
+    await this.webhooks.wake(tx, fed);
     return { outcome: 'stored', decision, request };
   }
 
@@ -190,13 +196,13 @@ export class NamespaceDecisions {
 
   /**
    * Makes an approved request (stored before, e.g. a pending one just approved) the namespace's desired
-   * state (and its quota ledger), and writes its outbox record (a fleet-writer job) in the same transaction.
+   * state (and its quota ledger), and rings the fleet writer's doorbell in the same transaction.
    */
   private async apply(tx: SqlTx, request: NamespaceRequest, state: PolicyState): Promise<void> {
     const written = await this.requests.applyApproved(tx, this.namespaceWrite(request, state, this.clock.now()));
     // Throwing rolls the whole unit back.
     if (!written) throw nameTakenMeanwhile(request.cluster, request.namespace);
-    await this.fleet.enqueue(tx, request.id);
+    await this.fleet.wakeIn(tx);
   }
 
   /** What approving `request` does to its namespace, given the state read under the lock. */

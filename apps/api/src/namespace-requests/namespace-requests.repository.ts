@@ -67,6 +67,26 @@ export interface NewRequest {
  * What an approved request does to its namespace: a new desired state and its quota ledger (create, change),
  * or leaving the desired state (delete: the allocation released, the name kept until the folder is removed).
  */
+/** What a decision writes besides its request (see `storeDecision`). */
+export interface DecisionWrites {
+  namespace: NamespaceWrite | null;
+  also: Prisma.Sql[];
+  fanOut: Prisma.Sql | null;
+  notify: Prisma.Sql[];
+}
+
+/** A webhook stream a fan-out fed (subscription and ordering key), to be woken. */
+export interface FedStream {
+  subscriptionId: string;
+  orderingKey: string;
+}
+
+export interface StoredDecision {
+  request: RequestWithTenant;
+  namespaceWritten: boolean;
+  fed: FedStream[];
+}
+
 export type NamespaceWrite =
   | {
       kind: 'upsert';
@@ -121,18 +141,13 @@ export class NamespaceRequestsRepository {
   }
 
   /**
-   * A decision's writes in one statement (one round trip under the tenant's lock): the new request, what
-   * an approval does to the namespace (when `write` is given) and `sideWrites` (the audit event). Says
-   * whether the namespace was written: not when a new namespace's (cluster, name) was taken meanwhile by
-   * another tenant's decision (each holds only its own tenant's lock; the unique key decides).
+   * A decision's writes in one statement (one round trip under the tenant's lock): the new request, what an
+   * approval does to the namespace, `also` (statements of other stores: the audit event), the webhook
+   * fan-out (its fed streams returned) and `notify` (expressions evaluated once: the fleet writer's
+   * doorbell). Says whether the namespace was written: not when a new namespace's (cluster, name) was taken
+   * meanwhile by another tenant's decision (each holds only its own tenant's lock; the unique key decides).
    */
-  async storeDecision(
-    tx: SqlTx,
-    tenantName: string,
-    data: NewRequest,
-    write: NamespaceWrite | null,
-    sideWrites: Prisma.Sql[],
-  ): Promise<{ request: RequestWithTenant; namespaceWritten: boolean }> {
+  async storeDecision(tx: SqlTx, tenantName: string, data: NewRequest, writes: DecisionWrites): Promise<StoredDecision> {
     const now = new Date();
     const ctes = [
       Prisma.sql`req AS (
@@ -142,14 +157,20 @@ export class NamespaceRequestsRepository {
                 ${JSON.stringify(data.spec)}::jsonb, ${data.state}::"RequestState", ${JSON.stringify(data.decision)}::jsonb, ${data.reason ?? null},
                 ${data.requestedBy}, ${data.accountable}, ${data.decidedBy}, ${data.decidedAt}, ${now}, ${now})
         RETURNING *)`,
-      ...(write ? [namespaceWriteCtes(write)] : []),
-      ...sideWrites.map((statement, i) => Prisma.sql`${Prisma.raw(`side${i}`)} AS (${statement})`),
+      ...(writes.namespace ? [namespaceWriteCtes(writes.namespace)] : []),
+      ...writes.also.map((statement, i) => Prisma.sql`${Prisma.raw(`also${i}`)} AS (${statement})`),
+      ...(writes.fanOut ? [Prisma.sql`fed AS (${writes.fanOut})`] : []),
     ];
-    const written = write ? Prisma.sql`(SELECT count(*) FROM ns)::int` : Prisma.sql`0`;
-    const [row] = await tx.$queryRaw<Array<NamespaceRequest & { namespaceWritten: number }>>`
-      WITH ${Prisma.join(ctes, ', ')} SELECT req.*, ${written} AS "namespaceWritten" FROM req`;
-    const { namespaceWritten, ...request } = row;
-    return { request: { ...request, tenant: { name: tenantName } }, namespaceWritten: namespaceWritten > 0 };
+    const written = writes.namespace ? Prisma.sql`(SELECT count(*) FROM ns)::int` : Prisma.sql`0`;
+    const fed = writes.fanOut
+      ? Prisma.sql`(SELECT coalesce(json_agg(json_build_object('subscriptionId', "subscriptionId", 'orderingKey', "orderingKey")), '[]') FROM fed)`
+      : Prisma.sql`'[]'::json`;
+    // Evaluated once, in one column (pg_notify returns nothing worth a column of its own).
+    const notified = writes.notify.length > 0 ? Prisma.sql`(SELECT count(*) FROM (SELECT ${Prisma.join(writes.notify)}) n)::int` : Prisma.sql`0`;
+    const [row] = await tx.$queryRaw<Array<NamespaceRequest & { namespaceWritten: number; fed: FedStream[]; notified: number }>>`
+      WITH ${Prisma.join(ctes, ', ')} SELECT req.*, ${written} AS "namespaceWritten", ${fed} AS fed, ${notified} AS notified FROM req`;
+    const { namespaceWritten, fed: streams, notified: _notified, ...request } = row;
+    return { request: { ...request, tenant: { name: tenantName } }, namespaceWritten: namespaceWritten > 0, fed: streams };
   }
 
   /** What an approval does to the namespace (the request was stored before); false as `storeDecision` says. */
