@@ -7,7 +7,7 @@
  * (1) Auto-approved `POST /v1/tenants/{t}/namespace-requests` over HTTP (JWT, `connections` closed-loop
  *     clients spread over `tenants` tenants, every name new) against `pgbench` (TPC-B, scale 10, the same
  *     number of clients) on the same PostgreSQL server, alternating rounds. Target: Berth ≥ 0.15× pgbench's
- *     tps, no non-2xx. The fleet writer is off (BERTH_FLEET_WRITER=off): the outbox job is still written in
+ *     tps, no non-2xx. The fleet writer is off (BERTH_FLEET_WRITER=off): the writer's doorbell (pg_notify) still rings in
  *     each create's transaction, nothing pushes it (the writer is bench:gitops' subject).
  * (2) The cost of one create in a tenant of 5 namespaces vs. one of `big` (default 5,000), measured in the
  *     same run: serial creates alternating between the two tenants in blocks; the median wall time of a
