@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@prisma/client';
 import type { Caller } from '@berth/authz';
-import { PrismaService } from '@berth/prisma';
+import { PrismaService, SqlTx } from '@berth/prisma';
 
 /** One audited change: what was done to which row, and the row before and after. */
 export interface AuditEntry {
@@ -12,11 +12,6 @@ export interface AuditEntry {
   tenantId?: string | null;
   before?: unknown;
   after?: unknown;
-}
-
-/** Any transaction that runs raw SQL: a Prisma transaction client, or a plain pg connection's. */
-export interface AuditTx {
-  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
 }
 
 /** Who did it: the caller's principal and request. */
@@ -31,6 +26,9 @@ export interface AuditFilter {
   before?: { at: Date; id: string };
 }
 
+/** As JSON text for a jsonb column; undefined/null → SQL NULL (Prisma's DbNull). */
+const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
 @Injectable()
 export class AuditEventsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -39,8 +37,20 @@ export class AuditEventsRepository {
    * Records who changed what, inside the service's transaction: the change and its audit event commit
    * or roll back together.
    */
-  record(tx: AuditTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
-    return insertAuditEvent(tx, actor, entry);
+  async record(tx: SqlTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+    await tx.$executeRaw(this.insertStatement(actor, entry));
+  }
+
+  /**
+   * The one INSERT of an audit event, as a statement: `record` runs it on its own, the namespace decision
+   * seam as a part of its one write statement. Raw SQL: it is part of every write's transaction, and
+   * Prisma's query pipeline would cost more CPU than the insert itself.
+   */
+  insertStatement(actor: AuditActor, entry: AuditEntry): Prisma.Sql {
+    return Prisma.sql`
+      INSERT INTO "AuditEvent" (id, at, actor, "requestId", action, "targetType", "targetId", "tenantId", before, after)
+      VALUES (${randomUUID()}::uuid, ${new Date()}, ${actor.principal.actor}, ${actor.requestId ?? null}, ${entry.action}, ${entry.targetType},
+              ${entry.targetId}, ${entry.tenantId ?? null}::uuid, ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb)`;
   }
 
   /** Newest first, stable on ties by id. */
@@ -65,24 +75,4 @@ export class AuditEventsRepository {
     const rows = await this.prisma.tenant.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
     return new Map(rows.map((r) => [r.id, r.name]));
   }
-}
-
-/** As JSON text for a jsonb column; undefined/null → SQL NULL (Prisma's DbNull). */
-const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
-
-/**
- * The one INSERT of an audit event, as a statement: run on its own (`insertAuditEvent`), or as a part of a
- * decision's one write statement. Raw SQL: it is part of every write's transaction (every namespace
- * decision), and Prisma's query pipeline would cost more CPU than the insert itself.
- */
-export function auditInsert(actor: AuditActor, entry: AuditEntry): Prisma.Sql {
-  return Prisma.sql`
-    INSERT INTO "AuditEvent" (id, at, actor, "requestId", action, "targetType", "targetId", "tenantId", before, after)
-    VALUES (${randomUUID()}::uuid, ${new Date()}, ${actor.principal.actor}, ${actor.requestId ?? null}, ${entry.action}, ${entry.targetType},
-            ${entry.targetId}, ${entry.tenantId ?? null}::uuid, ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb)`;
-}
-
-/** Records an audit event in `tx`. Exported for audit.writer.ts, until its last callers inject this repository. */
-export async function insertAuditEvent(tx: AuditTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await tx.$executeRaw(auditInsert(actor, entry));
 }

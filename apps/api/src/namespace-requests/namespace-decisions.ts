@@ -10,7 +10,7 @@ import { FleetQueue } from '@berth/fleet';
 import { Decision, evaluate, parseDuration, PolicyOptions, RequestKind } from '@berth/policy';
 import type { SqlTx } from '@berth/prisma';
 import { requestEvent, WebhookEvents } from '@berth/webhooks';
-import { auditInsert, recordAudit } from '../audit-events/audit.writer';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import { approvedQuota, DesiredSpec } from './desired-spec';
 import { NamespaceRequestsRepository, NamespaceWrite, NewRequest, PolicyState, RequestWithTenant } from './namespace-requests.repository';
 import { buildSnapshot, policyOptionsFrom, tiersOf } from './policy-snapshot';
@@ -89,6 +89,7 @@ export class NamespaceDecisions {
     private readonly webhooks: WebhookEvents,
     private readonly metrics: BerthMetrics,
     private readonly clock: Clock,
+    private readonly audit: AuditEventsRepository,
   ) {
     this.policyOptions = policyOptionsFrom(config);
   }
@@ -109,7 +110,7 @@ export class NamespaceDecisions {
     unit.afterCommit(() => this.metrics.policyDecided(decision));
     if (decision.outcome === 'deny') {
       // Refusals are part of the trail too (who asked for what, and why policy said no).
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'namespace-request.deny',
         targetType: 'NamespaceRequest',
         targetId: `${ask.cluster}/${ask.name}`,
@@ -135,7 +136,7 @@ export class NamespaceDecisions {
       decidedBy: approved ? POLICY_ACTOR : null,
       decidedAt: approved ? now : null,
     };
-    const audit = auditInsert(actor, {
+    const audit = this.audit.insertStatement(actor, {
       action: 'namespace-request.create',
       targetType: 'NamespaceRequest',
       targetId: data.id,
@@ -179,7 +180,7 @@ export class NamespaceDecisions {
     });
     await this.apply(tx, request, state);
     await this.webhooks.emit(tx, requestEvent('namespace-request.approved', request, pending.tenant.name));
-    await recordAudit(tx, actor, {
+    await this.audit.record(tx, actor, {
       action: 'namespace-request.approve',
       targetType: 'NamespaceRequest',
       targetId: pending.id,

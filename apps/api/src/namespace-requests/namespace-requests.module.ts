@@ -4,6 +4,7 @@ import { MetricsModule } from '@berth/common/metrics';
 import { FleetWriterModule } from '@berth/fleet';
 import { PrismaModule } from '@berth/prisma';
 import { WebhooksModule } from '@berth/webhooks';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { NamespaceRequestsController } from './namespace-requests.controller';
@@ -15,7 +16,7 @@ import { TenantUnitOfWork } from './tenant-unit-of-work';
 @Module({
   imports: [PrismaModule, ClockModule, FleetWriterModule, WebhooksModule, MetricsModule, TenantsModule, IdempotencyModule],
   controllers: [NamespaceRequestsController],
-  providers: [NamespaceRequestsService, NamespaceRequestsRepository, NamespaceDecisions, TenantUnitOfWork],
+  providers: [NamespaceRequestsService, NamespaceRequestsRepository, NamespaceDecisions, TenantUnitOfWork, AuditEventsRepository],
   exports: [NamespaceRequestsService, NamespaceDecisions, TenantUnitOfWork],
 })
 export class NamespaceRequestsModule {}

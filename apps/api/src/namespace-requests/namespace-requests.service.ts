@@ -5,7 +5,7 @@ import { accessibleWhere, assertCan, Caller } from '@berth/authz';
 import { ConflictError, DEFAULT_PAGE_SIZE, NotFoundError, Page, PageCursor, toPage, UnprocessableError } from '@berth/common';
 import type { SqlTx } from '@berth/prisma';
 import { requestEvent, WebhookEvents } from '@berth/webhooks';
-import { recordAudit } from '../audit-events/audit.writer';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import type { AnswerRecorder } from '../idempotency/idempotency.service';
 import { TenantsService } from '../tenants/tenants.service';
 import { specFromInput } from './desired-spec';
@@ -45,6 +45,7 @@ export class NamespaceRequestsService {
     private readonly decisions: NamespaceDecisions,
     private readonly units: TenantUnitOfWork,
     private readonly webhooks: WebhookEvents,
+    private readonly audit: AuditEventsRepository,
   ) {}
 
   async create(caller: Caller, tenantName: string, dto: CreateNamespaceRequestDto, opts: SubmitOptions): Promise<NamespaceRequestResponse | DryRunResponse> {
@@ -111,7 +112,7 @@ export class NamespaceRequestsService {
       const locked = await this.pending(tx, request.id);
       const row = await this.requests.decideRequest(tx, request.id, { state, decidedBy: caller.principal.actor, decidedAt: new Date(), comment });
       await this.webhooks.emit(tx, requestEvent(state === 'Rejected' ? 'namespace-request.rejected' : 'namespace-request.cancelled', row, locked.tenant.name));
-      await recordAudit(tx, caller, {
+      await this.audit.record(tx, caller, {
         action: `namespace-request.${state === 'Rejected' ? 'reject' : 'cancel'}`,
         targetType: 'NamespaceRequest',
         targetId: request.id,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import { PrismaModule } from '@berth/prisma';
 import { WebhooksModule } from '@berth/webhooks';
 import { NamespaceRequestsModule } from '../namespace-requests/namespace-requests.module';
@@ -10,6 +11,6 @@ import { PreviewsService } from './previews.service';
 @Module({
   imports: [PrismaModule, WebhooksModule, TenantsModule, NamespaceRequestsModule],
   controllers: [PreviewsController],
-  providers: [PreviewsService, PreviewsRepository],
+  providers: [PreviewsService, PreviewsRepository, AuditEventsRepository],
 })
 export class PreviewsModule {}

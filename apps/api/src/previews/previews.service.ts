@@ -5,7 +5,7 @@ import { assertCan, Caller } from '@berth/authz';
 import { ConflictError, DEFAULT_PAGE_SIZE, DomainError, NotFoundError, Page, PageCursor, PageQueryDto, toPage, UnprocessableError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { previewEvent, WebhookEvents } from '@berth/webhooks';
-import { recordAudit } from '../audit-events/audit.writer';
+import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import { mergeSpec, specFromInput } from '../namespace-requests/desired-spec';
 import { Ask, NamespaceDecisions, refusalOf } from '../namespace-requests/namespace-decisions';
 import { toResponse } from '../namespace-requests/namespace-requests.service';
@@ -51,6 +51,7 @@ export class PreviewsService {
     private readonly units: TenantUnitOfWork,
     private readonly decisions: NamespaceDecisions,
     private readonly webhooks: WebhookEvents,
+    private readonly audit: AuditEventsRepository,
   ) {}
 
   /** POST: a Create request for a new preview, a Change request (TTL restarted, head commit recorded) for an existing one. */
@@ -79,7 +80,7 @@ export class PreviewsService {
       const data: PreviewFields = { ...fields, namespace: name, cluster };
       const created = row ? await this.previews.reuse(unit.tx, row.id, data) : await this.previews.create(unit.tx, tenant.id, data);
       await this.webhooks.emit(unit.tx, previewEvent('preview.created', created, tenant.name, decided.request.id));
-      await recordAudit(unit.tx, caller, {
+      await this.audit.record(unit.tx, caller, {
         action: 'preview.create',
         targetType: 'Preview',
         targetId: `${tenant.name}#${dto.pullRequest}`,
@@ -143,7 +144,7 @@ export class PreviewsService {
       }
       await this.previews.remove(unit.tx, row.id);
       await this.webhooks.emit(unit.tx, previewEvent('preview.deleted', row, tenant.name, request?.id ?? null));
-      await recordAudit(unit.tx, caller, {
+      await this.audit.record(unit.tx, caller, {
         action: 'preview.delete',
         targetType: 'Preview',
         targetId: `${tenant.name}#${row.pullRequest}`,
