@@ -4,7 +4,8 @@ import type { Page } from 'playwright-core';
 import { http, startApp } from './helpers/app';
 import { launchBrowser, screenshot, seriousA11yViolations, type TestBrowser } from './helpers/browser';
 import { bearer, uniqueName } from './helpers/fixtures';
-import { FleetEnv, fleetEnv, foreignCommit, git, treeFiles, waitFor } from './helpers/fleet';
+import { FleetEnv, fleetEnv, foreignCommit, git, treeFiles } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { adminToken } from './helpers/tokens';
 
 /**
@@ -296,8 +297,7 @@ describe('console admin pages (real browser, real API)', () => {
         const cells = await tenantCells();
         return cells.length > 0 && cells.every((t) => t === ui.tenant) ? cells : null;
       },
-      10_000,
-      'the audit list filtered by tenant',
+      { timeoutMs: 10_000, what: 'the audit list filtered by tenant' },
     );
     expect(tenants.length).toBeGreaterThan(2);
     expect(tenants.length).toBeLessThan(all - 1);

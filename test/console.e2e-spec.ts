@@ -10,7 +10,8 @@ import { http as api, startApp } from './helpers/app';
 import { launchBrowser, screenshot, seriousA11yViolations, type TestBrowser } from './helpers/browser';
 import { ADMIN_GROUP } from './helpers/constants';
 import { bearer, catalogue, newTenant, tenantApiKey, type TenantFixture } from './helpers/fixtures';
-import { fleetEnv, waitFor, type FleetEnv } from './helpers/fleet';
+import { fleetEnv, type FleetEnv } from './helpers/fleet';
+import { waitFor } from './helpers/wait-for';
 import { adminToken } from './helpers/tokens';
 
 /**
@@ -413,12 +414,11 @@ describe('the request → approve → committed flow in the browser', () => {
     await developer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: t.name }).click();
     const row = developer.locator(`tr[data-namespace="${web()}"]`);
     await row.waitFor();
-    await waitFor(
-      async () => /Committed|Ready/.test((await row.locator('[aria-current="step"]').textContent()) ?? ''),
-      30_000,
-      'the namespace Committed in the browser',
-      250,
-    );
+    await waitFor(async () => /Committed|Ready/.test((await row.locator('[aria-current="step"]').textContent()) ?? ''), {
+      timeoutMs: 30_000,
+      what: 'the namespace Committed in the browser',
+      intervalMs: 250,
+    });
     expect(await row.locator('code').first().textContent()).toMatch(/^[0-9a-f]{8}$/);
     await developer.getByRole('img', { name: /^requests\.cpu: allocated / }).waitFor();
     await screenshot(developer, 'tenant');
@@ -427,7 +427,7 @@ describe('the request → approve → committed flow in the browser', () => {
     await developer.keyboard.press('Tab');
     expect(await developer.evaluate('document.activeElement.textContent')).toBe('Skip to content');
     await developer.keyboard.press('Enter');
-    await waitFor(async () => (await developer.evaluate('document.activeElement.id')) === 'main', 5000, 'focus on main');
+    await waitFor(async () => (await developer.evaluate('document.activeElement.id')) === 'main', { timeoutMs: 5000, what: 'focus on main' });
     expect(await seriousA11yViolations(developer, 'tenant')).toEqual([]);
 
     await row.getByRole('link', { name: web() }).click();

@@ -10,18 +10,9 @@ import { initBareFleetRepo } from '../../libs/gitops/src';
 import { sh } from '../../libs/gitops/src/testing';
 import { http } from './app';
 import { bearer, tenantOnCatalogue, TenantFixture } from './fixtures';
-import { waitFor as waitForOne } from './wait-for';
 
 export const TRAILER = 'Berth-Request';
 const execFileAsync = promisify(execFile);
-
-/**
- * @deprecated The positional form, kept only for the console specs until they import ./wait-for's `waitFor`
- * (the one implementation) themselves; use that one.
- */
-export function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 20_000, what = 'condition', intervalMs = 100) {
-  return waitForOne(check, { what, timeoutMs, intervalMs });
-}
 
 /** Plain git as a person or another tool would run it (its own author, no Berth code). */
 export const git = sh;
