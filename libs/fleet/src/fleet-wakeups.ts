@@ -12,9 +12,12 @@ const RECONNECT_MS = 1000;
  * A wake-up is only a hint: approved changes wait in the database, and the writer's sweep finds them too.
  */
 export class FleetWakeups {
+  /** The connection listening, or being set up to. */
   private client?: Client;
   private retry?: NodeJS.Timeout;
   private stopped = false;
+  /** Not listening since a failure: logged once per outage, not once per retry. */
+  private lost = false;
 
   constructor(
     private readonly databaseUrl: string | undefined,
@@ -39,6 +42,7 @@ export class FleetWakeups {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new Client({ connectionString: this.databaseUrl, application_name: 'berth-fleet-wakeups' });
+    this.client = client;
     client.on('notification', () => this.onWake());
     // A lost connection ends the client (error, then end): listen again on a new one.
     client.on('error', (error: Error) => this.reconnectSoon(client, error));
@@ -46,7 +50,8 @@ export class FleetWakeups {
     try {
       await client.connect();
       await client.query(`LISTEN ${FLEET_CHANNEL}`);
-      this.client = client;
+      if (this.lost) this.logger.log('fleet wake-ups: listening again');
+      this.lost = false;
       this.onWake();
     } catch (error) {
       this.reconnectSoon(client, error as Error);
@@ -54,9 +59,11 @@ export class FleetWakeups {
   }
 
   private reconnectSoon(client: Client, error?: Error): void {
-    if (this.stopped || this.retry) return;
-    if (error) this.logger.warn(`fleet wake-ups: ${error.message}; listening again in ${RECONNECT_MS} ms (the sweep covers the gap)`);
-    if (this.client === client) this.client = undefined;
+    // Late events of a connection already given up on say nothing new.
+    if (this.stopped || this.retry || client !== this.client) return;
+    if (!this.lost) this.logger.warn(`fleet wake-ups: ${error?.message ?? 'connection ended'}; retrying every ${RECONNECT_MS} ms (the sweep covers the gap)`);
+    this.lost = true;
+    this.client = undefined;
     void client.end().catch(() => undefined);
     this.retry = setTimeout(() => {
       this.retry = undefined;
