@@ -7,17 +7,17 @@ import { FLEET_CHANNEL } from './fleet-wakeups';
 
 export const FLEET_QUEUE = 'fleet-sync';
 
+/** A wake-up (a kick), or a tenant to re-render. Approvals ring the doorbell instead (see wakeExpression). */
 export interface FleetJob {
-  /** An approved request to commit (jobs of earlier versions; approvals now ring the doorbell, see wakeExpression). */
-  requestId?: string;
   /** A tenant whose onboarding files (service account, app repository) must be re-rendered. */
   tenant?: string;
 }
 
 /**
- * The fleet writer's queue (pg-boss, in the same PostgreSQL). Approvals enqueue a job in their own
- * transaction — the transactional outbox — so an approval and its pending commit exist together or not
- * at all; workers on any replica drain it.
+ * How the fleet writer is woken. Approvals ring its doorbell (`pg_notify`) in their own transaction: the
+ * approved rows are the outbox, so an approval and its pending commit exist together or not at all. The
+ * pg-boss queue (in the same PostgreSQL) carries what rows do not hold (a tenant to re-render) and
+ * kicks from a stopping writer to another replica.
  */
 @Injectable()
 export class FleetQueue implements OnModuleInit, OnApplicationShutdown {

@@ -25,12 +25,6 @@ export function isEventFilter(filter: string): boolean {
   return (WEBHOOK_EVENT_TYPES as readonly string[]).includes(filter);
 }
 
-export function matchesFilter(filter: string, type: string): boolean {
-  if (filter === '*') return true;
-  if (filter.endsWith('.*')) return type.startsWith(filter.slice(0, -1));
-  return filter === type;
-}
-
 /**
  * The stored filters a SQL `&&` (array overlap) must meet for `type`: the type itself, its resource's
  * wildcard and `*`. Matching in the database keeps the fan-out one query whatever the subscription count.
