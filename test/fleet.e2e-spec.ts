@@ -83,6 +83,22 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     await committed([await requestNamespace(app, world, `${world.tenant.name}-after`)], 5_000);
   });
 
+  it('outlives a listener outage longer than its 1 s retry: every reconnect killed for 3 s, then one listener and the bell again', async () => {
+    const world = await fleetWorld(app);
+    const killListeners = () =>
+      sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'berth-fleet-wakeups' AND pid <> pg_backend_pid()");
+    const until = Date.now() + 3_000;
+    while (Date.now() < until) {
+      await killListeners();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const id = await requestNamespace(app, world, `${world.tenant.name}-outage`);
+    await committed([id], 8_000);
+    const listeners = await sql<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'berth-fleet-wakeups'");
+    expect(listeners[0].n).toBe(1);
+    await committed([await requestNamespace(app, world, `${world.tenant.name}-healed`)], 5_000);
+  });
+
   it("re-renders a tenant's onboarding when its owner registers an app repository (GitRepository + Kustomization as the tenant)", async () => {
     const world = await fleetWorld(app);
     const name = `${world.tenant.name}-app`;
