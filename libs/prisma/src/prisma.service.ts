@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
@@ -25,6 +25,9 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (embedded mode sets it before the app starts)');
     const pool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'berth', connectionTimeoutMillis: 10_000 });
+    // An idle connection's error (a database restart) must never crash the process, whether or not Prisma has
+    // connected yet: the pool drops that connection and the next query opens another.
+    pool.on('error', (error: Error) => new Logger(PrismaService.name).warn(`database pool: an idle connection failed: ${error.message}`));
     super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
     this.sql = new PgSql(pool);
