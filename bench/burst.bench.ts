@@ -1,5 +1,6 @@
 /**
- * Burst: `requests` (default 200) concurrent auto-approved creates over HTTP (JWT) across `tenants`
+ * Burst: `requests` (default 200) concurrent auto-approved creates over HTTP (JWT), sent at once from a forked
+ * child process (bench/lib/burst-load.ts: the load generator never shares the event loop it measures), across `tenants`
  * (default 4) tenants, against the real app with its inline fleet writer pushing to a bare repository,
  * measured from the first call until every namespace is Committed in the database and its request's
  * trailer is on the fleet repository's main. Baseline in the same run: a serial git CLI loop (write one
@@ -26,6 +27,7 @@ import { Logger } from '@nestjs/common';
 import { sh } from '../libs/gitops/src/testing';
 import { DEFAULT_SERVER_URL } from './lib/db';
 import { FleetApp, sleep, startFleetApp } from './lib/fleet-app';
+import { runBurst } from './lib/burst-load';
 import { profileDuring } from './lib/profile';
 import { quietLogger } from './lib/quiet-logger';
 import { parseArgs, percentile } from './lib/stats';
@@ -57,15 +59,16 @@ interface BurstResult {
 
 /** Fires every create at once; watches the database and the remote until all are Committed and pushed. */
 async function burst(fleet: FleetApp, headBefore: string): Promise<BurstResult> {
-  const { repo, tenants, ask, committedIds } = fleet;
+  const { repo, tenants, committedIds } = fleet;
   const calledAt = new Map<string, number>();
   const answeredAt: number[] = [];
   const committedAt = new Map<string, number>();
   const pushed = new Set<string>();
   const seenCommits = new Map<string, { at: number; size: number }>();
   let firing = true;
-  const fireStart = Date.now();
-  const deadline = fireStart + 90_000;
+  // Replaced by the moment the load generator (a child process, once started) sends its first request.
+  let fireStart = Date.now();
+  const deadline = fireStart + 120_000;
   const ids: string[] = [];
   // The remote is read only when the database shows new Committed requests (the writer marks them after
   // its push): a git process every poll would take CPU from the app it measures, in this very process.
@@ -88,19 +91,21 @@ async function burst(fleet: FleetApp, headBefore: string): Promise<BurstResult> 
     }
   })();
   const names = Array.from({ length: REQUESTS }, (_, i) => `${tenants[i % TENANTS]}-ns${i}`);
-  await Promise.all(
-    names.map(async (name, i) => {
-      const sent = Date.now();
-      const r = await ask(tenants[i % TENANTS], name);
-      if (r.status !== 201 || r.body?.state !== 'Approved') throw new Error(`request ${i}: ${r.status} ${JSON.stringify(r.body)}`);
-      calledAt.set(r.body.id, sent);
-      answeredAt.push(Date.now() - fireStart);
-      ids.push(r.body.id);
-    }),
-  ).finally(() => (firing = false));
+  const calls = names.map((name, i) => fleet.createCall(tenants[i % TENANTS], name));
+  let failure: Error | undefined;
+  const started = (at: number) => (fireStart = at);
+  await runBurst(calls, fleet.devHeaders, started, (a) => {
+    if (a.status !== 201 || a.body?.state !== 'Approved') failure ??= new Error(`request ${a.index}: ${a.status} ${JSON.stringify(a.body)}`);
+    else {
+      calledAt.set(a.body.id, a.sentAt);
+      answeredAt.push(a.answeredAt - fireStart);
+      ids.push(a.body.id);
+    }
+  }).finally(() => (firing = false));
+  if (failure) throw failure;
   await watcher;
   const missing = ids.filter((id) => !committedAt.has(id) || !pushed.has(id));
-  if (missing.length) throw new Error(`${missing.length} requests not Committed and pushed after 90 s`);
+  if (missing.length) throw new Error(`${missing.length} requests not Committed and pushed after 120 s`);
   const doneAt = Math.max(...ids.map((id) => committedAt.get(id)!), fireStart + Math.max(...[...seenCommits.values()].map((c) => c.at)));
   return {
     totalMs: doneAt - fireStart,

@@ -32,6 +32,9 @@ export interface FleetApp {
   tenants: string[];
   /** POST /v1/tenants/{tenant}/namespace-requests as the developer (auto-approved: tier small). */
   ask(tenant: string, name: string): Promise<HttpAnswer>;
+  /** The same call as data (URL, body and the developer's headers), for a load generator in another process. */
+  createCall(tenant: string, name: string): { url: string; body: unknown };
+  devHeaders: Record<string, string>;
   /** The ids among `ids` whose request is Committed. */
   committedIds(ids: string[]): Promise<Set<string>>;
   /** Resolves once the request is Committed (polling, at most `timeoutMs`). */
@@ -143,6 +146,8 @@ export async function startFleetApp(serverUrl: string, opts: { tenants: number; 
       dir,
       tenants,
       ask: (tenant, name) => call('POST', `/v1/tenants/${tenant}/namespace-requests`, dev, { name, cluster: CLUSTER, tier: TIER }),
+      createCall: (tenant, name) => ({ url: `${base}/v1/tenants/${tenant}/namespace-requests`, body: { name, cluster: CLUSTER, tier: TIER } }),
+      devHeaders: dev,
       committedIds,
       waitCommitted: async (id, timeoutMs = 15_000) => {
         const until = Date.now() + timeoutMs;

@@ -135,6 +135,10 @@ function report(profile: Profile, top: number): void {
     ['rxjs (all)', (n) => n.callFrame.url.includes('node_modules/rxjs')],
     ['fastify (all)', (n) => /node_modules\/(fastify|@fastify|find-my-way|light-my-request|avvio)\//.test(n.callFrame.url)],
     ['(garbage collector)', named('(garbage collector)')],
+    ['libs/fleet (the writer, all)', (n) => n.callFrame.url.includes('/libs/fleet/')],
+    ['libs/gitops (git processes, all)', (n) => n.callFrame.url.includes('/libs/gitops/')],
+    ['libs/manifests (rendering, all)', (n) => n.callFrame.url.includes('/libs/manifests/')],
+    ['apps/api namespace-requests (all)', (n) => n.callFrame.url.includes('/apps/api/src/namespace-requests/')],
   ];
   for (const [label, match] of probes) console.log(`  ${pct(inclusive(match))}  ${label}`);
 }
