@@ -112,6 +112,8 @@ export class BatchCommitter {
         trailers: requests.map((r) => [TRAILER, r.id] as [string, string]),
         author: this.repos.author,
         owned: ownedPaths(this.rendering.options, await this.store.clusters()),
+        // commitNextBatch's trailer search fetched a moment ago; a stale head only costs a refused push and a retry.
+        reuseKnownHead: true,
       });
       pushTimer({ result: 'ok' });
       // No diff means the remote already has this state (e.g. pushed before a crash): its head is the answer.

@@ -42,6 +42,21 @@ async function cloneRemote(name = 'check'): Promise<string> {
   return dir;
 }
 
+/**
+ * A FleetRepo whose fetches can be counted: its clone is made beforehand with an upload-pack wrapper (the
+ * remote side of every fetch from a local remote) that notes each run. Pushes go through receive-pack instead.
+ */
+async function countingFleet(name: string): Promise<{ repo: FleetRepo; fetches: () => Promise<number> }> {
+  const workdir = join(tmp.path, `work-${name}`);
+  const log = join(tmp.path, `${name}-fetches.log`);
+  const wrapper = join(tmp.path, `${name}-upload-pack`);
+  await writeFile(wrapper, `#!/bin/sh\necho fetch >> '${log}'\nexec git upload-pack "$@"\n`, { mode: 0o755 });
+  await sh(tmp.path, ['init', '--bare', '-q', workdir]);
+  await sh(workdir, ['config', 'remote.origin.uploadpack', wrapper]);
+  const fetches = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+  return { repo: fleet(name), fetches };
+}
+
 const commitCount = async () => Number((await sh(remote, ['rev-list', '--count', 'main'])).trim());
 
 function namespaceFiles(ns: string, version = 1): Record<string, string> {
@@ -231,6 +246,56 @@ describe('FleetRepo.commitBatch', () => {
     expect((await b.commitBatch(writeAll(namespaceFiles('one')), { message: 'one', author })).sha).toBeNull();
     expect((await b.commitBatch(writeAll(namespaceFiles('two')), { message: 'two', author })).sha).not.toBeNull();
     expect(await commitCount()).toBe(3);
+  });
+});
+
+describe('FleetRepo.commitBatch with reuseKnownHead', () => {
+  it('builds its first attempt on the head of the last fetch or push, without fetching again', async () => {
+    const { repo, fetches } = await countingFleet('a');
+    const first = await repo.commitBatch(writeAll(namespaceFiles('one')), { message: 'one', author, reuseKnownHead: true });
+    expect(await fetches()).toBe(1); // nothing fetched on this instance yet: it fetches as usual
+
+    await repo.findCommitsWithTrailer('Berth-Request', ['r-two']);
+    expect(await fetches()).toBe(2);
+    const two = await repo.commitBatch(writeAll(namespaceFiles('two')), { message: 'two', author, reuseKnownHead: true });
+    expect(two).toMatchObject({ base: first.sha, attempts: 1 });
+    expect(await fetches()).toBe(2);
+
+    const three = await repo.commitBatch(writeAll(namespaceFiles('three')), { message: 'three', author, reuseKnownHead: true });
+    expect(three).toMatchObject({ base: two.sha, attempts: 1 });
+    expect(await fetches()).toBe(2);
+
+    await repo.commitBatch(writeAll(namespaceFiles('four')), { message: 'four', author });
+    expect(await fetches()).toBe(3);
+    expect((await sh(remote, ['log', '--format=%s', 'main'])).trim().split('\n')).toEqual(['four', 'three', 'two', 'one', 'Initialize the fleet repository']);
+  });
+
+  it('lands once on top of a commit pushed after its last fetch: the stale push is refused, the retry fetches', async () => {
+    const { repo, fetches } = await countingFleet('a');
+    await repo.findCommitsWithTrailer('Berth-Request', ['r1']);
+    const other = await cloneRemote('other');
+    await writeFile(join(other, 'foreign.txt'), 'by hand\n');
+    await sh(other, ['add', '-A']);
+    await sh(other, ['commit', '-q', '-m', 'foreign change']);
+    await sh(other, ['push', '-q', 'origin', 'HEAD:main']);
+    const foreign = (await sh(remote, ['rev-parse', 'main'])).trim();
+
+    let runs = 0;
+    const result = await repo.commitBatch(
+      async (t) => {
+        runs++;
+        await writeAll(namespaceFiles('web'))(t);
+      },
+      { message: 'web', trailers: [['Berth-Request', 'r1']], author, reuseKnownHead: true },
+    );
+    expect(runs).toBe(2);
+    expect(result).toMatchObject({ base: foreign, attempts: 2 });
+    expect(await fetches()).toBe(2);
+    const clone = await cloneRemote();
+    expect(await readFile(join(clone, 'foreign.txt'), 'utf8')).toBe('by hand\n');
+    expect(await readFile(join(clone, 'tenants/prod/acme/web/netpol.yaml'), 'utf8')).toContain('netpol of web');
+    expect((await sh(clone, ['log', '--format=%s'])).trim().split('\n')).toEqual(['web', 'foreign change', 'Initialize the fleet repository']);
+    expect((await sh(clone, ['log', '--format=%(trailers:key=Berth-Request,valueonly)'])).trim()).toBe('r1');
   });
 });
 

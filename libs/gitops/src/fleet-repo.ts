@@ -57,6 +57,13 @@ export interface CommitBatchOptions {
   committer?: CommitAuthor;
   /** Owned paths for this batch only (e.g. the cluster files known now); default: the repo's `owned`. */
   owned?: string[];
+  /**
+   * Build the first attempt on the remote head as of this instance's last fetch or push instead of fetching
+   * again (it still fetches when nothing was fetched yet). For a caller that has just fetched (e.g. through
+   * findCommitsWithTrailer): it saves a fetch per batch. Safe because the push is a compare-and-swap on that
+   * head: if the remote moved meanwhile, the push is refused as a race and the retry fetches, as always.
+   */
+  reuseKnownHead?: boolean;
 }
 
 export interface CommitBatchResult {
@@ -249,7 +256,8 @@ export class FleetRepo {
   }
 
   /**
-   * Fetch, run `apply` on the tree of the remote head and, when the tree changed, push one commit on top of it.
+   * Fetch (or, with `reuseKnownHead`, take the head already known), run `apply` on the tree of the remote head
+   * and, when the tree changed, push one commit on top of it.
    * On a race (someone pushed meanwhile) fetch and re-run `apply` on the new head, with exponential backoff and
    * jitter, at most `maxAttempts` times (then FleetConflictError). A remote that cannot be reached throws
    * FleetRemoteError; nothing was pushed in that case unless the connection broke after the remote accepted the
@@ -269,7 +277,8 @@ export class FleetRepo {
       await this.ensureOpen();
       for (let attempt = 1; ; attempt++) {
         const t0 = performance.now();
-        const base = await this.fetch();
+        const reused = attempt === 1 && options.reuseKnownHead === true && this.fetched;
+        const base = reused ? this.head : await this.fetch();
         const t1 = performance.now();
         const procs = this.helpers();
         let baseTree: string | null = null;
@@ -300,7 +309,7 @@ export class FleetRepo {
           this.head = sha;
           const ms = (a: number, b: number) => (b - a).toFixed(1);
           this.opts.logger?.debug?.(
-            `pushed ${sha.slice(0, 12)} on ${base?.slice(0, 12) ?? '(empty)'} (attempt ${attempt}; ms: fetch ${ms(t0, t1)}, ` +
+            `pushed ${sha.slice(0, 12)} on ${base?.slice(0, 12) ?? '(empty)'} (attempt ${attempt}; ms: fetch ${reused ? 'skipped' : ms(t0, t1)}, ` +
               `apply ${ms(t1, t2)}, objects ${ms(t2, t3)}, push ${ms(t3, performance.now())})`,
           );
           await this.maybeMaintenance();
