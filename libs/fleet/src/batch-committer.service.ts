@@ -8,7 +8,7 @@ import { isTransient } from './fleet-errors';
 import { FleetRendering } from './fleet-rendering.service';
 import { FleetRepoProvider } from './fleet-repo.provider';
 import { FleetWriterRepository, PendingRequest } from './fleet-writer.repository';
-import { ownedPaths, ownershipCollisions } from './ownership';
+import { type ClusterPath, ownedPaths, ownershipCollisions } from './ownership';
 import { planBatch, type Plan } from './plan';
 import { applyPlan, writeTenant } from './tree-writes';
 
@@ -59,9 +59,13 @@ export class BatchCommitter {
       batch = batch.filter((r) => !landed.has(r.id));
     }
 
-    const namespaces = await this.store.namespaces(batch.map((r) => ({ cluster: r.cluster, name: r.namespace })));
+    // Read once: the collision check, the index files and the owned paths of this batch see the same clusters.
+    const [namespaces, clusters] = await Promise.all([
+      this.store.namespaces(batch.map((r) => ({ cluster: r.cluster, name: r.namespace }))),
+      this.store.clusters(),
+    ]);
     const options = this.rendering.options;
-    const plan = planBatch(batch, namespaces, options, ownershipCollisions(options, await this.store.clusters()).blocked);
+    const plan = planBatch(batch, namespaces, options, ownershipCollisions(options, clusters).blocked);
     for (const failure of plan.failed) {
       this.logger.warn(`request ${failure.requestId} cannot be committed: ${failure.reason}`);
       await this.store.markFailed(failure.requestId, failure.reason, failure.namespaceId);
@@ -70,6 +74,7 @@ export class BatchCommitter {
       await this.commit(
         batch.filter((r) => plan.requestIds.includes(r.id)),
         plan,
+        clusters,
       );
     return landed.size + batch.length;
   }
@@ -81,7 +86,8 @@ export class BatchCommitter {
   async refreshTenants(tenants: string[]): Promise<void> {
     const repo = this.repos.require();
     const { options } = this.rendering;
-    const ctx = await this.rendering.indexContext(tenants);
+    const clusters = await this.store.clusters();
+    const ctx = await this.rendering.indexContext(tenants, clusters);
     const { sha } = await repo.commitBatch(
       async (tree) => {
         for (const cluster of await tree.listDirs(options.tenantsRoot)) {
@@ -92,7 +98,7 @@ export class BatchCommitter {
       {
         message: `Update onboarding of tenant${tenants.length > 1 ? 's' : ''} ${tenants.join(', ')}`,
         author: this.repos.author,
-        owned: ownedPaths(options, await this.store.clusters()),
+        owned: ownedPaths(options, clusters),
       },
     );
     if (sha) {
@@ -102,16 +108,19 @@ export class BatchCommitter {
     }
   }
 
-  private async commit(requests: PendingRequest[], plan: Plan): Promise<void> {
+  private async commit(requests: PendingRequest[], plan: Plan, clusters: ReadonlyArray<ClusterPath>): Promise<void> {
     const repo = this.repos.require();
-    const ctx = await this.rendering.indexContext(requests.map((r) => r.tenant.name));
+    const ctx = await this.rendering.indexContext(
+      requests.map((r) => r.tenant.name),
+      clusters,
+    );
     const pushTimer = this.metrics.fleetPushDuration.startTimer();
     try {
       const { sha } = await repo.commitBatch((tree) => applyPlan(tree, plan.writes, ctx), {
         message: commitMessage(requests),
         trailers: requests.map((r) => [TRAILER, r.id] as [string, string]),
         author: this.repos.author,
-        owned: ownedPaths(this.rendering.options, await this.store.clusters()),
+        owned: ownedPaths(this.rendering.options, clusters),
         // commitNextBatch's trailer search fetched a moment ago; a stale head only costs a refused push and a retry.
         reuseKnownHead: true,
       });
@@ -133,7 +142,7 @@ export class BatchCommitter {
         await this.store.recordAttempt(plan.requestIds, message, { countAttempt: false });
         throw error;
       }
-      await this.isolate(requests, plan, message);
+      await this.isolate(requests, plan, message, clusters);
     }
   }
 
@@ -141,14 +150,14 @@ export class BatchCommitter {
    * A batch failed for its content: split it so one bad change cannot block the rest, and set a change aside
    * once it has failed BERTH_FLEET_MAX_ATTEMPTS times on its own.
    */
-  private async isolate(requests: PendingRequest[], plan: Plan, message: string): Promise<void> {
+  private async isolate(requests: PendingRequest[], plan: Plan, message: string, clusters: ReadonlyArray<ClusterPath>): Promise<void> {
     if (requests.length === 1) {
       if (requests[0].attempts + 1 >= this.config.fleet.maxAttempts) await this.store.markFailed(requests[0].id, message);
       else await this.store.recordAttempt([requests[0].id], message);
       return;
     }
     const half = Math.ceil(requests.length / 2);
-    for (const part of [requests.slice(0, half), requests.slice(half)]) await this.commit(part, subPlan(plan, part));
+    for (const part of [requests.slice(0, half), requests.slice(half)]) await this.commit(part, subPlan(plan, part), clusters);
   }
 
   /** Approval → Committed of each request of a recorded commit (its decision time is when it was approved). */

@@ -3,6 +3,7 @@ import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { memoryTree } from '@berth/gitops';
 import { namespaceDir, namespaceSpecOf, renderNamespace, tenantDir, type RenderOptions, type TenantSyncRepo } from '@berth/manifests';
 import { FleetWriterRepository, type LiveNamespace } from './fleet-writer.repository';
+import type { ClusterPath } from './ownership';
 import { renderOptionsOf } from './render-options';
 import { writeClusterIndex, writeTenant, type IndexContext } from './tree-writes';
 
@@ -29,9 +30,12 @@ export class FleetRendering {
     return this.store.clusters();
   }
 
-  /** App repositories of these tenants and every cluster's fleetPath: what onboarding and index files need. */
-  async indexContext(tenantNames: string[]): Promise<IndexContext> {
-    const [tenants, clusters] = await Promise.all([this.store.tenantsByName([...new Set(tenantNames)]), this.store.clusters()]);
+  /**
+   * App repositories of these tenants and every cluster's fleetPath: what onboarding and index files need.
+   * A caller that has read the clusters already passes them, so that one batch reads them once.
+   */
+  async indexContext(tenantNames: string[], knownClusters?: ReadonlyArray<ClusterPath>): Promise<IndexContext> {
+    const [tenants, clusters] = await Promise.all([this.store.tenantsByName([...new Set(tenantNames)]), knownClusters ?? this.store.clusters()]);
     return {
       options: this.options,
       syncRepos: new Map(tenants.map((t) => [t.name, (t.syncRepo as TenantSyncRepo | null) ?? null])),
@@ -43,7 +47,10 @@ export class FleetRendering {
   async renderAll(): Promise<RenderedFleet> {
     const live = await this.store.allLive();
     const clusters = await this.store.clusters();
-    const ctx = await this.indexContext(live.map((n) => n.tenant.name));
+    const ctx = await this.indexContext(
+      live.map((n) => n.tenant.name),
+      clusters,
+    );
     const files = new Map<string, string>();
     const dirs = new Set<string>();
     const memory = memoryTree(files);

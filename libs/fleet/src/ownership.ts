@@ -1,7 +1,8 @@
 import { ConflictError } from '@berth/common';
 import { CLUSTER_SYNC_FILE, clusterOfOwner, fleetClaims, findCollisions, type OwnershipCollision, type RenderOptions } from '@berth/manifests';
 
-type ClusterPath = { name: string; fleetPath: string };
+/** A cluster as the writer renders it: its name and where its Flux Kustomization lives. */
+export type ClusterPath = { name: string; fleetPath: string };
 
 /**
  * The render invariant "no file has two owners", over every cluster's files: the paths claimed twice, and
