@@ -63,6 +63,34 @@ describe('namespace requests (lifecycle over HTTP)', () => {
     );
   });
 
+  it('decides a create in two round trips under the tenant lock: the lock goes with the policy read, the COMMIT with the writes', async () => {
+    const { cluster, small, tenant } = await world(app);
+    // Every query pg sends while the create runs (this process's only traffic then).
+    const proto = Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+    const original = proto.query;
+    const sent: string[] = [];
+    proto.query = function (this: unknown, ...a: unknown[]) {
+      const q = a[0] as string | { text?: string };
+      sent.push(typeof q === 'string' ? q : (q?.text ?? ''));
+      return original.apply(this, a);
+    };
+    try {
+      await http(app)
+        .post(requestsOf(tenant))
+        .set(bearer(tenant.developer))
+        .send({ name: `${tenant.name}-rt`, cluster, tier: small })
+        .expect(201);
+    } finally {
+      proto.query = original;
+    }
+    const unit = sent.filter((text) => /FOR UPDATE|INSERT INTO "NamespaceRequest"|^\s*(COMMIT|ROLLBACK)\s*$/.test(text));
+    expect(unit).toHaveLength(2);
+    expect(unit[0]).toMatch(/^BEGIN;.*FOR UPDATE;\s*SELECT/s);
+    expect(unit[1]).toMatch(/INSERT INTO "NamespaceRequest".*;\s*COMMIT$/s);
+    const ns = await http(app).get(`/v1/tenants/${tenant.name}/namespaces/${tenant.name}-rt`).set(bearer(tenant.viewer)).expect(200);
+    expect(ns.body.state).toBe('Approved');
+  });
+
   it('answers a dry run with the decision and stores nothing', async () => {
     const { cluster, small, tenant } = await world(app);
     const res = await http(app)

@@ -8,3 +8,4 @@ export * from './unit-of-work';
 export * from './outbox-queue';
 export * from './advisory-lock';
 export * from './sql';
+export * from './pg-unit';

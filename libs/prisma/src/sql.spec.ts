@@ -1,6 +1,6 @@
 import { Prisma } from '@prisma/client';
 import { Pool } from 'pg';
-import { PgSql } from './sql';
+import { inlineStatement, PgSql } from './sql';
 
 // Real PostgreSQL (the test database server): a temporary table per connection, nothing left behind.
 const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -52,5 +52,33 @@ describe('PgSql (raw SQL on a plain pg connection, typed as Prisma types raw que
       return { inserted, total: row.total };
     });
     expect(result).toEqual({ inserted: 3, total: 5n });
+  });
+});
+
+describe('inlineStatement (values written into a statement as literals, for a several-statement round trip)', () => {
+  const pool = new Pool({ connectionString: url, max: 1 });
+  afterAll(() => pool.end());
+
+  const tricky = ["it's", "back\\slash \\' quote", '$1 ; DROP TABLE x; --', 'naïve ☃ 😀', '', ' spaced '];
+
+  it('reads back every value exactly as the same statement with parameters does', async () => {
+    const at = new Date('2026-11-30T01:02:03.456Z');
+    const statement = Prisma.sql`SELECT ${tricky}::text[] AS texts, ${tricky[1]} AS one, ${JSON.stringify({ q: 'a\'b\\c"d', n: [1, null] })}::jsonb AS doc,
+      ${at}::timestamptz AS at, ${9007199254740993n}::bigint::text AS big, ${-1.5}::float8 AS num, ${true}::boolean AS yes, ${null}::text AS nothing,
+      ${['a,b', '{c}', 'NULL', null]}::text[] AS awkward`;
+    const inlined = (await pool.query(inlineStatement(statement))).rows;
+    const bound = (await pool.query(statement.text, statement.values as unknown[])).rows;
+    expect(inlined).toEqual(bound);
+    expect(inlined[0]).toMatchObject({ texts: tricky, one: tricky[1], doc: { q: 'a\'b\\c"d', n: [1, null] }, at, big: '9007199254740993' });
+    expect(inlined[0]).toMatchObject({ num: -1.5, yes: true, nothing: null, awkward: ['a,b', '{c}', 'NULL', null] });
+  });
+
+  it('keeps every value one literal, whatever it holds', () => {
+    expect(inlineStatement(Prisma.sql`SELECT ${"'; DROP TABLE x; --"} AS a`)).toBe(`SELECT '''; DROP TABLE x; --' AS a`);
+  });
+
+  it('refuses a NUL character and binary values (neither can travel in the text of a query)', () => {
+    expect(() => inlineStatement(Prisma.sql`SELECT ${'a\u0000b'}`)).toThrow(/NUL/);
+    expect(() => inlineStatement(Prisma.sql`SELECT ${Buffer.from('x')}`)).toThrow(/binary/);
   });
 });

@@ -1,6 +1,7 @@
 import { Prisma } from '@prisma/client';
 import type { CustomTypesConfig, Pool, PoolClient } from 'pg';
-import { types as pgTypes } from 'pg';
+import { escapeLiteral, types as pgTypes } from 'pg';
+import { prepareValue } from 'pg/lib/utils';
 
 /**
  * The raw-SQL face of a transaction: all the namespace decision seam, the audit trail, the outbox and
@@ -23,7 +24,7 @@ const INT8 = 20;
  * own): Prisma's `DateTime` columns are `timestamp(3)` holding UTC, so they are read as UTC whatever the
  * process's time zone; int8 becomes BigInt, as Prisma's raw queries return it.
  */
-const PRISMA_LIKE_TYPES: CustomTypesConfig = {
+export const PRISMA_LIKE_TYPES: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === TIMESTAMP) return (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
     if (oid === INT8) return (text: string) => BigInt(text);
@@ -32,10 +33,10 @@ const PRISMA_LIKE_TYPES: CustomTypesConfig = {
 };
 
 /** Dates are sent as UTC ISO text (a `timestamp` column drops the zone), like Prisma's adapter stores them. */
-const param = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+export const param = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 
 /** A tagged template's parts (an array of strings), or a statement built with `Prisma.sql`. */
-const statementOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql =>
+export const statementOf = (query: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql =>
   Array.isArray(query) ? Prisma.sql(query as TemplateStringsArray, ...(values as Prisma.Sql[])) : (query as Prisma.Sql);
 
 /**
@@ -62,4 +63,27 @@ export class PgSql implements SqlTx {
   private run(text: string, values: readonly unknown[]) {
     return this.client.query({ text, values: values.map(param), types: PRISMA_LIKE_TYPES });
   }
+}
+
+/**
+ * A statement with its values written in as literals, for a simple query that carries several statements
+ * in one round trip (a simple query takes no parameters). Each value goes through pg's own conversion (the
+ * text it would send as a parameter: arrays as array literals, objects as JSON, dates as UTC ISO) and is
+ * quoted by pg's `escapeLiteral`, so a value is always one literal and never SQL. Binary values and NUL
+ * characters cannot be written into the text of a query and are refused (the validation pipe refuses NUL
+ * in input before it gets here).
+ */
+export function inlineStatement(statement: Prisma.Sql): string {
+  const { strings, values } = statement;
+  let text = strings[0];
+  for (let i = 0; i < values.length; i++) text += literal(values[i]) + strings[i + 1];
+  return text;
+}
+
+function literal(value: unknown): string {
+  const prepared = prepareValue(param(value));
+  if (prepared === null) return 'NULL';
+  if (typeof prepared !== 'string') throw new Error('a binary value cannot be written into the text of a statement');
+  if (prepared.includes('\0')) throw new Error('a NUL character cannot be written into the text of a statement');
+  return escapeLiteral(prepared);
 }

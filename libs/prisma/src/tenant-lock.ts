@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { PrismaService, PrismaTx } from './prisma.service';
-import { PgSql, SqlTx } from './sql';
+import { PgUnit } from './pg-unit';
+import { SqlTx } from './sql';
 
 /** Long enough for a queue of concurrent requests of one tenant to wait for its row lock. */
 export const TENANT_LOCK_TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
@@ -8,7 +9,7 @@ export const TENANT_LOCK_TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as co
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * BEGIN, the same limits and the tenant's lock on a pg connection, in one round trip (a simple query takes
+ * BEGIN, the same limits and the tenant's lock, sent with the unit's first statement (a simple query takes
  * no parameters, so the id is checked to be a UUID before it is written into the text): a unit waits at
  * most 10 s for the lock (then 503, nothing changed) and no statement runs longer than 20 s.
  */
@@ -36,19 +37,22 @@ export function withTenantLock<T>(prisma: PrismaService, tenantId: string, work:
 
 /**
  * {@link withTenantLock} on a plain pg connection of Prisma's own pool, for work that needs raw SQL only
- * (the namespace decisions): the same lock and limits, without Prisma's transaction machinery. A
- * connection that failed mid-transaction is discarded, not returned to the pool.
+ * (the namespace decisions): the same lock and limits, without Prisma's transaction machinery, and in as
+ * few round trips as the work allows (see {@link PgUnit}: the lock goes out with the first statement, and
+ * the last may carry the COMMIT). A connection that failed mid-transaction is discarded, not returned to
+ * the pool.
  */
-export async function withTenantLockOnPool<T>(pool: Pool, tenantId: string, work: (tx: SqlTx) => Promise<T>): Promise<T> {
+export async function withTenantLockOnPool<T>(pool: Pool, tenantId: string, work: (tx: PgUnit) => Promise<T>): Promise<T> {
+  const opening = beginTenantUnit(tenantId);
   const client = await pool.connect();
+  const unit = new PgUnit(client, opening);
   let broken: Error | undefined;
   try {
-    await client.query(beginTenantUnit(tenantId));
-    const result = await work(new PgSql(client));
-    await client.query('COMMIT');
+    const result = await work(unit);
+    await unit.commit();
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+    await unit.rollback().catch((rollbackFailed: Error) => (broken = rollbackFailed));
     throw error;
   } finally {
     client.release(broken);

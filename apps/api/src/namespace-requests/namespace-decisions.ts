@@ -12,7 +12,14 @@ import type { SqlTx } from '@berth/prisma';
 import { requestEvent, WebhookEvents } from '@berth/webhooks';
 import { AuditEventsRepository } from '../audit-events/audit-events.repository';
 import { approvedQuota, DesiredSpec } from './desired-spec';
-import { NamespaceRequestsRepository, NamespaceWrite, NewRequest, PolicyState, RequestWithTenant } from './namespace-requests.repository';
+import {
+  isNamespaceNameConflict,
+  NamespaceRequestsRepository,
+  NamespaceWrite,
+  NewRequest,
+  PolicyState,
+  RequestWithTenant,
+} from './namespace-requests.repository';
 import { buildSnapshot, policyOptionsFrom, tiersOf } from './policy-snapshot';
 import type { TenantUnit } from './tenant-unit-of-work';
 
@@ -99,7 +106,11 @@ export class NamespaceDecisions {
     return this.judge(await this.requests.policyStateUnlocked(tenantId, ask.cluster, ask.name), ask);
   }
 
-  async decide(unit: TenantUnit, actor: Actor, ask: Ask): Promise<Decided> {
+  /**
+   * `endsUnit`: nothing runs in the unit after this decision, so a new namespace's request may go out with
+   * the unit's COMMIT (one round trip less under the lock) when no webhook subscription needs a wake-up.
+   */
+  async decide(unit: TenantUnit, actor: Actor, ask: Ask, { endsUnit = false }: { endsUnit?: boolean } = {}): Promise<Decided> {
     const { tx, tenantId } = unit;
     if (ask.kind !== 'Create' && (await this.requests.hasPendingFor(tx, tenantId, ask.cluster, ask.name))) return { outcome: 'busy' };
     const state = await this.requests.policyState(tx, tenantId, ask.cluster, ask.name);
@@ -148,12 +159,19 @@ export class NamespaceDecisions {
     // The request, what an approval does to the namespace, the audit event, the webhook fan-out and the fleet
     // writer's doorbell: one statement under the lock.
     const write = approved ? this.namespaceWrite(data, state, now) : null;
-    const { request, namespaceWritten, fed } = await this.requests.storeDecision(tx, state.tenant.name, data, {
-      namespace: write,
-      also: [audit],
-      fanOut: this.webhooks.fanOut(events),
-      notify: approved ? [this.fleet.wakeExpression()] : [],
-    });
+    // Without a subscription there is nothing to fan out, and no stream to wake after the statement.
+    const fanOut = state.webhooks ? this.webhooks.fanOut(events) : null;
+    const { request, namespaceWritten, fed } = await this.requests
+      .storeDecision(tx, state.tenant.name, data, {
+        namespace: write,
+        also: [audit],
+        fanOut,
+        notify: approved ? [this.fleet.wakeExpression()] : [],
+        commit: endsUnit && ask.kind === 'Create' && fanOut === null,
+      })
+      .catch((error: unknown) => {
+        throw isNamespaceNameConflict(error) ? nameTakenMeanwhile(ask.cluster, ask.name) : error;
+      });
     // Throwing rolls the whole unit back: the request, its events and its audit event go with it.
     if (write && !namespaceWritten) throw nameTakenMeanwhile(ask.cluster, ask.name);
     await this.webhooks.wake(tx, fed);

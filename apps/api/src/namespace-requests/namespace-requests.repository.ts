@@ -4,7 +4,7 @@ import { Namespace, NamespaceRequest, Prisma, RequestState, Tenant } from '@pris
 import { NotFoundError } from '@berth/common';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { parseResources, prefixCandidates } from '@berth/policy';
-import { PrismaService, SqlTx } from '@berth/prisma';
+import { canCommitWithStatement, PrismaService, SqlTx } from '@berth/prisma';
 
 export type RequestWithTenant = NamespaceRequest & { tenant: { name: string } };
 
@@ -42,6 +42,8 @@ export interface PolicyState {
   nameTaken: boolean;
   /** Other tenants whose namespace prefix the name starts with (the longest prefix owns the name). */
   prefixTenants: string[];
+  /** Whether any webhook subscription (the tenant's or the platform's) could receive the decision's events. */
+  webhooks: boolean;
 }
 
 type PolicyStateRow = Omit<PolicyState, 'allocated'> & { allocated: Record<string, string> };
@@ -73,6 +75,12 @@ export interface DecisionWrites {
   also: Prisma.Sql[];
   fanOut: Prisma.Sql | null;
   notify: Prisma.Sql[];
+  /**
+   * This statement is the unit's last: it carries the COMMIT where the transaction allows (see PgUnit). A new
+   * namespace whose name another tenant took meanwhile then fails the statement (unique key) instead of
+   * being skipped, so that nothing commits: see {@link isNamespaceNameConflict}.
+   */
+  commit?: boolean;
 }
 
 /** A webhook stream a fan-out fed (subscription and ordering key), to be woken. */
@@ -129,7 +137,8 @@ export class NamespaceRequestsRepository {
           WHERE n.cluster = ${cluster} AND n.name = ${name} AND n."tenantId" = ${tenantId}::uuid AND n.state <> 'Deleting') AS current,
         EXISTS (SELECT 1 FROM "Namespace" n WHERE n.cluster = ${cluster} AND n.name = ${name}) AS "nameTaken",
         (SELECT coalesce(array_agg(p.name ORDER BY p.name), '{}') FROM "Tenant" p
-          WHERE p.name = ANY(${prefixOf}::text[]) AND p.id <> ${tenantId}::uuid) AS "prefixTenants"`;
+          WHERE p.name = ANY(${prefixOf}::text[]) AND p.id <> ${tenantId}::uuid) AS "prefixTenants",
+        EXISTS (SELECT 1 FROM "WebhookSubscription" s WHERE s."tenantId" IS NULL OR s."tenantId" = ${tenantId}::uuid) AS webhooks`;
     if (!row?.tenant) throw new NotFoundError('Tenant', tenantId);
     const allocated = new Map(Object.entries(row.allocated).map(([resource, milli]) => [resource, BigInt(milli)]));
     return { ...row, allocated };
@@ -149,6 +158,7 @@ export class NamespaceRequestsRepository {
    */
   async storeDecision(tx: SqlTx, tenantName: string, data: NewRequest, writes: DecisionWrites): Promise<StoredDecision> {
     const now = new Date();
+    const commit = writes.commit === true && canCommitWithStatement(tx);
     const ctes = [
       Prisma.sql`req AS (
         INSERT INTO "NamespaceRequest" (id, "tenantId", kind, namespace, cluster, spec, state, decision, reason, "requestedBy", accountable,
@@ -157,7 +167,7 @@ export class NamespaceRequestsRepository {
                 ${JSON.stringify(data.spec)}::jsonb, ${data.state}::"RequestState", ${JSON.stringify(data.decision)}::jsonb, ${data.reason ?? null},
                 ${data.requestedBy}, ${data.accountable}, ${data.decidedBy}, ${data.decidedAt}, ${now}, ${now})
         RETURNING *)`,
-      ...(writes.namespace ? [namespaceWriteCtes(writes.namespace)] : []),
+      ...(writes.namespace ? [namespaceWriteCtes(writes.namespace, commit ? 'fail' : 'skip')] : []),
       ...writes.also.map((statement, i) => Prisma.sql`${Prisma.raw(`also${i}`)} AS (${statement})`),
       ...(writes.fanOut ? [Prisma.sql`fed AS (${writes.fanOut})`] : []),
     ];
@@ -167,8 +177,10 @@ export class NamespaceRequestsRepository {
       : Prisma.sql`'[]'::json`;
     // Evaluated once, in one column (pg_notify returns nothing worth a column of its own).
     const notified = writes.notify.length > 0 ? Prisma.sql`(SELECT count(*) FROM (SELECT ${Prisma.join(writes.notify)}) n)::int` : Prisma.sql`0`;
-    const [row] = await tx.$queryRaw<Array<NamespaceRequest & { namespaceWritten: number; fed: FedStream[]; notified: number }>>`
+    type Row = NamespaceRequest & { namespaceWritten: number; fed: FedStream[]; notified: number };
+    const statement = Prisma.sql`
       WITH ${Prisma.join(ctes, ', ')} SELECT req.*, ${written} AS "namespaceWritten", ${fed} AS fed, ${notified} AS notified FROM req`;
+    const [row] = commit ? await tx.$queryRawAndCommit<Row[]>(statement) : await tx.$queryRaw<Row[]>(statement);
     const { namespaceWritten, fed: streams, notified: _notified, ...request } = row;
     return { request: { ...request, tenant: { name: tenantName } }, namespaceWritten: namespaceWritten > 0, fed: streams };
   }
@@ -228,13 +240,22 @@ export class NamespaceRequestsRepository {
   }
 }
 
+/** The unique key a new namespace's (cluster, name) hits when another tenant's decision took it first. */
+const NAMESPACE_NAME_KEY = 'Namespace_cluster_name_key';
+
+/** Whether `error` is a statement failing because another tenant's namespace took its (cluster, name) meanwhile. */
+export function isNamespaceNameConflict(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === NAMESPACE_NAME_KEY;
+}
+
 /**
  * A namespace write as CTEs of one statement; `ns` holds the namespace rows written. An upsert writes the
  * row and its ledger (exact milli-units per resource: the kept resources upserted, the others removed; the
  * parts see one snapshot and touch disjoint ledger rows). A new namespace whose (cluster, name) is taken
- * writes nothing. A delete releases the allocation and marks the row Deleting.
+ * writes nothing (`skip`) or fails the statement (`fail`). A delete releases the allocation and marks the row Deleting.
  */
-function namespaceWriteCtes(write: NamespaceWrite): Prisma.Sql {
+function namespaceWriteCtes(write: NamespaceWrite, whenTaken: 'skip' | 'fail' = 'skip'): Prisma.Sql {
   if (write.kind === 'delete') {
     return Prisma.sql`released AS (DELETE FROM "Allocation" WHERE "namespaceId" = ${write.id}::uuid),
       ns AS (UPDATE "Namespace" SET state = 'Deleting', "requestId" = ${write.requestId}::uuid, version = version + 1, "updatedAt" = ${write.at}
@@ -258,7 +279,7 @@ function namespaceWriteCtes(write: NamespaceWrite): Prisma.Sql {
     : Prisma.sql`INSERT INTO "Namespace" (id, "tenantId", cluster, name, spec, resources, "limitRange", "expiresAt", "requestId", state, "createdAt", "updatedAt")
                  VALUES (${randomUUID()}::uuid, ${target.tenantId}::uuid, ${target.cluster}, ${target.name}, ${spec}::jsonb, ${quota}::jsonb,
                          ${limitRange}::jsonb, ${desired.expiresAt}, ${desired.requestId}::uuid, 'Approved', ${now}, ${now})
-                 ON CONFLICT (cluster, name) DO NOTHING
+                 ${whenTaken === 'skip' ? Prisma.sql`ON CONFLICT (cluster, name) DO NOTHING` : Prisma.empty}
                  RETURNING id, "tenantId"`;
   return Prisma.sql`ns AS (${row}),
     kept AS (

@@ -62,7 +62,8 @@ export class NamespaceRequestsService {
   async submit(caller: Caller, tenant: Pick<Tenant, 'id'>, ask: Ask, { dryRun, answer }: SubmitOptions): Promise<NamespaceRequestResponse | DryRunResponse> {
     if (dryRun) return { decision: await this.decisions.evaluate(tenant.id, ask), spec: NamespaceSpecResponse.from(ask.spec) };
     const decided = await this.units.run(tenant.id, async (unit) => {
-      const outcome = await this.decisions.decide(unit, caller, ask);
+      // An answer to record (Idempotency-Key) is the unit's last statement; without one, the decision is.
+      const outcome = await this.decisions.decide(unit, caller, ask, { endsUnit: !answer });
       // A deny commits (its audit event) and so does its answer; a pending request is refused before anything is stored.
       if (outcome.outcome !== 'busy') await answer?.record(unit.tx, answerOf(outcome, ask.name));
       return outcome;
