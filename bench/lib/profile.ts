@@ -141,4 +141,22 @@ function report(profile: Profile, top: number): void {
     ['apps/api namespace-requests (all)', (n) => n.callFrame.url.includes('/apps/api/src/namespace-requests/')],
   ];
   for (const [label, match] of probes) console.log(`  ${pct(inclusive(match))}  ${label}`);
+  // Berth's own functions by inclusive time (a function counted once per sample, however deep it recurses).
+  {
+    const incl = new Map<string, number>();
+    for (const [id, t] of selfUs) {
+      const seen = new Set<string>();
+      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+        const n = byId.get(cur)!;
+        const u = n.callFrame.url;
+        if (!u.includes('/libs/') && !u.includes('/apps/')) continue;
+        const key = `${n.callFrame.functionName} ${path.relative(root, u.replace(/^file:\/\//, ''))}:${n.callFrame.lineNumber + 1}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        incl.set(key, (incl.get(key) ?? 0) + t);
+      }
+    }
+    console.log("Berth's functions (inclusive):");
+    for (const [k, us] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, top + 15)) console.log(`  ${pct(us)}  ${k}`);
+  }
 }
