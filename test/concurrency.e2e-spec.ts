@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { http, startApp } from './helpers/app';
 import { auditEventsFor } from './helpers/db';
@@ -529,4 +530,34 @@ describe('pagination', () => {
     const times = items.map((e) => new Date(e.at).getTime());
     expect(times).toEqual([...times].sort((x, y) => y - x));
   });
+});
+
+describe('tenant isolation under load', () => {
+  it('a tenant whose lock is held up does not hold up other tenants: its waiting requests wait in their own line, not on the shared pool', async () => {
+    const budget = { 'requests.cpu': '1000', 'limits.memory': '4000Gi', pods: '10000', namespaces: 200 };
+    const allowed = { budget, allowedClusters: [cluster], allowedTiers: [tier] };
+    const [stuck, other] = await Promise.all([newTenant(api(), allowed), newTenant(api(), allowed)]);
+    const create = (t: TenantFixture, name: string) =>
+      api().post(`/v1/tenants/${t.name}/namespace-requests`).set(bearer(t.developer)).send({ name, cluster, tier });
+    // Something slow holds the stuck tenant's row lock (here: another session) while 30 of its creates arrive.
+    const holder = new Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM "Tenant" WHERE name = $1 FOR UPDATE', [stuck.name]);
+      const waiting = Array.from({ length: 30 }, (_, i) => create(stuck, `${stuck.name}-w${i}`).then((res: Response) => res.status));
+      await new Promise((r) => setTimeout(r, 300));
+      // The pool has 20 connections: the 30 waiters used to take every one of them while they waited for the
+      // lock, so the other tenant's create waited with them (until the lock came free or timed out).
+      const started = Date.now();
+      const lone = create(other, `${other.name}-lone`).then((res: Response) => ({ status: res.status, tookMs: Date.now() - started }));
+      const outcome = await Promise.race([lone, new Promise((r) => setTimeout(() => r('still waiting after 3 s'), 3000))]);
+      await holder.query('COMMIT');
+      expect(outcome).toEqual({ status: 201, tookMs: expect.any(Number) });
+      expect((outcome as { tookMs: number }).tookMs).toBeLessThan(2000);
+      expect(await Promise.all(waiting)).toEqual(Array(30).fill(201));
+    } finally {
+      await holder.end();
+    }
+  }, 30_000);
 });

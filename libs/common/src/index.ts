@@ -11,3 +11,4 @@ export * from './clock';
 export * from './last-resort';
 export * from './json-logger';
 export * from './api-responses';
+export * from './keyed-gate';
