@@ -8,8 +8,10 @@
  * the very files Berth pushed — to another bare remote cloned from the fleet repository before the burst
  * (so of the same size).
  *
- *   npm run bench:burst -- [--requests=200] [--tenants=4] [--profile] [--trace]
+ *   npm run bench:burst -- [--requests=200] [--tenants=4] [--writer=worker] [--profile] [--trace]
  *
+ * --writer=worker: the separate-worker deployment (the API with BERTH_FLEET_WRITER=off, apps/worker as a child
+ * process) instead of the inline writer (the default: `npm start` and the inline-writer overlay).
  * --profile: CPU profile of this process (the app and its writer) during the burst; --trace: the time of
  * each push's phases (fetch, apply, objects, push) as the fleet repository logs them.
  *
@@ -41,6 +43,7 @@ const num = (name: string, fallback: number) => (typeof args[name] === 'string' 
 const REQUESTS = num('requests', 200);
 const TENANTS = num('tenants', 4);
 const PROFILE = args.profile === true;
+const WRITER = args.writer === 'worker' ? 'worker' : 'inline';
 const TRACE = args.trace === true;
 
 const load = () => `load ${loadavg()[0].toFixed(2)}`;
@@ -154,18 +157,25 @@ async function main(): Promise<void> {
   let fleet: FleetApp | undefined;
   process.once('SIGINT', () => void fleet?.close().finally(() => process.exit(130)));
   try {
-    fleet = await startFleetApp(process.env.DATABASE_URL || DEFAULT_SERVER_URL, { tenants: TENANTS, perTenant: Math.ceil(REQUESTS / TENANTS) + 1 });
+    fleet = await startFleetApp(process.env.DATABASE_URL || DEFAULT_SERVER_URL, {
+      tenants: TENANTS,
+      perTenant: Math.ceil(REQUESTS / TENANTS) + 1,
+      writer: WRITER,
+    });
     // Warm-up: one create end to end (first clone, JIT), not measured.
     const warm = await fleet.ask(fleet.tenants[0], `${fleet.tenants[0]}-warmup`);
     if (warm.status !== 201) throw new Error(`warm-up: ${warm.status} ${JSON.stringify(warm.body)}`);
-    await fleet.waitCommitted(warm.body.id);
+    // Generous: in --writer=worker mode the worker compiles from source and starts meanwhile.
+    await fleet.waitCommitted(warm.body.id, 60_000);
     // --trace: the fleet repository's per-push breakdown (fetch, apply, objects, push).
     if (TRACE) Logger.overrideLogger({ ...quietLogger, debug: (m: unknown) => /ms: fetch/.test(String(m)) && console.log(`    push: ${String(m)}`) });
     const headBefore = (await sh(fleet.repo, ['rev-parse', 'main'])).trim();
     const remote = join(fleet.dir, 'loop.git');
     await sh(fleet.dir, ['clone', '-q', '--bare', fleet.repo, remote]);
 
-    console.log(`Burst: ${REQUESTS} concurrent creates over ${TENANTS} tenants (JWT, inline writer, file:// bare repo); ${load()}`);
+    console.log(
+      `Burst: ${REQUESTS} concurrent creates over ${TENANTS} tenants (JWT, ${WRITER === 'worker' ? 'apps/worker in its own process' : 'inline writer'}, file:// bare repo); ${load()}`,
+    );
     const app = fleet;
     let result: BurstResult | undefined;
     const run = async () => void (result = await burst(app, headBefore));

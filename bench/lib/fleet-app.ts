@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -44,7 +45,19 @@ export interface FleetApp {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startFleetApp(serverUrl: string, opts: { tenants: number; perTenant: number; env?: Record<string, string> }): Promise<FleetApp> {
+export interface FleetAppOptions {
+  tenants: number;
+  perTenant: number;
+  env?: Record<string, string>;
+  /**
+   * Where the fleet writer runs: in the API process (`inline`, the embedded default and the inline-writer
+   * overlay) or in its own process, apps/worker (`worker`, the separate-worker overlay; the API runs with
+   * BERTH_FLEET_WRITER=off).
+   */
+  writer?: 'inline' | 'worker';
+}
+
+export async function startFleetApp(serverUrl: string, opts: FleetAppOptions): Promise<FleetApp> {
   const jwtSecret = `bench-${randomBytes(24).toString('hex')}`;
   const adminKey = `bench-admin-${randomBytes(24).toString('hex')}`;
   const issuer = 'https://idp.bench';
@@ -54,9 +67,11 @@ export async function startFleetApp(serverUrl: string, opts: { tenants: number; 
   let pg: Client | undefined;
   let dir: string | undefined;
   let closing: Promise<void> | undefined;
+  let stopWorker: (() => Promise<void>) | undefined;
   const close = () =>
     (closing ??= (async () => {
       await pg?.end().catch(() => undefined);
+      await stopWorker?.();
       await app?.close().catch(() => undefined);
       await db?.drop().catch((e: Error) => console.error(`could not drop ${db?.name}: ${e.message}`));
       if (dir) await rm(dir, { recursive: true, force: true });
@@ -79,7 +94,7 @@ export async function startFleetApp(serverUrl: string, opts: { tenants: number; 
       BERTH_BOOTSTRAP_ADMIN_KEY: adminKey,
       BERTH_FLEET_REPO_URL: `file://${repo}`,
       BERTH_FLEET_WORKDIR: join(dir, 'work'),
-      BERTH_FLEET_WRITER: 'inline',
+      BERTH_FLEET_WRITER: opts.writer === 'worker' ? 'off' : 'inline',
       BERTH_EXPIRY_INTERVAL_SECONDS: '0',
       ...opts.env,
     });
@@ -89,6 +104,7 @@ export async function startFleetApp(serverUrl: string, opts: { tenants: number; 
     const { createHttpApp } = require('../../apps/api/src/http-app') as typeof import('../../apps/api/src/http-app');
     app = await createHttpApp();
     await app.listen(0, '127.0.0.1');
+    if (opts.writer === 'worker') stopWorker = startWorker({ ...process.env, BERTH_FLEET_WORKDIR: join(dir, 'worker'), BERTH_LOG_LEVEL: 'warn' });
     const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
     const call = async (method: string, path: string, auth: Record<string, string>, body?: unknown): Promise<HttpAnswer> => {
@@ -162,4 +178,17 @@ export async function startFleetApp(serverUrl: string, opts: { tenants: number; 
     await close();
     throw error;
   }
+}
+
+/** apps/worker from source in a child process (same loader as this one); the returned function stops it. */
+function startWorker(env: NodeJS.ProcessEnv): () => Promise<void> {
+  const child = spawn(process.execPath, [...process.execArgv, join(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.ts')], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
 }
