@@ -1,8 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Prisma, type FleetStatus } from '@prisma/client';
 import { Client } from 'pg';
+import type { BerthConfig } from '../libs/config/src';
 import { FleetWriter } from '../libs/fleet/src';
+import { FleetPrisma } from '../libs/fleet/src/fleet-prisma.service';
+import { FLEET_STATUS_ID, FleetWriterRepository } from '../libs/fleet/src/fleet-writer.repository';
+import type { WebhookEvents } from '../libs/webhooks/src';
 import { roleBindingName } from '../libs/manifests/src';
 import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
@@ -416,3 +422,142 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
     expect(status.body).toMatchObject({ repository: env.url, branch: 'main' });
   });
 });
+
+/**
+ * The writer's batch queries are raw SQL on its own pool: their answers must be what the Prisma queries they
+ * replaced return for the same rows (the renderer and the webhooks read the same fields, with the same types).
+ * No writer runs here (the app above is closed): the repository is built on its own.
+ */
+describe("fleet writer's queries (raw SQL on its own pool)", () => {
+  let prisma: FleetPrisma;
+  let store: FleetWriterRepository;
+  const suffix = randomBytes(3).toString('hex');
+  const cluster = `rawsql-${suffix}`;
+  let savedStatus: FleetStatus | null;
+
+  beforeAll(async () => {
+    prisma = new FleetPrisma({ databaseUrl: process.env.DATABASE_URL } as BerthConfig);
+    // Reads and the writer status never emit webhook events.
+    store = new FleetWriterRepository(prisma, {} as WebhookEvents);
+    savedStatus = await prisma.fleetStatus.findUnique({ where: { id: FLEET_STATUS_ID } });
+    await prisma.cluster.create({ data: { name: cluster, fleetPath: `clusters/${cluster}`, labels: { env: 'test' } } });
+  });
+  afterAll(async () => {
+    // Nothing of this block may be left Approved for another spec file's writer, nor its writer status changed.
+    const tenants = await prisma.tenant.findMany({ where: { name: { startsWith: `raw-${suffix}` } }, select: { id: true } });
+    const tenantId = { in: tenants.map((t) => t.id) };
+    await prisma.namespace.deleteMany({ where: { tenantId } });
+    await prisma.namespaceRequest.deleteMany({ where: { tenantId } });
+    await prisma.tenant.deleteMany({ where: { id: tenantId } });
+    await prisma.cluster.deleteMany({ where: { name: cluster } });
+    await prisma.fleetStatus.deleteMany({ where: { id: FLEET_STATUS_ID } });
+    if (savedStatus) await prisma.fleetStatus.create({ data: savedStatus });
+    await prisma.onApplicationShutdown();
+  });
+
+  let seq = 0;
+  const tenantOf = (syncRepo: Prisma.InputJsonValue | null) =>
+    prisma.tenant.create({ data: { name: `raw-${suffix}-${++seq}`, syncRepo: syncRepo ?? Prisma.DbNull, allowedClusters: [cluster], labels: { team: 'x' } } });
+
+  /** An approved request and its namespace in the desired state (Deleting for a Delete), as Prisma writes them. */
+  async function approved(tenantId: string, kind: 'Create' | 'Delete' = 'Create', namespace: Partial<Prisma.NamespaceUncheckedCreateInput> = {}) {
+    const name = `raw-${suffix}-ns${++seq}`;
+    const request = await prisma.namespaceRequest.create({
+      data: {
+        tenantId,
+        kind,
+        namespace: name,
+        cluster,
+        spec: { tier: 'small', labels: { a: 'b' } },
+        state: 'Approved',
+        decision: { outcome: 'approve', reasons: [] },
+        reason: 'auto',
+        requestedBy: 'user:dev',
+        accountable: 'dev',
+        decidedBy: 'system:policy',
+        decidedAt: new Date(Date.now() - 60_000 + seq),
+        comment: 'ok',
+        lastError: 'earlier attempt failed',
+        attempts: 1,
+      },
+    });
+    const state = kind === 'Delete' ? 'Deleting' : 'Approved';
+    const ns = await prisma.namespace.create({
+      data: { tenantId, cluster, name, spec: { tier: 'small' }, resources: { 'requests.cpu': '1' }, requestId: request.id, state, ...namespace },
+    });
+    return { request, ns };
+  }
+
+  it('read what the Prisma queries they replaced read, with the same JS types (Date, number, parsed JSON, enum strings)', async () => {
+    const withRepo = await tenantOf({ url: 'https://git.example.com/team/app.git', branch: 'main', path: './deploy' });
+    const without = await tenantOf(null);
+    const full = await approved(withRepo.id, 'Create', {
+      limitRange: { default: { cpu: '500m' } },
+      expiresAt: new Date('2027-01-02T03:04:05.678Z'),
+      commitSha: 'abc',
+      lastError: 'flux said no',
+      failedBy: 'Flux',
+      state: 'Failed',
+      used: { 'requests.cpu': '250m' },
+      readyAt: new Date('2026-12-01T00:00:00.001Z'),
+      version: 3,
+    });
+    const bare = await approved(without.id);
+    const deleting = await approved(without.id, 'Delete');
+
+    const pending = await prisma.namespaceRequest.findMany({
+      where: { state: 'Approved' },
+      orderBy: [{ decidedAt: 'asc' }, { id: 'asc' }],
+      take: 1000,
+      include: { tenant: { select: { name: true } } },
+    });
+    expect(pending.map((r) => r.id)).toEqual(expect.arrayContaining([full.request.id, bare.request.id, deleting.request.id]));
+    expect(await store.pending(1000)).toStrictEqual(pending);
+    expect(await store.pending(2)).toStrictEqual(pending.slice(0, 2));
+    expect(await store.countPending()).toBe(await prisma.namespaceRequest.count({ where: { state: 'Approved' } }));
+
+    const refs = [full, bare, deleting, full].map(({ request }) => ({ cluster, name: request.namespace }));
+    refs.push({ cluster, name: `raw-${suffix}-missing` }, { cluster: 'elsewhere', name: full.request.namespace });
+    const live = await prisma.namespace.findMany({
+      where: { OR: refs.map((r) => ({ cluster: r.cluster, name: r.name })) },
+      include: { tenant: { select: { name: true, syncRepo: true } } },
+    });
+    expect(live).toHaveLength(3);
+    expect(byId(await store.namespaces(refs))).toStrictEqual(byId(live));
+    expect(await store.namespaces([])).toEqual([]);
+
+    const names = [withRepo.name, without.name, `raw-${suffix}-nobody`];
+    const tenants = await prisma.tenant.findMany({ where: { name: { in: names } }, select: { name: true, syncRepo: true } });
+    expect(byName(await store.tenantsByName(names))).toStrictEqual(byName(tenants));
+    expect(byName(await store.clusters())).toStrictEqual(byName(await prisma.cluster.findMany({ select: { name: true, fleetPath: true } })));
+  });
+
+  it('read and record the writer status as Prisma did: none, a push, failures, healthy again', async () => {
+    const prismaStatus = () => prisma.fleetStatus.findUnique({ where: { id: FLEET_STATUS_ID } });
+    await prisma.fleetStatus.deleteMany({ where: { id: FLEET_STATUS_ID } });
+    expect(await store.status()).toBeNull();
+
+    const first = new Date();
+    await store.recordPush('sha-first');
+    const created = await prismaStatus();
+    expect(created).toMatchObject({ lastPushSha: 'sha-first', failures: 0, lastError: null, degradedSince: null });
+    expect(created!.lastPushAt!.getTime()).toBeGreaterThanOrEqual(first.getTime());
+    expect(created!.updatedAt).toEqual(created!.lastPushAt);
+
+    const failing = { lastError: 'remote down', lastErrorAt: new Date('2026-11-30T01:00:00.123Z'), failures: 2 };
+    await prisma.fleetStatus.update({ where: { id: FLEET_STATUS_ID }, data: { ...failing, degradedSince: failing.lastErrorAt, nextAttemptAt: new Date() } });
+    expect(await store.status()).toStrictEqual(await prismaStatus());
+
+    await store.recordPush('sha-second');
+    expect(await prismaStatus()).toMatchObject({ lastPushSha: 'sha-second', ...failing });
+    expect(await store.recordHealthy()).toBe(true);
+    const healthy = await prismaStatus();
+    expect(healthy).toMatchObject({ lastPushSha: 'sha-second', lastError: 'remote down', failures: 0, degradedSince: null, nextAttemptAt: null });
+    expect(healthy!.updatedAt.getTime()).toBeGreaterThanOrEqual(healthy!.lastPushAt!.getTime());
+    expect(await store.recordHealthy()).toBe(false);
+    expect(await store.status()).toStrictEqual(healthy);
+  });
+});
+
+const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+const byName = <T extends { name: string }>(rows: T[]) => [...rows].sort((a, b) => a.name.localeCompare(b.name));

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { FleetStatus, Namespace, NamespaceRequest } from '@prisma/client';
+import { Prisma, type Cluster, type FleetStatus, type Namespace, type NamespaceRequest, type Tenant } from '@prisma/client';
 import { CommittedRow, committedEvents, WebhookEvents } from '@berth/webhooks';
 import { FleetPrisma } from './fleet-prisma.service';
 
@@ -8,7 +8,11 @@ export type LiveNamespace = Namespace & { tenant: { name: string; syncRepo: unkn
 
 export const FLEET_STATUS_ID = 'fleet';
 
-/** What the fleet writer reads and records; the database is the desired state, git its rendering. */
+/**
+ * What the fleet writer reads and records; the database is the desired state, git its rendering.
+ * The queries of every batch are raw SQL on the writer's pool (`FleetPrisma.sql`), typed as Prisma types its
+ * own answers (timestamps as Date, JSON parsed, enums as strings); Prisma serves the cold paths.
+ */
 @Injectable()
 export class FleetWriterRepository {
   constructor(
@@ -18,25 +22,28 @@ export class FleetWriterRepository {
 
   /** Approved requests not yet committed, oldest first (bounded: one commit holds at most `limit`). */
   pending(limit: number): Promise<PendingRequest[]> {
-    return this.prisma.namespaceRequest.findMany({
-      where: { state: 'Approved' },
-      orderBy: [{ decidedAt: 'asc' }, { id: 'asc' }],
-      take: limit,
-      include: { tenant: { select: { name: true } } },
-    });
+    return this.prisma.sql.$queryRaw<PendingRequest[]>`
+      SELECT r.*, json_build_object('name', t.name) AS tenant
+        FROM "NamespaceRequest" r JOIN "Tenant" t ON t.id = r."tenantId"
+       WHERE r.state = 'Approved'
+       ORDER BY r."decidedAt", r.id
+       LIMIT ${limit}`;
   }
 
-  countPending(): Promise<number> {
-    return this.prisma.namespaceRequest.count({ where: { state: 'Approved' } });
+  async countPending(): Promise<number> {
+    const [row] = await this.prisma.sql.$queryRaw<Array<{ count: number }>>`
+      SELECT count(*)::int AS count FROM "NamespaceRequest" WHERE state = 'Approved'`;
+    return row.count;
   }
 
   /** Current desired state of the namespaces these requests touch (missing ones were removed). */
   namespaces(refs: Array<{ cluster: string; name: string }>): Promise<LiveNamespace[]> {
     if (refs.length === 0) return Promise.resolve([]);
-    return this.prisma.namespace.findMany({
-      where: { OR: refs.map((r) => ({ cluster: r.cluster, name: r.name })) },
-      include: { tenant: { select: { name: true, syncRepo: true } } },
-    });
+    // A semi-join on the pairs: each namespace once, however many requests of the batch touch it.
+    return this.prisma.sql.$queryRaw<LiveNamespace[]>`
+      SELECT n.*, json_build_object('name', t.name, 'syncRepo', t."syncRepo") AS tenant
+        FROM "Namespace" n JOIN "Tenant" t ON t.id = n."tenantId"
+       WHERE (n.cluster, n.name) IN (SELECT * FROM unnest(${refs.map((r) => r.cluster)}::text[], ${refs.map((r) => r.name)}::text[]))`;
   }
 
   /** Every namespace of the desired state (drift and reconcile). */
@@ -48,12 +55,12 @@ export class FleetWriterRepository {
     });
   }
 
-  tenantsByName(names: string[]) {
-    return this.prisma.tenant.findMany({ where: { name: { in: names } }, select: { name: true, syncRepo: true } });
+  tenantsByName(names: string[]): Promise<Array<Pick<Tenant, 'name' | 'syncRepo'>>> {
+    return this.prisma.sql.$queryRaw`SELECT name, "syncRepo" FROM "Tenant" WHERE name = ANY(${names}::text[])`;
   }
 
-  clusters() {
-    return this.prisma.cluster.findMany({ select: { name: true, fleetPath: true } });
+  clusters(): Promise<Array<Pick<Cluster, 'name' | 'fleetPath'>>> {
+    return this.prisma.sql.$queryRaw`SELECT name, "fleetPath" FROM "Cluster"`;
   }
 
   /**
@@ -127,12 +134,7 @@ export class FleetWriterRepository {
   }
 
   async recordPush(sha: string): Promise<void> {
-    const now = new Date();
-    await this.prisma.fleetStatus.upsert({
-      where: { id: FLEET_STATUS_ID },
-      create: { id: FLEET_STATUS_ID, lastPushSha: sha, lastPushAt: now },
-      update: { lastPushSha: sha, lastPushAt: now },
-    });
+    await this.prisma.sql.$executeRaw(pushStatement(sha, new Date()));
   }
 
   /**
@@ -156,14 +158,21 @@ export class FleetWriterRepository {
 
   /** An attempt succeeded: the writer is healthy again. True when it was degraded until now. */
   async recordHealthy(): Promise<boolean> {
-    const { count } = await this.prisma.fleetStatus.updateMany({
-      where: { id: FLEET_STATUS_ID, failures: { gt: 0 } },
-      data: { failures: 0, degradedSince: null, nextAttemptAt: null },
-    });
-    return count > 0;
+    const cleared = await this.prisma.sql.$executeRaw`
+      UPDATE "FleetStatus" SET failures = 0, "degradedSince" = NULL, "nextAttemptAt" = NULL, "updatedAt" = ${new Date()}
+       WHERE id = ${FLEET_STATUS_ID} AND failures > 0`;
+    return cleared > 0;
   }
 
-  status() {
-    return this.prisma.fleetStatus.findUnique({ where: { id: FLEET_STATUS_ID } });
+  async status(): Promise<FleetStatus | null> {
+    const [row] = await this.prisma.sql.$queryRaw<FleetStatus[]>`SELECT * FROM "FleetStatus" WHERE id = ${FLEET_STATUS_ID}`;
+    return row ?? null;
   }
+}
+
+/** The last push: the first one creates the status row. */
+function pushStatement(sha: string, now: Date): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO "FleetStatus" (id, "lastPushSha", "lastPushAt", "updatedAt") VALUES (${FLEET_STATUS_ID}, ${sha}, ${now}, ${now})
+    ON CONFLICT (id) DO UPDATE SET "lastPushSha" = EXCLUDED."lastPushSha", "lastPushAt" = EXCLUDED."lastPushAt", "updatedAt" = EXCLUDED."updatedAt"`;
 }
