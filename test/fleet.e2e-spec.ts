@@ -8,7 +8,8 @@ import type { BerthConfig } from '../libs/config/src';
 import { FleetWriter } from '../libs/fleet/src';
 import { FleetPrisma } from '../libs/fleet/src/fleet-prisma.service';
 import { FLEET_STATUS_ID, FleetWriterRepository } from '../libs/fleet/src/fleet-writer.repository';
-import type { WebhookEvents } from '../libs/webhooks/src';
+import type { SqlTx } from '../libs/prisma/src';
+import { WebhookEvents, type WebhookJob, WebhookQueue } from '../libs/webhooks/src';
 import { roleBindingName } from '../libs/manifests/src';
 import { http, startApp } from './helpers/app';
 import { sql } from './helpers/db';
@@ -431,16 +432,28 @@ describe('fleet writer (GitOps over a real bare repository)', () => {
 describe("fleet writer's queries (raw SQL on its own pool)", () => {
   let prisma: FleetPrisma;
   let store: FleetWriterRepository;
+  /** What the repository's webhook emits woke (the queue is a stub); `failWake` makes a wake-up fail. */
+  const woken: WebhookJob[] = [];
+  let failWake: Error | undefined;
   const suffix = randomBytes(3).toString('hex');
   const cluster = `rawsql-${suffix}`;
   let savedStatus: FleetStatus | null;
 
   beforeAll(async () => {
     prisma = new FleetPrisma({ databaseUrl: process.env.DATABASE_URL } as BerthConfig);
-    // Reads and the writer status never emit webhook events.
-    store = new FleetWriterRepository(prisma, {} as WebhookEvents);
+    const queue = {
+      wakeIn: async (_tx: SqlTx, jobs: WebhookJob[]) => {
+        if (failWake) throw failWake;
+        woken.push(...jobs);
+      },
+    };
+    store = new FleetWriterRepository(prisma, new WebhookEvents(queue as unknown as WebhookQueue));
     savedStatus = await prisma.fleetStatus.findUnique({ where: { id: FLEET_STATUS_ID } });
     await prisma.cluster.create({ data: { name: cluster, fleetPath: `clusters/${cluster}`, labels: { env: 'test' } } });
+  });
+  afterEach(() => {
+    failWake = undefined;
+    woken.length = 0;
   });
   afterAll(async () => {
     // Nothing of this block may be left Approved for another spec file's writer, nor its writer status changed.
@@ -487,6 +500,10 @@ describe("fleet writer's queries (raw SQL on its own pool)", () => {
     });
     return { request, ns };
   }
+
+  /** What the writer rendered for these namespaces (their version 1). */
+  const renderedOf = (rows: Array<{ ns: { id: string; state: string } }>) =>
+    rows.map(({ ns }) => ({ id: ns.id, version: 1, deleting: ns.state === 'Deleting' }));
 
   it('read what the Prisma queries they replaced read, with the same JS types (Date, number, parsed JSON, enum strings)', async () => {
     const withRepo = await tenantOf({ url: 'https://git.example.com/team/app.git', branch: 'main', path: './deploy' });
@@ -557,6 +574,112 @@ describe("fleet writer's queries (raw SQL on its own pool)", () => {
     expect(await store.recordHealthy()).toBe(false);
     expect(await store.status()).toStrictEqual(healthy);
   });
+
+  it('markCommitted settles requests, namespaces and the push in two round trips when no subscription can receive the events', async () => {
+    const tenant = await tenantOf(null);
+    const created = await approved(tenant.id);
+    const removed = await approved(tenant.id, 'Delete');
+    // Changed again since it was rendered: it stays Approved for the next batch.
+    const moved = await approved(tenant.id, 'Create', { version: 2 });
+    const rendered = renderedOf([created, removed, moved]);
+    const ids = [created, removed, moved].map(({ request }) => request.id);
+
+    const sent = await statementsOf(() => store.markCommitted(ids, 'sha-batch', rendered, { pushed: true }));
+    expect(sent).toEqual([expect.stringMatching(/^BEGIN; .*WITH committed AS/s), 'COMMIT']);
+    expect(await stateOf(ids)).toEqual(ids.map((id) => ({ id, state: 'Committed', commitSha: 'sha-batch', lastError: null })));
+    const namespaces = await prisma.namespace.findMany({ where: { tenantId: tenant.id }, orderBy: { name: 'asc' } });
+    expect(namespaces.map((n) => [n.id, n.state, n.commitSha])).toEqual([
+      [created.ns.id, 'Committed', 'sha-batch'],
+      [moved.ns.id, 'Approved', null],
+    ]);
+    expect(await prisma.fleetStatus.findUnique({ where: { id: FLEET_STATUS_ID } })).toMatchObject({ lastPushSha: 'sha-batch' });
+    expect(woken).toEqual([]);
+  });
+
+  it('markCommitted fans the events out and wakes their streams inside its unit when the tenant has a subscription', async () => {
+    const tenant = await tenantOf(null);
+    const hook = await subscription(tenant.id);
+    const created = await approved(tenant.id);
+    const removed = await approved(tenant.id, 'Delete');
+    const ids = [created.request.id, removed.request.id];
+    const rendered = renderedOf([created, removed]);
+
+    const sent = await statementsOf(() => store.markCommitted(ids, 'sha-hooked', rendered));
+    // The queue's wake-ups (stubbed here) would go out between the fan-out and the COMMIT.
+    expect(sent).toEqual([expect.stringMatching(/^BEGIN; .*WITH committed AS/s), expect.stringMatching(/^\s*INSERT INTO "WebhookDelivery"/), 'COMMIT']);
+    const deliveries = await prisma.webhookDelivery.findMany({ where: { subscriptionId: hook.id }, orderBy: { seq: 'asc' } });
+    expect(deliveries.map((d) => [d.eventType, d.orderingKey])).toEqual([
+      ['namespace.committed', `${cluster}/${created.request.namespace}`],
+      ['namespace.committed', `${cluster}/${removed.request.namespace}`],
+      ['namespace.deleted', `${cluster}/${removed.request.namespace}`],
+    ]);
+    expect(deliveries[0].payload).toMatchObject({
+      type: 'namespace.committed',
+      data: { requestId: created.request.id, state: 'Committed', commitSha: 'sha-hooked' },
+    });
+    expect(new Set(woken.map((job) => job.orderingKey))).toEqual(new Set(deliveries.map((d) => d.orderingKey)));
+    expect((await stateOf(ids)).map((r) => r.state)).toEqual(['Committed', 'Committed']);
+  });
+
+  it('a markCommitted that fails part-way (its statement, or a wake-up after it) commits nothing, and its connection goes back usable', async () => {
+    const tenant = await tenantOf(null);
+    const hook = await subscription(tenant.id);
+    const created = await approved(tenant.id);
+    const removed = await approved(tenant.id, 'Delete');
+    const ids = [created.request.id, removed.request.id];
+    const rendered = renderedOf([created, removed]);
+    const before = { requests: await stateOf(ids), namespaces: await prisma.namespace.findMany({ where: { tenantId: tenant.id }, orderBy: { name: 'asc' } }) };
+    const status = await prisma.fleetStatus.findUnique({ where: { id: FLEET_STATUS_ID } });
+    const unchanged = async () => {
+      expect(await stateOf(ids)).toEqual(before.requests);
+      expect(await prisma.namespace.findMany({ where: { tenantId: tenant.id }, orderBy: { name: 'asc' } })).toEqual(before.namespaces);
+      expect(await prisma.webhookDelivery.count({ where: { subscriptionId: hook.id } })).toBe(0);
+      expect(await prisma.fleetStatus.findUnique({ where: { id: FLEET_STATUS_ID } })).toEqual(status);
+    };
+
+    // The database refuses the one statement (a namespace id that is no uuid).
+    await expect(store.markCommitted(ids, 'sha-refused', [...rendered, { id: 'not-a-uuid', version: 1, deleting: false }], { pushed: true })).rejects.toThrow(
+      /uuid/,
+    );
+    await unchanged();
+    // The statement and the fan-out ran; a wake-up of the same unit fails.
+    failWake = new Error('queue unavailable');
+    await expect(store.markCommitted(ids, 'sha-unwoken', rendered, { pushed: true })).rejects.toThrow('queue unavailable');
+    await unchanged();
+
+    failWake = undefined;
+    await store.markCommitted(ids, 'sha-retried', rendered, { pushed: true });
+    expect((await stateOf(ids)).map((r) => r.commitSha)).toEqual(['sha-retried', 'sha-retried']);
+    expect(prisma.pool.totalCount).toBe(prisma.pool.idleCount);
+  });
+
+  const subscription = (tenantId: string) =>
+    prisma.webhookSubscription.create({
+      data: { tenantId, url: 'https://hooks.example.com/berth', eventTypes: ['namespace.*'], secret: 'whsec_test', createdBy: 'test' },
+    });
+
+  const stateOf = async (ids: string[]) => {
+    const rows = await prisma.namespaceRequest.findMany({ where: { id: { in: ids } }, select: { id: true, state: true, commitSha: true, lastError: true } });
+    return rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+  };
+
+  /** The queries the writer's pool sent while `work` ran (one per round trip). */
+  async function statementsOf(work: () => Promise<unknown>): Promise<string[]> {
+    const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const query = proto.query;
+    const sent: string[] = [];
+    proto.query = function (this: Client & { connectionParameters: { application_name?: string } }, ...args: unknown[]) {
+      const config = args[0] as string | { text: string };
+      if (this.connectionParameters.application_name === 'berth-fleet-writer') sent.push(typeof config === 'string' ? config : config.text);
+      return query.apply(this, args);
+    };
+    try {
+      await work();
+      return sent;
+    } finally {
+      proto.query = query;
+    }
+  }
 });
 
 const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type Cluster, type FleetStatus, type Namespace, type NamespaceRequest, type Tenant } from '@prisma/client';
+import { PgUnit } from '@berth/prisma';
 import { CommittedRow, committedEvents, WebhookEvents } from '@berth/webhooks';
 import { FleetPrisma } from './fleet-prisma.service';
 
@@ -7,6 +8,15 @@ export type PendingRequest = NamespaceRequest & { tenant: { name: string } };
 export type LiveNamespace = Namespace & { tenant: { name: string; syncRepo: unknown } };
 
 export const FLEET_STATUS_ID = 'fleet';
+
+/** A namespace as the commit rendered it: settled when its desired state is still that version. */
+export type RenderedNamespace = { id: string; version: number; deleting: boolean };
+
+/**
+ * The opening of the writer's units of work, sent with their first statement. A statement that waits longer
+ * than this (a row lock held elsewhere) fails the unit, and the batch is retried, instead of stalling the writer.
+ */
+const BEGIN_WRITER_UNIT = "BEGIN; SET LOCAL statement_timeout = '20s'";
 
 /**
  * What the fleet writer reads and records; the database is the desired state, git its rendering.
@@ -64,31 +74,20 @@ export class FleetWriterRepository {
   }
 
   /**
-   * Records a commit: requests → Committed with its SHA; namespaces whose desired state is what was
-   * rendered (same version) → Committed, deleted ones leave the table (and free their name).
+   * Records a commit: requests → Committed with its SHA (their `namespace.committed` events emitted); namespaces
+   * whose desired state is what was rendered (same version) → Committed, deleted ones leave the table (and free
+   * their name); `pushed`: the commit was pushed just now, recorded as the last push (see {@link recordPush}).
+   *
+   * Two round trips when no webhook subscription can receive the events: one statement carries every write,
+   * sent with the BEGIN, then the COMMIT. It also says whether any subscription of these tenants (or the
+   * platform's) exists, as the decision seam's policy read does; only then is the fan-out run (a third round
+   * trip, and the wake-ups of the streams it fed).
    */
-  async markCommitted(requestIds: string[], sha: string, rendered: Array<{ id: string; version: number; deleting: boolean }>): Promise<void> {
-    // Three set-based statements whatever the batch size (one update per namespace made a 100-request batch
-    // cost 100 round trips and Prisma compilations, delaying every Committed of the batch). Raw SQL sets
-    // updatedAt itself, as Prisma's @updatedAt would.
-    const now = new Date();
-    const kept = rendered.filter((n) => !n.deleting);
-    const gone = rendered.filter((n) => n.deleting);
-    await this.prisma.$transaction(async (tx) => {
-      const committed = await tx.$queryRaw<CommittedRow[]>`
-        UPDATE "NamespaceRequest" r SET state = 'Committed', "commitSha" = ${sha}, "lastError" = NULL, "updatedAt" = ${now}
-        FROM "Tenant" t WHERE t.id = r."tenantId" AND r.id = ANY(${requestIds}::uuid[]) AND r.state = 'Approved'
-        RETURNING r.id, r."tenantId", t.name AS tenant, r.kind, r.namespace, r.cluster, r.state, r."requestedBy", r."decidedBy", r."decidedAt", r.comment`;
-      await this.webhooks.emit(tx, committedEvents(committed, sha));
-      if (kept.length > 0)
-        await tx.$executeRaw`
-          UPDATE "Namespace" n SET state = 'Committed', "commitSha" = ${sha}, "lastError" = NULL, "failedBy" = NULL, "updatedAt" = ${now}
-          FROM unnest(${kept.map((n) => n.id)}::uuid[], ${kept.map((n) => n.version)}::int[]) AS r(id, version)
-          WHERE n.id = r.id AND n.version = r.version`;
-      if (gone.length > 0)
-        await tx.$executeRaw`
-          DELETE FROM "Namespace" n USING unnest(${gone.map((n) => n.id)}::uuid[], ${gone.map((n) => n.version)}::int[]) AS r(id, version)
-          WHERE n.id = r.id AND n.version = r.version AND n.state = 'Deleting'`;
+  async markCommitted(requestIds: string[], sha: string, rendered: RenderedNamespace[], opts: { pushed?: boolean } = {}): Promise<void> {
+    await this.inUnit(async (unit) => {
+      const committed = await unit.$queryRaw<Array<CommittedRow & { webhooks: boolean }>>(commitStatement(requestIds, sha, rendered, opts.pushed === true));
+      // Without a subscription these events could be for, the fan-out would insert nothing.
+      if (committed.some((row) => row.webhooks)) await this.webhooks.emit(unit, committedEvents(committed, sha));
     });
   }
 
@@ -168,6 +167,53 @@ export class FleetWriterRepository {
     const [row] = await this.prisma.sql.$queryRaw<FleetStatus[]>`SELECT * FROM "FleetStatus" WHERE id = ${FLEET_STATUS_ID}`;
     return row ?? null;
   }
+
+  /**
+   * A unit of work on one connection of the writer's pool, in as few round trips as its statements allow
+   * ({@link PgUnit}); rolled back when a statement or the work fails, and a connection that cannot even roll
+   * back is discarded, not returned to the pool.
+   */
+  private async inUnit(work: (unit: PgUnit) => Promise<void>): Promise<void> {
+    const client = await this.prisma.pool.connect();
+    const unit = new PgUnit(client, BEGIN_WRITER_UNIT);
+    let broken: Error | undefined;
+    try {
+      await work(unit);
+      await unit.commit();
+    } catch (error) {
+      await unit.rollback().catch((rollbackFailed: Error) => (broken = rollbackFailed));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+/**
+ * Every write of a recorded commit as one statement (raw SQL sets updatedAt itself, as Prisma's @updatedAt
+ * would): set-based whatever the batch size, since one update per namespace made a 100-request batch cost
+ * 100 round trips. It returns the committed requests, each with `webhooks`: whether a subscription exists
+ * that their events could be for.
+ */
+function commitStatement(requestIds: string[], sha: string, rendered: RenderedNamespace[], pushed: boolean): Prisma.Sql {
+  const now = new Date();
+  const kept = rendered.filter((n) => !n.deleting);
+  const gone = rendered.filter((n) => n.deleting);
+  return Prisma.sql`
+    WITH committed AS (
+      UPDATE "NamespaceRequest" r SET state = 'Committed', "commitSha" = ${sha}, "lastError" = NULL, "updatedAt" = ${now}
+        FROM "Tenant" t WHERE t.id = r."tenantId" AND r.id = ANY(${requestIds}::uuid[]) AND r.state = 'Approved'
+      RETURNING r.id, r."tenantId", t.name AS tenant, r.kind, r.namespace, r.cluster, r.state, r."requestedBy", r."decidedBy", r."decidedAt", r.comment
+    ), settled AS (
+      UPDATE "Namespace" n SET state = 'Committed', "commitSha" = ${sha}, "lastError" = NULL, "failedBy" = NULL, "updatedAt" = ${now}
+        FROM unnest(${kept.map((n) => n.id)}::uuid[], ${kept.map((n) => n.version)}::int[]) AS r(id, version)
+       WHERE n.id = r.id AND n.version = r.version
+    ), removed AS (
+      DELETE FROM "Namespace" n USING unnest(${gone.map((n) => n.id)}::uuid[], ${gone.map((n) => n.version)}::int[]) AS r(id, version)
+       WHERE n.id = r.id AND n.version = r.version AND n.state = 'Deleting'
+    )${pushed ? Prisma.sql`, pushed AS (${pushStatement(sha, now)})` : Prisma.empty}
+    SELECT c.*, EXISTS (SELECT 1 FROM "WebhookSubscription" s WHERE s."tenantId" IS NULL OR s."tenantId" IN (SELECT "tenantId" FROM committed)) AS webhooks
+      FROM committed c`;
 }
 
 /** The last push: the first one creates the status row. */
