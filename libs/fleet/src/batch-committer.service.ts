@@ -127,10 +127,10 @@ export class BatchCommitter {
       pushTimer({ result: 'ok' });
       // No diff means the remote already has this state (e.g. pushed before a crash): its head is the answer.
       const committed = sha ?? (await repo.headSha()) ?? 'unknown';
-      await this.store.markCommitted(plan.requestIds, committed, plan.rendered);
+      // The push is recorded in the same transaction (FleetStatus.lastPush) when there was one.
+      await this.store.markCommitted(plan.requestIds, committed, plan.rendered, { pushed: sha !== null });
       this.observeCommitted(requests);
       if (sha) {
-        await this.store.recordPush(sha);
         this.metrics.fleetCommits.inc();
         this.logger.log(`pushed ${sha.slice(0, 12)} with ${requests.length} request(s)`);
       }

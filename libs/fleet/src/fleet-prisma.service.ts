@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
-import { PgSql } from '@berth/prisma';
+import { openPool, PgSql } from '@berth/prisma';
 
 /**
  * The fleet writer's own small connection pool. Sharing the API's pool starved the writer: under a burst of
@@ -20,11 +20,7 @@ export class FleetPrisma extends PrismaClient implements OnApplicationShutdown {
   readonly sql: PgSql;
 
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
-    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (embedded mode sets it before the app starts)');
-    const pool = new Pool({ connectionString: config.databaseUrl, max: 4, application_name: 'berth-fleet-writer' });
-    // An idle connection's error (a database restart) must never crash the process: the pool drops that
-    // connection and the next query opens another.
-    pool.on('error', (error: Error) => new Logger(FleetPrisma.name).warn(`fleet writer pool: an idle connection failed: ${error.message}`));
+    const pool = openPool(config, { max: 4, applicationName: 'berth-fleet-writer', logger: new Logger(FleetPrisma.name) });
     // The pool is ended here, not by the adapter: Prisma disposes an adapter only if it ever connected, and
     // a writer whose batches never reach a cold path never makes it connect.
     super({ adapter: new PrismaPg(pool) });

@@ -5,10 +5,21 @@ import { Pool } from 'pg';
 import { BERTH_CONFIG, BerthConfig } from '@berth/config';
 import { PgSql } from './sql';
 
-/** Prisma on the pg driver adapter (no native query engine), with a pool of `max` connections. */
-export function pgAdapter(config: BerthConfig, pool: { max: number; applicationName: string }): PrismaPg {
+/**
+ * A pg pool for one of Berth's Prisma clients and its raw SQL. An idle connection's error (a database
+ * restart) must never crash the process, whether or not Prisma ever connected through the pool: it is
+ * logged, the pool drops that connection and the next query opens another.
+ */
+export function openPool(config: BerthConfig, opts: { max: number; applicationName: string; connectionTimeoutMillis?: number; logger: Logger }): Pool {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (embedded mode sets it before the app starts)');
-  return new PrismaPg({ connectionString: config.databaseUrl, max: pool.max, application_name: pool.applicationName });
+  const pool = new Pool({
+    connectionString: config.databaseUrl,
+    max: opts.max,
+    application_name: opts.applicationName,
+    connectionTimeoutMillis: opts.connectionTimeoutMillis,
+  });
+  pool.on('error', (error: Error) => opts.logger.warn(`database pool ${opts.applicationName}: an idle connection failed: ${error.message}`));
+  return pool;
 }
 
 /**
@@ -23,11 +34,7 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
   readonly sql: PgSql;
 
   constructor(@Inject(BERTH_CONFIG) config: BerthConfig) {
-    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (embedded mode sets it before the app starts)');
-    const pool = new Pool({ connectionString: config.databaseUrl, max: 20, application_name: 'berth', connectionTimeoutMillis: 10_000 });
-    // An idle connection's error (a database restart) must never crash the process, whether or not Prisma has
-    // connected yet: the pool drops that connection and the next query opens another.
-    pool.on('error', (error: Error) => new Logger(PrismaService.name).warn(`database pool: an idle connection failed: ${error.message}`));
+    const pool = openPool(config, { max: 20, applicationName: 'berth', connectionTimeoutMillis: 10_000, logger: new Logger(PrismaService.name) });
     super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
     this.sql = new PgSql(pool);
