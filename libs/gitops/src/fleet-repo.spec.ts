@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { rename, writeFile, symlink, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { FleetConflictError, FleetPathError, FleetRemoteError, FleetRepo, type FleetRepoOptions, type FleetTree, initBareFleetRepo } from './index';
 import { sh, tempDir } from './testing';
 
@@ -55,6 +57,26 @@ async function countingFleet(name: string): Promise<{ repo: FleetRepo; fetches: 
   await sh(workdir, ['config', 'remote.origin.uploadpack', wrapper]);
   const fetches = async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
   return { repo: fleet(name), fetches };
+}
+
+/**
+ * The subcommands of the gits this process spawns while `fn` runs, through a `git` first in PATH that notes
+ * them (not the gits git runs itself: they inherit the marker) and then runs the real one.
+ */
+async function spawnedGits(fn: () => Promise<void>): Promise<string[]> {
+  const real = (await promisify(execFile)('sh', ['-c', 'command -v git'])).stdout.trim();
+  const bin = join(tmp.path, 'spy-bin');
+  const log = join(tmp.path, 'spawned.log');
+  await mkdir(bin, { recursive: true });
+  await writeFile(join(bin, 'git'), `#!/bin/sh\n[ -n "$BERTH_SPY" ] || echo "$1" >> '${log}'\nexport BERTH_SPY=1\nexec '${real}' "$@"\n`, { mode: 0o755 });
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:${path}`;
+  try {
+    await fn();
+  } finally {
+    process.env.PATH = path;
+  }
+  return (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
 }
 
 const commitCount = async () => Number((await sh(remote, ['rev-list', '--count', 'main'])).trim());
@@ -246,6 +268,89 @@ describe('FleetRepo.commitBatch', () => {
     expect((await b.commitBatch(writeAll(namespaceFiles('one')), { message: 'one', author })).sha).toBeNull();
     expect((await b.commitBatch(writeAll(namespaceFiles('two')), { message: 'two', author })).sha).not.toBeNull();
     expect(await commitCount()).toBe(3);
+  });
+
+  it('spawns git only to fetch, to search trailers, to store one pack and to push (no mktree, no commit-tree)', async () => {
+    const repo = fleet('a');
+    await repo.commitBatch(writeAll(namespaceFiles('warm')), { message: 'warm', author }); // starts cat-file
+    const spawned = await spawnedGits(async () => {
+      await repo.findCommitsWithTrailer('Berth-Request', ['r-web']);
+      const r = await repo.commitBatch(writeAll(namespaceFiles('web')), {
+        message: 'web',
+        trailers: [['Berth-Request', 'r-web']],
+        author,
+        reuseKnownHead: true,
+      });
+      expect(r.sha).not.toBeNull();
+      // A batch that changes nothing in the end stores nothing either.
+      await repo.commitBatch(
+        async (t) => {
+          await t.write('tenants/prod/acme/web/quota.yaml', 'other\n');
+          await t.write('tenants/prod/acme/web/quota.yaml', '# quota of web\nversion: 1\n');
+        },
+        { message: 'flip', author, reuseKnownHead: true },
+      );
+    });
+    expect(spawned).toEqual(['fetch', 'log', 'index-pack', 'push']);
+    const clone = await cloneRemote();
+    expect((await sh(clone, ['log', '-1', '--format=%(trailers:key=Berth-Request,valueonly)'])).trim()).toBe('r-web');
+    await sh(clone, ['fsck', '--strict', '--no-progress']);
+  });
+
+  it('stores folders of the same content written in one batch once (a strict index-pack refuses an object twice)', async () => {
+    const repo = fleet('a');
+    const same = (ns: string) => Object.fromEntries(Object.entries(namespaceFiles('same')).map(([p, c]) => [p.replace('/same/', `/${ns}/`), c]));
+    const r = await repo.commitBatch(
+      async (t) => {
+        await writeAll(same('one'))(t);
+        await writeAll(same('two'))(t);
+      },
+      { message: 'twins', author },
+    );
+    expect(r.sha).not.toBeNull();
+    expect((await sh(remote, ['rev-parse', 'main:tenants/prod/acme/one'])).trim()).toBe((await sh(remote, ['rev-parse', 'main:tenants/prod/acme/two'])).trim());
+  });
+
+  it('writes the author and committer with their dates as given, and refuses a date it cannot read before applying', async () => {
+    const repo = fleet('a');
+    const r = await repo.commitBatch(writeAll(namespaceFiles('web')), {
+      message: 'web',
+      author: { ...author, date: '2026-01-01T00:00:00Z' },
+      committer: { name: 'Ops', email: 'ops@example.com', date: '@1700000000 -0730' },
+    });
+    expect((await sh(remote, ['log', '-1', '--format=%an <%ae> %at %ai|%cn <%ce> %ct %ci', 'main'])).trim()).toBe(
+      'Berth Bot <berth@example.com> 1767225600 2026-01-01 00:00:00 +0000|Ops <ops@example.com> 1700000000 2023-11-14 14:43:20 -0730',
+    );
+    expect(r.sha).toBe((await sh(remote, ['rev-parse', 'main'])).trim());
+    const apply = jest.fn(async () => undefined);
+    await expect(async () => repo.commitBatch(apply, { message: 'x', author: { ...author, date: 'yesterday' } })).rejects.toThrow(/author: unsupported date/);
+    await expect(async () => repo.commitBatch(apply, { message: 'x', author, committer: { ...author, date: '2026-02-30T00:00:00Z' } })).rejects.toThrow(
+      /committer: unsupported date/,
+    );
+    expect(apply).not.toHaveBeenCalled();
+  });
+
+  it('commits to a sha256 repository', async () => {
+    remote = join(tmp.path, 'fleet256.git');
+    await sh(tmp.path, ['init', '--bare', '-q', '--object-format=sha256', '--initial-branch=main', remote]);
+    const workdir = join(tmp.path, 'work-256');
+    // FleetRepo's own init makes a sha1 clone, which cannot fetch from a sha256 remote: the clone is made beforehand.
+    await sh(tmp.path, ['init', '--bare', '-q', '--object-format=sha256', workdir]);
+    const repo = fleet('256');
+    const first = await repo.commitBatch(writeAll(namespaceFiles('web')), { message: 'web', trailers: [['Berth-Request', 'r1']], author });
+    expect(first.sha).toMatch(/^[0-9a-f]{64}$/);
+    const second = await repo.commitBatch(
+      async (t) => {
+        await t.removeDir('tenants/prod/acme/web');
+        await writeAll(namespaceFiles('db'))(t);
+      },
+      { message: 'db', author },
+    );
+    expect(second.base).toBe(first.sha);
+    expect((await repo.findCommitsWithTrailer('Berth-Request', ['r1'])).get('r1')).toBe(first.sha);
+    const clone = await cloneRemote();
+    expect((await sh(clone, ['ls-files'])).trim().split('\n')).toEqual(Object.keys(namespaceFiles('db')).sort());
+    await sh(clone, ['fsck', '--strict', '--no-progress']);
   });
 });
 

@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { type CommitAuthor, commitContent, validateAuthor } from './commit';
 import { FleetConflictError, FleetError, FleetRemoteError } from './errors';
-import { CatFileProcess, type FleetAuth, type GitContext, gitContext, MktreeProcess, runGit } from './git';
-import { blobPack } from './pack';
+import { CatFileProcess, type FleetAuth, type GitContext, gitContext, runGit } from './git';
+import { type HashAlgo, objectId } from './objects';
+import { type PackObject, storeObjects } from './pack';
 import { OwnedPaths, rootSegments } from './paths';
 import { redact } from './redact';
 import { type FleetTree, MutableTree } from './tree';
@@ -35,16 +37,9 @@ export interface FleetRepoOptions {
   maxBackoffMs?: number;
   /** Timeout of one git command (fetch, push, …). Default 120 s. */
   timeoutMs?: number;
-  /** The long-lived helper processes stop after this much idleness. Default 10 s. */
+  /** The long-lived `cat-file --batch` helper stops after this much idleness. Default 10 s. */
   idleCloseMs?: number;
   logger?: FleetLogger;
-}
-
-export interface CommitAuthor {
-  name: string;
-  email: string;
-  /** Any date git accepts (`2026-01-01T00:00:00Z`, `@1700000000 +0000`). Default now. */
-  date?: string;
 }
 
 export interface CommitBatchOptions {
@@ -77,16 +72,11 @@ export interface CommitBatchResult {
 const TRAILER_KEY = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 const MAINTENANCE_EVERY = 200;
 
-function validateAuthor(a: CommitAuthor, what: string): void {
-  for (const v of [a.name, a.email]) {
-    if (typeof v !== 'string' || v.trim() === '' || /[<>\n\r\0]/.test(v)) throw new FleetError(`${what}: invalid name or email`);
-  }
-}
-
 /** Builds `summary\n\nKey: value\n…` — git's trailer block is the last paragraph. */
 export function formatCommitMessage(message: string, trailers: Array<[string, string]> = []): string {
   const body = message.replace(/\r\n/g, '\n').trim();
   if (!body) throw new FleetError('commit message must not be empty');
+  if (body.includes('\0')) throw new FleetError('commit message must not contain a NUL byte'); // as git commit-tree
   if (trailers.length === 0) return `${body}\n`;
   const lines = trailers.map(([k, v]) => {
     if (!TRAILER_KEY.test(k)) throw new FleetError(`invalid trailer key ${JSON.stringify(k)}`);
@@ -121,10 +111,10 @@ export class FleetRepo {
   private readonly trackingRef: string;
   private readonly timeoutMs: number;
   private readonly idleCloseMs: number;
-  private hashAlgo: 'sha1' | 'sha256' = 'sha1';
+  private hashAlgo: HashAlgo = 'sha1';
   private opened = false;
   private queue: Promise<unknown> = Promise.resolve();
-  private procs: { cat: CatFileProcess; mktree: MktreeProcess } | null = null;
+  private cat: CatFileProcess | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private head: string | null = null;
   private fetched = false;
@@ -210,31 +200,25 @@ export class FleetRepo {
     return oid;
   }
 
-  private helpers() {
+  /** The long-lived `cat-file --batch`, (re)started on demand and stopped after `idleCloseMs` of idleness. */
+  private catFile(): CatFileProcess {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     // Through the queue, so that an idle close never cuts off a batch still running a long apply().
     this.idleTimer = setTimeout(() => void this.exclusive(async () => this.closeHelpers()), this.idleCloseMs);
     this.idleTimer.unref();
-    if (!this.procs || !this.procs.cat.alive || !this.procs.mktree.alive) {
-      this.closeHelpers();
-      const ctx = this.ctx();
-      this.procs = {
-        cat: new CatFileProcess(ctx, this.workdir),
-        mktree: new MktreeProcess(ctx, this.workdir),
-      };
+    if (!this.cat?.alive) {
+      this.cat?.close();
+      this.cat = new CatFileProcess(this.ctx(), this.workdir);
     }
-    return this.procs;
+    return this.cat;
   }
 
   private closeHelpers(): void {
-    if (this.procs) {
-      this.procs.cat.close();
-      this.procs.mktree.close();
-      this.procs = null;
-    }
+    this.cat?.close();
+    this.cat = null;
   }
 
-  /** Stop the helper processes. The instance stays usable (they are restarted on demand). */
+  /** Stop the helper process. The instance stays usable (it is restarted on demand). */
   async close(): Promise<void> {
     await this.exclusive(async () => {
       if (this.idleTimer) clearTimeout(this.idleTimer);
@@ -280,15 +264,14 @@ export class FleetRepo {
         const reused = attempt === 1 && options.reuseKnownHead === true && this.fetched;
         const base = reused ? this.head : await this.fetch();
         const t1 = performance.now();
-        const procs = this.helpers();
         let baseTree: string | null = null;
         if (base) {
-          const commit = await procs.cat.read(base);
+          const commit = await this.catFile().read(base);
           const m = commit && /^tree ([0-9a-f]+)/.exec(commit.data.toString('utf8'));
           if (!m) throw new FleetError(`fetched head ${base} is not a commit`);
           baseTree = m[1];
         }
-        const tree = new MutableTree(() => this.helpers().cat, baseTree, this.rootSegs, owned, this.hashAlgo);
+        const tree = new MutableTree(() => this.catFile(), baseTree, this.rootSegs, owned, this.hashAlgo);
         try {
           await apply(tree);
         } finally {
@@ -296,13 +279,16 @@ export class FleetRepo {
         }
         if (!tree.changed) return { sha: null, base, attempts: attempt };
         const t2 = performance.now();
-        await this.storeBlobs(tree);
-        const emptyTree =
-          this.hashAlgo === 'sha1' ? '4b825dc642cb6eb9a060e54bf8d69288fbee4904' : '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321';
-        const newTree = await tree.writeTree((entries) => this.helpers().mktree.write(entries), emptyTree);
-        if (newTree === (baseTree ?? emptyTree)) return { sha: null, base, attempts: attempt };
+        const { top, trees } = tree.newTrees();
+        if (top === (baseTree ?? objectId('tree', Buffer.alloc(0), this.hashAlgo))) return { sha: null, base, attempts: attempt };
 
-        const sha = await this.commitTree(newTree, base, message, options.author, committer);
+        const commit = commitContent({ tree: top, parent: base, author: options.author, committer, message });
+        const sha = objectId('commit', commit, this.hashAlgo);
+        await this.store([
+          ...tree.pendingBlobs().map(({ content }): PackObject => ({ type: 'blob', content })),
+          ...trees.map((content): PackObject => ({ type: 'tree', content })),
+          { type: 'commit', content: commit },
+        ]);
         const t3 = performance.now();
         const outcome = await this.push(sha, base);
         if (outcome === 'ok') {
@@ -325,44 +311,11 @@ export class FleetRepo {
   }
 
   /**
-   * Stores the new blobs as one pack (`git index-pack --stdin`, one spawn per batch). `mktree` then refuses
-   * an entry whose blob is missing, so a pack that did not hold what the tree names cannot go unnoticed.
+   * Stores a batch's new blobs, its changed trees and its commit as one pack: one spawn, where mktree and
+   * commit-tree were two more. The strict index-pack fscks them and checks that everything they name is there.
    */
-  private async storeBlobs(tree: MutableTree): Promise<void> {
-    const blobs = tree.pendingBlobs();
-    if (blobs.length === 0) return;
-    await this.git(['index-pack', '--stdin'], {
-      input: blobPack(
-        blobs.map((b) => b.content),
-        this.hashAlgo,
-      ),
-    });
-    // A running `mktree --batch` does not look for packs added after it started (it would call the new blobs
-    // unavailable): the next helpers() starts a fresh one.
-    if (this.procs) {
-      this.procs.mktree.close();
-      this.procs = { cat: this.procs.cat, mktree: new MktreeProcess(this.ctx(), this.workdir) };
-    }
-  }
-
-  private async commitTree(tree: string, parent: string | null, message: string, author: CommitAuthor, committer: CommitAuthor): Promise<string> {
-    const ctx = this.ctx();
-    Object.assign(ctx.env, {
-      GIT_AUTHOR_NAME: author.name,
-      GIT_AUTHOR_EMAIL: author.email,
-      GIT_COMMITTER_NAME: committer.name,
-      GIT_COMMITTER_EMAIL: committer.email,
-    });
-    for (const [k, v] of [
-      ['GIT_AUTHOR_DATE', author.date],
-      ['GIT_COMMITTER_DATE', committer.date],
-    ] as const) {
-      if (v) ctx.env[k] = v;
-      else delete ctx.env[k];
-    }
-    const args = ['commit-tree', '--no-gpg-sign', tree, ...(parent ? ['-p', parent] : []), '-F', '-'];
-    const r = await this.git(args, { input: message, ctx });
-    return r.stdout.trim();
+  private store(objects: PackObject[]): Promise<void> {
+    return storeObjects((args, input) => this.git(args, { input }), objects, this.hashAlgo);
   }
 
   /**

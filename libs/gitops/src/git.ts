@@ -127,8 +127,8 @@ export async function runGit(ctx: GitContext, args: string[], opts: RunOptions =
 }
 
 /**
- * A long-lived git process answering requests in order on stdin/stdout (`cat-file --batch`,
- * `mktree --batch`): one spawn for many objects instead of one per object.
+ * A long-lived git process answering requests in order on stdin/stdout (`cat-file --batch`): one spawn for
+ * many objects instead of one per object.
  */
 abstract class BatchProcess<T> {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -201,15 +201,6 @@ abstract class BatchProcess<T> {
   }
 }
 
-/** Parses newline-terminated one-line answers (an object id). */
-abstract class LineProcess extends BatchProcess<string> {
-  protected parse(buf: Buffer): [string, number] | null {
-    const nl = buf.indexOf(10);
-    if (nl < 0) return null;
-    return [buf.toString('utf8', 0, nl), nl + 1];
-  }
-}
-
 export interface GitObject {
   oid: string;
   type: string;
@@ -240,25 +231,5 @@ export class CatFileProcess extends BatchProcess<GitObject | null> {
       return null;
     }
     return [{ oid: parts[0], type: parts[1], data: Buffer.from(buf.subarray(nl + 1, nl + 1 + size)) }, end];
-  }
-}
-
-export interface MktreeEntry {
-  mode: string;
-  type: 'blob' | 'tree' | 'commit';
-  oid: string;
-  name: string;
-}
-
-/** `git mktree -z --batch`: write one tree per request (git sorts the entries), answer its id. */
-export class MktreeProcess extends LineProcess {
-  constructor(ctx: GitContext, gitDir: string) {
-    super(ctx, ['mktree', '-z', '--batch'], gitDir);
-  }
-
-  write(entries: Iterable<MktreeEntry>): Promise<string> {
-    let input = '';
-    for (const e of entries) input += `${e.mode} ${e.type} ${e.oid}\t${e.name}\0`;
-    return this.request(`${input}\0`);
   }
 }

@@ -1,5 +1,6 @@
 export { FleetRepo, formatCommitMessage } from './fleet-repo';
-export type { FleetRepoOptions, CommitBatchOptions, CommitBatchResult, CommitAuthor, FleetLogger } from './fleet-repo';
+export type { FleetRepoOptions, CommitBatchOptions, CommitBatchResult, FleetLogger } from './fleet-repo';
+export type { CommitAuthor } from './commit';
 export type { FleetTree } from './tree';
 export type { FleetAuth } from './git';
 export { initBareFleetRepo } from './init';

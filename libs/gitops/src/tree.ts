@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { FleetPathError, FleetError } from './errors';
-import type { CatFileProcess, MktreeEntry } from './git';
+import type { CatFileProcess } from './git';
+import { type HashAlgo, objectId, TREE_MODE, type TreeEntry, treeContent } from './objects';
 import type { OwnedPaths } from './paths';
 
 /**
@@ -46,8 +46,6 @@ interface DirNode {
 }
 type Node = FileNode | OtherNode | DirNode;
 
-const TREE_MODE = '40000';
-
 function dir(oid: string | null): DirNode {
   return { kind: 'dir', oid, entries: oid === null ? new Map() : null, loading: null, dirty: false };
 }
@@ -73,7 +71,7 @@ function parseTree(data: Buffer, hashBytes: number): Map<string, Node> {
 
 /**
  * An overlay over one base tree: folders are loaded lazily (one `cat-file --batch` round trip each) only along the
- * paths `apply` touches, and `writeTree` rewrites only the folders that changed. The cost of a batch therefore
+ * paths `apply` touches, and `newTrees` encodes only the folders that changed. The cost of a batch therefore
  * depends on the paths it touches and the width of their folders, not on the size of the repository.
  */
 export class MutableTree implements FleetTree {
@@ -85,7 +83,7 @@ export class MutableTree implements FleetTree {
     baseTree: string | null,
     private readonly rootSegs: readonly string[],
     private readonly owned: OwnedPaths,
-    private readonly hashAlgo: 'sha1' | 'sha256',
+    private readonly hashAlgo: HashAlgo,
   ) {
     this.top = dir(baseTree);
   }
@@ -100,7 +98,7 @@ export class MutableTree implements FleetTree {
   }
 
   blobId(content: Buffer): string {
-    return createHash(this.hashAlgo).update(`blob ${content.length}\0`).update(content).digest('hex');
+    return objectId('blob', content, this.hashAlgo);
   }
 
   private async load(d: DirNode): Promise<Map<string, Node>> {
@@ -240,25 +238,29 @@ export class MutableTree implements FleetTree {
   }
 
   /**
-   * Writes the changed folders bottom-up through `mktree` and returns the new top tree id (the base id when
-   * nothing changed). Blobs must already be stored. Empty folders are dropped, as git does.
+   * The changed folders as tree objects and the new top tree id (the base id when nothing changed). Only dirty
+   * folders are encoded; a folder left empty is dropped, as git does, except the top, which becomes the empty
+   * tree. A folder that ends up as it was loaded, or as another one, is returned once or not at all (a strict
+   * index-pack refuses an object twice).
    */
-  async writeTree(mktree: (entries: MktreeEntry[]) => Promise<string>, emptyTree: string): Promise<string> {
-    const write = async (d: DirNode): Promise<string | null> => {
-      if (!d.dirty) return d.oid;
-      const list: MktreeEntry[] = [];
-      const children = [...d.entries!];
-      const ids = await Promise.all(children.map(([, n]) => (n.kind === 'dir' ? write(n) : Promise.resolve(n.oid))));
-      children.forEach(([name, n], i) => {
-        const oid = ids[i];
-        if (oid === null) return;
+  newTrees(): { top: string; trees: Buffer[] } {
+    const trees = new Map<string, Buffer>();
+    const encode = (d: DirNode): string | null => {
+      if (!d.dirty && d.oid !== null) return d.oid; // (a new folder nothing was written to is encoded, and dropped)
+      const entries: TreeEntry[] = [];
+      for (const [name, n] of d.entries!) {
+        const oid = n.kind === 'dir' ? encode(n) : n.oid;
+        if (oid === null) continue;
         if (name.includes('\uFFFD')) throw new FleetError(`refusing to rewrite a folder holding a non-UTF-8 name (${name})`);
-        const type = n.kind === 'dir' ? 'tree' : n.mode === '160000' ? 'commit' : 'blob';
-        list.push({ mode: n.kind === 'dir' ? TREE_MODE : n.mode, type, oid, name });
-      });
-      if (list.length === 0) return null;
-      return mktree(list);
+        entries.push({ mode: n.kind === 'dir' ? TREE_MODE : n.mode, name, oid });
+      }
+      if (entries.length === 0 && d !== this.top) return null;
+      const content = treeContent(entries);
+      const oid = objectId('tree', content, this.hashAlgo);
+      if (oid !== d.oid) trees.set(oid, content);
+      return oid;
     };
-    return (await write(this.top)) ?? emptyTree;
+    const top = encode(this.top)!; // the top is never dropped
+    return { top, trees: [...trees.values()] };
   }
 }
