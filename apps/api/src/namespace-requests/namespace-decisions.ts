@@ -154,13 +154,13 @@ export class NamespaceDecisions {
       tenantId,
       after: { kind: ask.kind, namespace: ask.name, cluster: ask.cluster, state: data.state, decision, reason: ask.reason },
     });
-    const next = approved ? 'namespace-request.approved' : 'namespace-request.pending-approval';
-    const events = [requestEvent('namespace-request.created', data, state.tenant.name), requestEvent(next, data, state.tenant.name)];
     // The request, what an approval does to the namespace, the audit event, the webhook fan-out and the fleet
     // writer's doorbell: one statement under the lock.
     const write = approved ? this.namespaceWrite(data, state, now) : null;
     // Without a subscription there is nothing to fan out, and no stream to wake after the statement.
-    const fanOut = state.webhooks ? this.webhooks.fanOut(events) : null;
+    const next = approved ? 'namespace-request.approved' : 'namespace-request.pending-approval';
+    const events = () => [requestEvent('namespace-request.created', data, state.tenant.name), requestEvent(next, data, state.tenant.name)];
+    const fanOut = state.webhooks ? this.webhooks.fanOut(events()) : null;
     const { request, namespaceWritten, fed } = await this.requests
       .storeDecision(tx, state.tenant.name, data, {
         namespace: write,

@@ -177,12 +177,26 @@ export class NamespaceRequestsRepository {
       : Prisma.sql`'[]'::json`;
     // Evaluated once, in one column (pg_notify returns nothing worth a column of its own).
     const notified = writes.notify.length > 0 ? Prisma.sql`(SELECT count(*) FROM (SELECT ${Prisma.join(writes.notify)}) n)::int` : Prisma.sql`0`;
-    type Row = NamespaceRequest & { namespaceWritten: number; fed: FedStream[]; notified: number };
+    type Row = { id: string; namespaceWritten: number; fed: FedStream[]; notified: number };
     const statement = Prisma.sql`
-      WITH ${Prisma.join(ctes, ', ')} SELECT req.*, ${written} AS "namespaceWritten", ${fed} AS fed, ${notified} AS notified FROM req`;
+      WITH ${Prisma.join(ctes, ', ')} SELECT req.id, ${written} AS "namespaceWritten", ${fed} AS fed, ${notified} AS notified FROM req`;
     const [row] = commit ? await tx.$queryRawAndCommit<Row[]>(statement) : await tx.$queryRaw<Row[]>(statement);
-    const { namespaceWritten, fed: streams, notified: _notified, ...request } = row;
-    return { request: { ...request, tenant: { name: tenantName } }, namespaceWritten: namespaceWritten > 0, fed: streams };
+    // Every column was written from `data` and `now` or is a column default: reading the row back would only
+    // parse again the JSON just sent.
+    const request: NamespaceRequest = {
+      ...data,
+      spec: data.spec as Prisma.JsonValue,
+      decision: data.decision as Prisma.JsonValue,
+      reason: data.reason ?? null,
+      comment: null,
+      commitSha: null,
+      lastError: null,
+      attempts: 0,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return { request: { ...request, tenant: { name: tenantName } }, namespaceWritten: row.namespaceWritten > 0, fed: row.fed };
   }
 
   /** What an approval does to the namespace (the request was stored before); false as `storeDecision` says. */
