@@ -10,6 +10,11 @@ export interface VerifiedClaims {
 
 export class InvalidTokenError extends Error {}
 
+/** How long a verified token is taken on trust again without its signature checked (never past its exp). */
+const TRUSTED_FOR_MS = 60_000;
+/** Tokens remembered at most (oldest forgotten first): a portal's few service tokens and the active users'. */
+const TRUSTED_MAX = 5_000;
+
 /** Text PostgreSQL cannot store (NUL) or that is not valid Unicode (a lone UTF-16 surrogate). */
 const unstorable = (value: string) => value.includes('\u0000') || /\p{Cs}/u.test(value);
 
@@ -25,12 +30,33 @@ export class JwtVerifier {
   private readonly logger = new Logger(JwtVerifier.name);
   private jwks?: Promise<JWTVerifyGetKey>;
   private readonly secret?: Uint8Array;
+  /**
+   * Tokens verified in the last minute, by their exact text: a client sends the same token with every request,
+   * and checking its signature (WebCrypto's HMAC, or RSA) was the largest item of a create's CPU after the
+   * database. An entry never outlives the token's own `exp`; failures are never remembered.
+   */
+  private readonly trusted = new Map<string, { claims: VerifiedClaims; until: number }>();
 
   constructor(@Inject(BERTH_CONFIG) private readonly config: BerthConfig) {
     if (config.auth.jwtSecret) this.secret = new TextEncoder().encode(config.auth.jwtSecret);
   }
 
   async verify(token: string): Promise<VerifiedClaims> {
+    const now = Date.now();
+    const known = this.trusted.get(token);
+    if (known && now < known.until) return known.claims;
+    if (known) this.trusted.delete(token);
+    const { claims, exp } = await this.verifyNow(token);
+    this.remember(token, claims, Math.min(exp * 1000, now + TRUSTED_FOR_MS));
+    return claims;
+  }
+
+  private remember(token: string, claims: VerifiedClaims, until: number): void {
+    if (this.trusted.size >= TRUSTED_MAX) this.trusted.delete(this.trusted.keys().next().value!);
+    this.trusted.set(token, { claims, until });
+  }
+
+  private async verifyNow(token: string): Promise<{ claims: VerifiedClaims; exp: number }> {
     let alg: string | undefined;
     try {
       alg = decodeProtectedHeader(token).alg;
@@ -38,7 +64,8 @@ export class JwtVerifier {
       throw new InvalidTokenError('Malformed token');
     }
     const payload = alg === 'HS256' ? await this.verifyShared(token) : await this.verifyOidc(token);
-    return this.claims(payload);
+    // `exp` is required (timing()), so jose has checked it is a number.
+    return { claims: this.claims(payload), exp: payload.exp! };
   }
 
   private async verifyShared(token: string): Promise<JWTPayload> {
