@@ -43,7 +43,11 @@ export async function traceQueries(request: () => Promise<unknown>, n = 10): Pro
   const seen = new Map<string, number>();
   proto.query = function (this: unknown, ...a: unknown[]) {
     const q = a[0] as string | { text?: string };
-    const text = (typeof q === 'string' ? q : (q?.text ?? '?')).replace(/\s+/g, ' ').trim();
+    // Literals written into the text (several statements in one round trip) differ per request: fold them.
+    const text = (typeof q === 'string' ? q : (q?.text ?? '?'))
+      .replace(/\s+/g, ' ')
+      .replace(/E?'(?:[^']|'')*'/g, "'…'")
+      .trim();
     seen.set(text, (seen.get(text) ?? 0) + 1);
     return original.apply(this, a);
   };
