@@ -102,7 +102,7 @@ describe('pull mode serves what push mode writes', () => {
         .map((o) => o.metadata.name)
         .sort();
     const before = bindings(pulled);
-    await http(app)
+    const change = await http(app)
       .patch(`/v1/tenants/${t}/namespaces/${t}-a`)
       .set(bearer(world.tenant.owner))
       .send({ access: [{ subject: { kind: 'User', name: 'bob@example.com' }, role: 'view' }] })
@@ -115,6 +115,11 @@ describe('pull mode serves what push mode writes', () => {
       { what: 'the removed access binding gone from the pulled inputs' },
     );
     expect(before).toEqual(expect.arrayContaining(after));
+    // The writer records that change Committed on its own time: let it, or it would overwrite the Failed states set below.
+    await waitFor(
+      async () => (await sql<{ state: string }>('SELECT state FROM "NamespaceRequest" WHERE id = $1', [change.body.id]))[0]?.state === 'Committed',
+      { what: 'the access change Committed', timeoutMs: 30_000 },
+    );
 
     // b: the writer could not render its desired state (never committed): not served, as push mode leaves it out.
     await sql(`UPDATE "Namespace" SET state = 'Failed', "failedBy" = 'Writer', "lastError" = 'renderer refused it' WHERE name = $1`, [`${t}-b`]);
