@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import http from 'node:http';
+import { httpPost } from './http-post';
 
 /**
  * An open burst: every POST sent at once from a forked child (node:http, a socket per request), so the
@@ -55,18 +56,7 @@ async function childMain(): Promise<void> {
   // The Agent would queue requests beyond its socket limit: one socket per call, all opened at once.
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const headers = { ...wire.headers, 'content-type': 'application/json' };
-  const post = (url: string, payload: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(payload) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const post = (url: string, payload: string) => httpPost(agent, url, headers, payload);
   try {
     process.send!({ startedAt: Date.now() });
     await Promise.all(

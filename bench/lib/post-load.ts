@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { httpPost } from './http-post';
 import { runInChild } from './child';
 import { percentile } from './stats';
 
@@ -58,21 +59,9 @@ async function childMain(): Promise<void> {
     let errors = 0;
     const start = performance.now();
     const deadline = start + wire.durationSec * 1000;
-    // node:http with keep-alive (one socket per worker), not fetch: fetch's machinery cost this child about as
-    // much CPU per request as the server's own HTTP handling, CPU the server and PostgreSQL share on a small machine.
+    // Keep-alive: one socket per worker.
     const agent = new http.Agent({ keepAlive: true, maxSockets: wire.connections });
-    const post = (target: string, payload: string) =>
-      new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = http.request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(payload) } }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-          res.on('error', reject);
-        });
-        req.on('error', reject);
-        req.end(payload);
-      });
+    const post = (target: string, payload: string) => httpPost(agent, target, headers, payload);
     const worker = async (w: number) => {
       for (let seq = 0; performance.now() < deadline; seq++) {
         const t0 = performance.now();
