@@ -1,5 +1,5 @@
 import { Prisma } from '@prisma/client';
-import { Pool } from 'pg';
+import { escapeLiteral, Pool } from 'pg';
 import { inlineStatement, PgSql } from './sql';
 
 // Real PostgreSQL (the test database server): a temporary table per connection, nothing left behind.
@@ -71,6 +71,16 @@ describe('inlineStatement (values written into a statement as literals, for a se
     expect(inlined).toEqual(bound);
     expect(inlined[0]).toMatchObject({ texts: tricky, one: tricky[1], doc: { q: 'a\'b\\c"d', n: [1, null] }, at, big: '9007199254740993' });
     expect(inlined[0]).toMatchObject({ num: -1.5, yes: true, nothing: null, awkward: ['a,b', '{c}', 'NULL', null] });
+  });
+
+  it("quotes exactly as pg's escapeLiteral does", () => {
+    const alphabet = ["'", '\\', 'a', ' ', 'E', '"', '$', ';', '\n', 'é', '😀'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 500; i++) {
+      const text = Array.from({ length: next() % 12 }, () => alphabet[next() % alphabet.length]).join('');
+      expect(inlineStatement(Prisma.sql`SELECT ${text}`)).toBe(`SELECT ${escapeLiteral(text)}`);
+    }
   });
 
   it('keeps every value one literal, whatever it holds', () => {

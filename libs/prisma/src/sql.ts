@@ -1,6 +1,6 @@
 import { Prisma } from '@prisma/client';
 import type { CustomTypesConfig, Pool, PoolClient } from 'pg';
-import { escapeLiteral, types as pgTypes } from 'pg';
+import { types as pgTypes } from 'pg';
 import { prepareValue } from 'pg/lib/utils';
 
 /**
@@ -69,7 +69,7 @@ export class PgSql implements SqlTx {
  * A statement with its values written in as literals, for a simple query that carries several statements
  * in one round trip (a simple query takes no parameters). Each value goes through pg's own conversion (the
  * text it would send as a parameter: arrays as array literals, objects as JSON, dates as UTC ISO) and is
- * quoted by pg's `escapeLiteral`, so a value is always one literal and never SQL. Binary values and NUL
+ * quoted as pg's `escapeLiteral` quotes, so a value is always one literal and never SQL. Binary values and NUL
  * characters cannot be written into the text of a query and are refused (the validation pipe refuses NUL
  * in input before it gets here).
  */
@@ -85,5 +85,15 @@ function literal(value: unknown): string {
   if (prepared === null) return 'NULL';
   if (typeof prepared !== 'string') throw new Error('a binary value cannot be written into the text of a statement');
   if (prepared.includes('\0')) throw new Error('a NUL character cannot be written into the text of a statement');
-  return escapeLiteral(prepared);
+  return quoted(prepared);
+}
+
+/**
+ * pg's `escapeLiteral`, with regular expressions instead of its character-by-character loop (a create writes a
+ * few kilobytes of JSON into its statement): quotes doubled, and when there is a backslash the E'' form with
+ * backslashes doubled, which reads the same whatever `standard_conforming_strings` says.
+ */
+function quoted(text: string): string {
+  const body = text.replace(/'/g, "''");
+  return text.includes('\\') ? ` E'${body.replace(/\\/g, '\\\\')}'` : `'${body}'`;
 }
