@@ -1,4 +1,5 @@
-import { accessibleWhere, defineAbilityFor } from './ability.factory';
+import { subject } from '@casl/ability';
+import { abilityFor, accessibleWhere, defineAbilityFor } from './ability.factory';
 import type { Principal } from './principal';
 
 const principal = (overrides: Partial<Principal>): Principal => ({
@@ -48,5 +49,30 @@ describe('accessibleWhere (CASL → Prisma where)', () => {
     const request = (accountable: string) => ({ __caslSubjectType__: 'NamespaceRequest', tenantId: 't1', requestedBy: 'apikey:x', accountable }) as never;
     expect(viewer.can('cancel', request('user:alice'))).toBe(true);
     expect(viewer.can('cancel', request('user:bob'))).toBe(false);
+  });
+});
+
+describe('abilityFor (one ability per distinct principal)', () => {
+  const dev = (role: 'viewer' | 'developer', tenantId = 't1') => principal({ kind: 'user', memberships: [{ tenantId, tenantName: 'a', role }] });
+
+  it('reuses the ability of an equal principal, and builds another when anything it reads differs', () => {
+    expect(abilityFor(dev('developer'))).toBe(abilityFor(dev('developer')));
+    for (const other of [
+      dev('viewer'),
+      dev('developer', 't2'),
+      { ...dev('developer'), isAdmin: true },
+      { ...dev('developer'), accountable: 'user:else' },
+      { ...dev('developer'), actor: 'user:else' },
+      { ...dev('developer'), cluster: 'prod' },
+      { ...dev('developer'), kind: 'apiKey' as const },
+    ])
+      expect(abilityFor(other)).not.toBe(abilityFor(dev('developer')));
+  });
+
+  it('applies a changed role at once: the downgraded member can no longer create', () => {
+    const can = (p: Principal) => abilityFor(p).can('create', subject('NamespaceRequest', { tenantId: 't1' }) as never);
+    expect(can(dev('developer'))).toBe(true);
+    expect(can(dev('viewer'))).toBe(false);
+    expect(can(dev('developer'))).toBe(true);
   });
 });

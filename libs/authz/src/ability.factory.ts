@@ -87,6 +87,28 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   return build();
 }
 
+/** Abilities built lately, by everything of a principal that `defineAbilityFor` reads (oldest forgotten first). */
+const built = new Map<string, AppAbility>();
+const BUILT_MAX = 1_000;
+
+/**
+ * The caller's ability, built once per distinct principal instead of once per request: the key holds every
+ * field `defineAbilityFor` reads (a changed role or membership is another key, so it applies at once), and
+ * an ability is never changed after it is built. Reusing it also keeps CASL's per-ability caches (rule
+ * indexes, compiled conditions) warm across requests.
+ */
+export function abilityFor(principal: Principal): AppAbility {
+  const memberships = principal.memberships.map((m) => `${m.tenantId}:${m.role}`).sort();
+  const key = JSON.stringify([principal.isAdmin, principal.kind, principal.actor, principal.accountable, principal.cluster ?? null, memberships]);
+  let ability = built.get(key);
+  if (!ability) {
+    ability = defineAbilityFor(principal);
+    if (built.size >= BUILT_MAX) built.delete(built.keys().next().value!);
+    built.set(key, ability);
+  }
+  return ability;
+}
+
 /**
  * Prisma `where` for the rows of `type` the ability allows `action` on. No rule at all means no rows
  * (CASL throws in that case; an empty list is the right answer for a read).

@@ -3,14 +3,14 @@ import { Reflector } from '@nestjs/core';
 import { subject as tag } from '@casl/ability';
 import { isUUID } from 'class-validator';
 import { BadInputError, ForbiddenError, isDnsLabel, NotFoundError } from '@berth/common';
-import { AppAbility, assertCan, defineAbilityFor } from './ability.factory';
+import { abilityFor, AppAbility, assertCan } from './ability.factory';
 import { AUTHZ_SUBJECTS, AuthzSubjects } from './authz-subjects';
 import { AUTHENTICATED_ONLY, IS_PUBLIC, REQUIRED_POLICY, RequiredPolicy } from './decorators';
 import type { Principal } from './principal';
 
 /**
- * Runs after authentication: the one seam where every route's declared policy is enforced. It builds
- * the caller's ability once per request, then checks the route's action on the resource the route
+ * Runs after authentication: the one seam where every route's declared policy is enforced. It takes
+ * the caller's ability (built once per distinct principal), then checks the route's action on the resource the route
  * names, so no route depends on its service remembering a check:
  * - `/tenants/{tenant}/…`: the tenant is loaded; a tenant the caller can neither read nor act in
  *   answers 404 (its existence is not revealed), a visible one without the action 403;
@@ -30,7 +30,7 @@ export class PoliciesGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<{ user: Principal; ability?: unknown; params?: Record<string, string> }>();
-    const ability = defineAbilityFor(request.user);
+    const ability = abilityFor(request.user);
     request.ability = ability;
     if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED_ONLY, targets)) return true;
     const policy = this.reflector.getAllAndOverride<RequiredPolicy | undefined>(REQUIRED_POLICY, targets);
