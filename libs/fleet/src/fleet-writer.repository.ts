@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, type Cluster, type FleetStatus, type Namespace, type NamespaceRequest, type Tenant } from '@prisma/client';
-import { PgUnit } from '@berth/prisma';
+import { PgUnit, runUnit } from '@berth/prisma';
 import { CommittedRow, committedEvents, WebhookEvents } from '@berth/webhooks';
 import { FleetPrisma } from './fleet-prisma.service';
 
@@ -168,24 +168,9 @@ export class FleetWriterRepository {
     return row ?? null;
   }
 
-  /**
-   * A unit of work on one connection of the writer's pool, in as few round trips as its statements allow
-   * ({@link PgUnit}); rolled back when a statement or the work fails, and a connection that cannot even roll
-   * back is discarded, not returned to the pool.
-   */
-  private async inUnit(work: (unit: PgUnit) => Promise<void>): Promise<void> {
-    const client = await this.prisma.pool.connect();
-    const unit = new PgUnit(client, BEGIN_WRITER_UNIT);
-    let broken: Error | undefined;
-    try {
-      await work(unit);
-      await unit.commit();
-    } catch (error) {
-      await unit.rollback().catch((rollbackFailed: Error) => (broken = rollbackFailed));
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+  /** A unit of work on one connection of the writer's pool, in as few round trips as its statements allow. */
+  private inUnit(work: (unit: PgUnit) => Promise<void>): Promise<void> {
+    return runUnit(this.prisma.pool, BEGIN_WRITER_UNIT, work);
   }
 }
 

@@ -1,14 +1,14 @@
 import { Prisma } from '@prisma/client';
 import { randomUUID } from 'node:crypto';
-import { Pool, PoolClient } from 'pg';
-import { PgUnit } from './pg-unit';
+import { Pool } from 'pg';
+import { PgUnit, runUnit } from './pg-unit';
 
 // Real PostgreSQL (the test database server): one table of this file's own, dropped at the end.
 const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const table = `pg_unit_probe_${randomUUID().slice(0, 8)}`;
 const t = Prisma.raw(`"${table}"`);
 
-describe('PgUnit (a transaction in as few round trips as its work allows)', () => {
+describe('PgUnit and runUnit (a transaction in as few round trips as its work allows)', () => {
   const pool = new Pool({ connectionString: url, max: 4 });
   beforeAll(() => pool.query(`CREATE TABLE "${table}" (k text PRIMARY KEY, v int)`));
   afterAll(async () => {
@@ -17,25 +17,28 @@ describe('PgUnit (a transaction in as few round trips as its work allows)', () =
   });
   beforeEach(() => pool.query(`TRUNCATE "${table}"; INSERT INTO "${table}" VALUES ('lock', 0)`));
 
-  /** A unit whose opening takes the probe's row lock, and the queries its connection sent. */
+  /** A unit (runUnit) whose opening takes the probe's row lock, and the queries its connection sent. */
   async function withUnit<T>(work: (unit: PgUnit, sent: string[]) => Promise<T>): Promise<{ result?: T; error?: unknown; sent: string[] }> {
-    const client: PoolClient = await pool.connect();
     const sent: string[] = [];
-    const query = client.query.bind(client) as (...a: unknown[]) => Promise<unknown>;
-    (client as unknown as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
-      sent.push(typeof config === 'string' ? config : (config as { text: string }).text);
-      return query(config, ...rest);
-    };
-    const unit = new PgUnit(client, `BEGIN; SELECT 1 FROM "${table}" WHERE k = 'lock' FOR UPDATE`);
+    const recording = {
+      connect: async () => {
+        const client = await pool.connect();
+        const { query, release } = client;
+        Object.assign(client, {
+          query: (config: unknown, ...rest: unknown[]) => {
+            sent.push(typeof config === 'string' ? config : (config as { text: string }).text);
+            return (query as (...a: unknown[]) => unknown).call(client, config, ...rest);
+          },
+          // Back to the pool as it came.
+          release: (broken?: Error) => (Object.assign(client, { query, release }), release.call(client, broken)),
+        });
+        return client;
+      },
+    } as unknown as Pool;
     try {
-      const result = await work(unit, sent);
-      await unit.commit();
-      return { result, sent };
+      return { result: await runUnit(recording, `BEGIN; SELECT 1 FROM "${table}" WHERE k = 'lock' FOR UPDATE`, (unit) => work(unit, sent)), sent };
     } catch (error) {
-      await unit.rollback();
       return { error, sent };
-    } finally {
-      client.release();
     }
   }
 

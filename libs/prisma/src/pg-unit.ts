@@ -1,5 +1,5 @@
 import { Prisma } from '@prisma/client';
-import type { PoolClient, QueryResult } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import { inlineStatement, param, PRISMA_LIKE_TYPES, SqlTx, statementOf } from './sql';
 
 /** A transaction that can end with its last statement: `$queryRawAndCommit` (see {@link PgUnit}). */
@@ -80,5 +80,26 @@ export class PgUnit implements CommittingSqlTx {
 
   private assertOpen(): void {
     if (this.done) throw new Error('statement after the end of its transaction');
+  }
+}
+
+/**
+ * Runs `work` in a {@link PgUnit} on one connection of `pool` (`opening`: its BEGIN and whatever must precede
+ * its first statement), then commits. A failed statement or a throw rolls it back; a connection that cannot
+ * even roll back is discarded, not returned to the pool.
+ */
+export async function runUnit<T>(pool: Pool, opening: string, work: (unit: PgUnit) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const unit = new PgUnit(client, opening);
+  let broken: Error | undefined;
+  try {
+    const result = await work(unit);
+    await unit.commit();
+    return result;
+  } catch (error) {
+    await unit.rollback().catch((rollbackFailed: Error) => (broken = rollbackFailed));
+    throw error;
+  } finally {
+    client.release(broken);
   }
 }

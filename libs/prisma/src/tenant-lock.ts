@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { PrismaService, PrismaTx } from './prisma.service';
-import { PgUnit } from './pg-unit';
+import { PgUnit, runUnit } from './pg-unit';
 import { SqlTx } from './sql';
 
 /** Long enough for a queue of concurrent requests of one tenant to wait for its row lock. */
@@ -40,22 +40,8 @@ export function withTenantLock<T>(prisma: PrismaService, tenantId: string, work:
  * {@link withTenantLock} on a plain pg connection of Prisma's own pool, for work that needs raw SQL only
  * (the namespace decisions): the same lock and limits, without Prisma's transaction machinery, and in as
  * few round trips as the work allows (see {@link PgUnit}: the lock goes out with the first statement, and
- * the last may carry the COMMIT). A connection that failed mid-transaction is discarded, not returned to
- * the pool.
+ * the last may carry the COMMIT).
  */
-export async function withTenantLockOnPool<T>(pool: Pool, tenantId: string, work: (tx: PgUnit) => Promise<T>): Promise<T> {
-  const opening = beginTenantUnit(tenantId);
-  const client = await pool.connect();
-  const unit = new PgUnit(client, opening);
-  let broken: Error | undefined;
-  try {
-    const result = await work(unit);
-    await unit.commit();
-    return result;
-  } catch (error) {
-    await unit.rollback().catch((rollbackFailed: Error) => (broken = rollbackFailed));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+export function withTenantLockOnPool<T>(pool: Pool, tenantId: string, work: (tx: PgUnit) => Promise<T>): Promise<T> {
+  return runUnit(pool, beginTenantUnit(tenantId), work);
 }
