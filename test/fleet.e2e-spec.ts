@@ -597,12 +597,7 @@ describe("fleet writer's queries (raw SQL on its own pool)", () => {
   });
 
   it('markCommitted fans the events out and wakes their streams inside its unit when the tenant has a subscription', async () => {
-    const tenant = await tenantOf(null);
-    const hook = await subscription(tenant.id);
-    const created = await approved(tenant.id);
-    const removed = await approved(tenant.id, 'Delete');
-    const ids = [created.request.id, removed.request.id];
-    const rendered = renderedOf([created, removed]);
+    const { hook, created, removed, ids, rendered } = await subscribedBatch();
 
     const sent = await statementsOf(() => store.markCommitted(ids, 'sha-hooked', rendered));
     // The queue's wake-ups (stubbed here) would go out between the fan-out and the COMMIT.
@@ -622,12 +617,7 @@ describe("fleet writer's queries (raw SQL on its own pool)", () => {
   });
 
   it('a markCommitted that fails part-way (its statement, or a wake-up after it) commits nothing, and its connection goes back usable', async () => {
-    const tenant = await tenantOf(null);
-    const hook = await subscription(tenant.id);
-    const created = await approved(tenant.id);
-    const removed = await approved(tenant.id, 'Delete');
-    const ids = [created.request.id, removed.request.id];
-    const rendered = renderedOf([created, removed]);
+    const { tenant, hook, ids, rendered } = await subscribedBatch();
     const before = { requests: await stateOf(ids), namespaces: await prisma.namespace.findMany({ where: { tenantId: tenant.id }, orderBy: { name: 'asc' } }) };
     const status = await prisma.fleetStatus.findUnique({ where: { id: FLEET_STATUS_ID } });
     const unchanged = async () => {
@@ -652,6 +642,15 @@ describe("fleet writer's queries (raw SQL on its own pool)", () => {
     expect((await stateOf(ids)).map((r) => r.commitSha)).toEqual(['sha-retried', 'sha-retried']);
     expect(prisma.pool.totalCount).toBe(prisma.pool.idleCount);
   });
+
+  /** A tenant with a webhook subscription, and a batch of one create and one delete ready to be marked Committed. */
+  const subscribedBatch = async () => {
+    const tenant = await tenantOf(null);
+    const hook = await subscription(tenant.id);
+    const created = await approved(tenant.id);
+    const removed = await approved(tenant.id, 'Delete');
+    return { tenant, hook, created, removed, ids: [created.request.id, removed.request.id], rendered: renderedOf([created, removed]) };
+  };
 
   const subscription = (tenantId: string) =>
     prisma.webhookSubscription.create({
